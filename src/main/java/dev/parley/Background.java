@@ -1,0 +1,15 @@
+package dev.parley;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** Deploys the background workers of a node (outbox, inbound mail, event pruning). */
+final class Background {
+
+  private Background() {
+  }
+
+  static Future<Void> deploy(Vertx vertx, Platform platform) {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,211 @@
+package dev.parley;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import dev.parley.auth.Passwords;
+import dev.parley.auth.RateLimiter;
+import dev.parley.auth.Tokens;
+import dev.parley.db.Db;
+import dev.parley.db.Migrations;
+import dev.parley.embedded.EmbeddedDatabase;
+import dev.parley.embedded.EmbeddedMailServer;
+import dev.parley.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * A running Parley node: starts (or connects to) the database and mail server, migrates the schema,
+ * seeds the demo company when asked, and deploys the verticles in order.
+ */
+public final class Parley {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
+
+  private final Vertx vertx;
+  private final Platform platform;
+  private final Infrastructure infrastructure;
+
+  private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.infrastructure = infrastructure;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  public int httpPort() {
+    return platform.config().httpPort();
+  }
+
+  /** Starts a node with this configuration. */
+  public static Future<Parley> start(ParleyConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static Future<Parley> start(ParleyConfig config, Clock clock) {
+    return createVertx(config).compose(vertx -> vertx.executeBlocking(() -> Infrastructure.prepare(config))
+        .compose(infra -> {
+          Platform platform;
+          try {
+            platform = platform(vertx, config, clock, infra);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          Parley node = new Parley(vertx, platform, infra);
+          return Demo.seedIfAsked(platform)
+              .compose(v -> node.deploy())
+              .map(node)
+              .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
+        })
+        .recover(e -> {
+          LOG.error("Parley could not start: {}", e.toString(), e);
+          vertx.close();
+          return Future.failedFuture(e);
+        }));
+  }
+
+  private Future<Void> deploy() {
+    int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances))
+        .compose(id -> Background.deploy(vertx, platform))
+        .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
+            platform.config().httpPort(), platform.config().publicUrl()))
+        .mapEmpty();
+  }
+
+  /** Stops the node: verticles, pool, cluster membership, then the embedded servers. */
+  public Future<Void> close() {
+    return vertx.close().onComplete(ar -> infrastructure.close());
+  }
+
+  private static Future<Vertx> createVertx(ParleyConfig config) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    if (!config.cluster()) {
+      return Future.succeededFuture(Vertx.vertx(options));
+    }
+    Config hz = new Config();
+    hz.setClusterName("parley");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.getNetworkConfig().setPort(config.clusterPort()).setPortAutoIncrement(true);
+    hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(config.clusterHost());
+    JoinConfig join = hz.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true);
+    for (String member : config.clusterMembers().split(",")) {
+      if (!member.isBlank()) {
+        join.getTcpIpConfig().addMember(member.trim());
+      }
+    }
+    options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+  }
+
+  private static Platform platform(Vertx vertx, ParleyConfig config, Clock clock, Infrastructure infra) throws Exception {
+    PgConnectOptions connect = Db.connectOptions(infra.dbUrl())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256)
+        .setReconnectAttempts(0);
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setMaxWaitQueueSize(10_000)
+            .setConnectionTimeout(5).setShared(false))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    Tokens tokens = Tokens.load(vertx, config.dataDir().resolve("keys"), config.tokenLifetime());
+    Passwords passwords = new Passwords(vertx, config.bcryptCost());
+    Platform.Limits limits = new Platform.Limits(
+        new RateLimiter(config.loginLimitPerAccount(), config.loginLimitWindow(), clock),
+        new RateLimiter(config.loginLimitPerAddress(), config.loginLimitWindow(), clock),
+        new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
+        new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
+    return new Platform(config, vertx, pool, tokens, passwords, limits, clock, infra.secrets(), infra.mail());
+  }
+
+  /** What runs outside Vert.x: the embedded servers, migrations and secrets. */
+  private record Infrastructure(String dbUrl, EmbeddedDatabase embeddedDb, Platform.Mail mail, Platform.Secrets secrets) {
+
+    static Infrastructure prepare(ParleyConfig config) throws Exception {
+      Path data = config.dataDir();
+      Files.createDirectories(data);
+      EmbeddedDatabase embedded = null;
+      String url;
+      if (config.embeddedDatabase()) {
+        embedded = EmbeddedDatabase.start(data);
+        url = embedded.url("postgres");
+      } else {
+        url = config.dbUrl().orElseThrow();
+      }
+      PgConnectOptions o = Db.connectOptions(url);
+      int applied = Migrations.migrate(Db.jdbcUrl(o), o.getUser(), o.getPassword());
+      LOG.info("database schema up to date ({} migrations applied now)", applied);
+
+      EmbeddedMailServer mailServer = null;
+      if (config.embeddedSmtp() || config.embeddedImap()) {
+        mailServer = EmbeddedMailServer.start(config.embeddedSmtpPort(), config.embeddedImapPort());
+      }
+      Platform.Mail mail = new Platform.Mail(
+          config.smtpHost().orElse("127.0.0.1"),
+          config.embeddedSmtp() ? mailServer.smtpPort() : config.smtpPort(),
+          config.smtpUsername().orElse(null), config.smtpPassword().orElse(null),
+          config.embeddedSmtp() ? "none" : config.smtpTls(),
+          config.imapHost().orElse("127.0.0.1"),
+          config.embeddedImap() ? mailServer.imapPort() : config.imapPort(),
+          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapUsername().orElse(null),
+          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapPassword().orElse(null),
+          config.embeddedImap() ? "none" : config.imapTls(),
+          mailServer);
+
+      Optional<String> inbound = config.inboundSecret();
+      byte[] webhook = inbound.isPresent()
+          ? inbound.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+          : SecretFiles.readOrCreate(data.resolve("keys").resolve("inbound-webhook.secret"));
+      byte[] reply = SecretFiles.readOrCreate(data.resolve("keys").resolve("reply-token.secret"));
+      if (inbound.isEmpty()) {
+        LOG.debug("inbound webhook secret kept in {}", data.resolve("keys"));
+      }
+      return new Infrastructure(url, embedded, mail, new Platform.Secrets(webhook, reply));
+    }
+
+    void close() {
+      if (mail.embedded() != null) {
+        mail.embedded().close();
+      }
+      if (embeddedDb != null) {
+        try {
+          embeddedDb.close();
+        } catch (Exception e) {
+          LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}

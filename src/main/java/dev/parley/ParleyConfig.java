@@ -1,0 +1,216 @@
+package dev.parley;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key of Parley with its default, read once at start-up.
+ * The file {@code conf/parley.json} (or the file named by {@code PARLEY_CONFIG}) gives values by key;
+ * the environment variable of the same key overrides the file.
+ */
+public record ParleyConfig(
+    int httpPort,
+    String publicUrl,
+    Path dataDir,
+    Optional<String> dbUrl,
+    int dbPoolSize,
+    Optional<String> smtpHost,
+    int smtpPort,
+    Optional<String> smtpUsername,
+    Optional<String> smtpPassword,
+    String smtpTls,
+    int smtpPoolSize,
+    String mailFrom,
+    Optional<String> imapHost,
+    int imapPort,
+    Optional<String> imapUsername,
+    Optional<String> imapPassword,
+    String imapTls,
+    String imapFolder,
+    Duration imapPollInterval,
+    String replyDomain,
+    int embeddedSmtpPort,
+    int embeddedImapPort,
+    Optional<String> inboundSecret,
+    boolean cluster,
+    String clusterMembers,
+    int clusterPort,
+    String clusterHost,
+    boolean demo,
+    String demoAdminPassword,
+    Duration tokenLifetime,
+    Duration sessionIdleTimeout,
+    Duration sessionMaxLifetime,
+    int bcryptCost,
+    int loginLimitPerAccount,
+    int loginLimitPerAddress,
+    Duration loginLimitWindow,
+    int sendLimitPerMinute,
+    Duration eventRetention) {
+
+  /** Environment variable names; the file uses the same names. */
+  public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
+  public static final String PUBLIC_URL = "PARLEY_PUBLIC_URL";
+  public static final String DATA_DIR = "PARLEY_DATA_DIR";
+  public static final String DB_URL = "PARLEY_DB_URL";
+  public static final String DB_POOL_SIZE = "PARLEY_DB_POOL_SIZE";
+  public static final String SMTP_HOST = "PARLEY_SMTP_HOST";
+  public static final String SMTP_PORT = "PARLEY_SMTP_PORT";
+  public static final String SMTP_USERNAME = "PARLEY_SMTP_USERNAME";
+  public static final String SMTP_PASSWORD = "PARLEY_SMTP_PASSWORD";
+  public static final String SMTP_TLS = "PARLEY_SMTP_TLS";
+  public static final String SMTP_POOL_SIZE = "PARLEY_SMTP_POOL_SIZE";
+  public static final String MAIL_FROM = "PARLEY_MAIL_FROM";
+  public static final String IMAP_HOST = "PARLEY_IMAP_HOST";
+  public static final String IMAP_PORT = "PARLEY_IMAP_PORT";
+  public static final String IMAP_USERNAME = "PARLEY_IMAP_USERNAME";
+  public static final String IMAP_PASSWORD = "PARLEY_IMAP_PASSWORD";
+  public static final String IMAP_TLS = "PARLEY_IMAP_TLS";
+  public static final String IMAP_FOLDER = "PARLEY_IMAP_FOLDER";
+  public static final String IMAP_POLL_SECONDS = "PARLEY_IMAP_POLL_SECONDS";
+  public static final String REPLY_DOMAIN = "PARLEY_REPLY_DOMAIN";
+  public static final String EMBEDDED_SMTP_PORT = "PARLEY_EMBEDDED_SMTP_PORT";
+  public static final String EMBEDDED_IMAP_PORT = "PARLEY_EMBEDDED_IMAP_PORT";
+  public static final String INBOUND_SECRET = "PARLEY_INBOUND_SECRET";
+  public static final String CLUSTER = "PARLEY_CLUSTER";
+  public static final String CLUSTER_MEMBERS = "PARLEY_CLUSTER_MEMBERS";
+  public static final String CLUSTER_PORT = "PARLEY_CLUSTER_PORT";
+  public static final String CLUSTER_HOST = "PARLEY_CLUSTER_HOST";
+  public static final String DEMO = "PARLEY_DEMO";
+  public static final String DEMO_ADMIN_PASSWORD = "PARLEY_DEMO_ADMIN_PASSWORD";
+  public static final String TOKEN_MINUTES = "PARLEY_TOKEN_MINUTES";
+  public static final String SESSION_IDLE_MINUTES = "PARLEY_SESSION_IDLE_MINUTES";
+  public static final String SESSION_MAX_HOURS = "PARLEY_SESSION_MAX_HOURS";
+  public static final String BCRYPT_COST = "PARLEY_BCRYPT_COST";
+  public static final String LOGIN_LIMIT_ACCOUNT = "PARLEY_LOGIN_LIMIT_ACCOUNT";
+  public static final String LOGIN_LIMIT_ADDRESS = "PARLEY_LOGIN_LIMIT_ADDRESS";
+  public static final String LOGIN_LIMIT_WINDOW_SECONDS = "PARLEY_LOGIN_LIMIT_WINDOW_SECONDS";
+  public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
+  public static final String EVENT_RETENTION_DAYS = "PARLEY_EVENT_RETENTION_DAYS";
+
+  public boolean embeddedDatabase() {
+    return dbUrl.isEmpty();
+  }
+
+  public boolean embeddedSmtp() {
+    return smtpHost.isEmpty();
+  }
+
+  public boolean embeddedImap() {
+    return imapHost.isEmpty();
+  }
+
+  /** Reads the config file (if present) and the environment. */
+  public static ParleyConfig load() {
+    return load(System.getenv());
+  }
+
+  public static ParleyConfig load(Map<String, String> env) {
+    Path file = Path.of(env.getOrDefault("PARLEY_CONFIG", "conf/parley.json"));
+    JsonObject fromFile = new JsonObject();
+    try {
+      if (Files.isRegularFile(file)) {
+        fromFile = new JsonObject(Files.readString(file));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return from(fromFile, env);
+  }
+
+  /** Builds a config from explicit values over the file values; used by tests and tools. */
+  public static ParleyConfig from(JsonObject file, Map<String, String> env) {
+    Source s = new Source(file, env);
+    Optional<String> dbUrl = s.opt(DB_URL);
+    return new ParleyConfig(
+        s.integer(HTTP_PORT, 8080),
+        stripSlash(s.str(PUBLIC_URL, "http://localhost:8080")),
+        Path.of(s.str(DATA_DIR, "data")),
+        dbUrl,
+        s.integer(DB_POOL_SIZE, 8),
+        s.opt(SMTP_HOST),
+        s.integer(SMTP_PORT, 25),
+        s.opt(SMTP_USERNAME),
+        s.opt(SMTP_PASSWORD),
+        s.oneOf(SMTP_TLS, "none", "none", "starttls", "tls"),
+        s.integer(SMTP_POOL_SIZE, 4),
+        s.str(MAIL_FROM, "Parley <no-reply@parley.localhost>"),
+        s.opt(IMAP_HOST),
+        s.integer(IMAP_PORT, 143),
+        s.opt(IMAP_USERNAME),
+        s.opt(IMAP_PASSWORD),
+        s.oneOf(IMAP_TLS, "none", "none", "starttls", "tls"),
+        s.str(IMAP_FOLDER, "INBOX"),
+        Duration.ofSeconds(s.integer(IMAP_POLL_SECONDS, 5)),
+        s.str(REPLY_DOMAIN, "parley.localhost"),
+        s.integer(EMBEDDED_SMTP_PORT, 2525),
+        s.integer(EMBEDDED_IMAP_PORT, 2143),
+        s.opt(INBOUND_SECRET),
+        s.bool(CLUSTER, false),
+        s.str(CLUSTER_MEMBERS, ""),
+        s.integer(CLUSTER_PORT, 5701),
+        s.str(CLUSTER_HOST, "127.0.0.1"),
+        s.bool(DEMO, dbUrl.isEmpty()),
+        s.str(DEMO_ADMIN_PASSWORD, "demo-admin"),
+        Duration.ofMinutes(s.integer(TOKEN_MINUTES, 15)),
+        Duration.ofMinutes(s.integer(SESSION_IDLE_MINUTES, 30)),
+        Duration.ofHours(s.integer(SESSION_MAX_HOURS, 12)),
+        s.integer(BCRYPT_COST, 12),
+        s.integer(LOGIN_LIMIT_ACCOUNT, 5),
+        s.integer(LOGIN_LIMIT_ADDRESS, 20),
+        Duration.ofSeconds(s.integer(LOGIN_LIMIT_WINDOW_SECONDS, 300)),
+        s.integer(SEND_LIMIT_PER_MINUTE, 120),
+        Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private record Source(JsonObject file, Map<String, String> env) {
+    Optional<String> opt(String key) {
+      String v = env.get(key);
+      if (v == null && file.containsKey(key) && file.getValue(key) != null) {
+        v = String.valueOf(file.getValue(key));
+      }
+      return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    String str(String key, String def) {
+      return opt(key).orElse(def);
+    }
+
+    int integer(String key, int def) {
+      String v = str(key, Integer.toString(def));
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+      }
+    }
+
+    boolean bool(String key, boolean def) {
+      String v = str(key, Boolean.toString(def)).toLowerCase();
+      return switch (v) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+      };
+    }
+
+    String oneOf(String key, String def, String... allowed) {
+      String v = str(key, def).toLowerCase();
+      for (String a : allowed) {
+        if (a.equals(v)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+  }
+}

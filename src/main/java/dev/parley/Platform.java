@@ -1,0 +1,37 @@
+package dev.parley;
+
+import dev.parley.auth.Passwords;
+import dev.parley.auth.RateLimiter;
+import dev.parley.auth.Tokens;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+
+/** The shared services every verticle of a node is built on. */
+public record Platform(
+    ParleyConfig config,
+    Vertx vertx,
+    Pool pool,
+    Tokens tokens,
+    Passwords passwords,
+    Limits limits,
+    Clock clock,
+    Secrets secrets,
+    Mail mail) {
+
+  /** Where mail goes out and where replies come in (the embedded server's ports when none is configured). */
+  public record Mail(String smtpHost, int smtpPort, String smtpUsername, String smtpPassword, String smtpTls,
+                     String imapHost, int imapPort, String imapUsername, String imapPassword, String imapTls,
+                     dev.parley.embedded.EmbeddedMailServer embedded) {
+  }
+
+  /** Per-node rate limits. */
+  public record Limits(RateLimiter loginPerAccount, RateLimiter loginPerAddress, RateLimiter sendPerUser,
+                       RateLimiter inboundPerAddress) {
+  }
+
+  /** Secrets generated once under the data directory (or configured). */
+  public record Secrets(byte[] inboundWebhook, byte[] replyToken) {
+  }
+}

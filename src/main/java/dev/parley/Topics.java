@@ -1,0 +1,23 @@
+package dev.parley;
+
+import java.util.UUID;
+
+/** Event-bus addresses, in one place. */
+public final class Topics {
+
+  private Topics() {
+  }
+
+  /** A person's live feed; the browser registers here through the bridge. */
+  public static String user(UUID userId) {
+    return "user." + userId;
+  }
+
+  public static final String USER_PREFIX = "user.";
+
+  /** Published when a session ends (logout, expiry, deactivation); body {"userId", "sessionId"?}. */
+  public static final String SESSION_ENDED = "parley.session.ended";
+
+  /** Published after commit when outbox rows are waiting, so a worker wakes without polling delay. */
+  public static final String OUTBOX_READY = "parley.outbox.ready";
+}

@@ -1,0 +1,53 @@
+package dev.parley.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * The append-only audit log: who did what to which record, never message bodies. The table refuses
+ * UPDATE, DELETE and TRUNCATE.
+ */
+public final class Audit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
+
+  public static final String SIGN_IN = "auth.sign_in";
+  public static final String SIGN_IN_FAILED = "auth.sign_in_failed";
+  public static final String SIGN_OUT = "auth.sign_out";
+  public static final String REFUSED = "access.refused";
+  public static final String USER_CREATED = "directory.user_created";
+  public static final String USER_UPDATED = "directory.user_updated";
+  public static final String GROUP_CHANGED = "directory.group_changed";
+  public static final String MESSAGE_SENT = "messaging.message_sent";
+  public static final String THREAD_VIEWED = "messaging.thread_viewed";
+  public static final String SETTINGS_CHANGED = "settings.changed";
+  public static final String INBOUND_ACCEPTED = "inbound.accepted";
+  public static final String INBOUND_REFUSED = "inbound.refused";
+
+  private static final String INSERT =
+      "insert into audit_log (company_id, actor_id, action, target, detail, address) values ($1, $2, $3, $4, $5, $6)";
+
+  private Audit() {
+  }
+
+  /** Writes one entry with the given client (a pool, or a transaction's connection). */
+  public static Future<Void> record(SqlClient client, UUID companyId, UUID actorId, String action, String target,
+                                    JsonObject detail, String address) {
+    return client.preparedQuery(INSERT)
+        .execute(Tuple.of(companyId, actorId, action, target, detail == null ? new JsonObject() : detail, address))
+        .mapEmpty();
+  }
+
+  /** Writes an entry outside any transaction; a failure is logged, never shown to the caller. */
+  public static void log(SqlClient client, UUID companyId, UUID actorId, String action, String target,
+                         JsonObject detail, String address) {
+    record(client, companyId, actorId, action, target, detail, address)
+        .onFailure(e -> LOG.warn("audit entry {} not written: {}", action, e.getMessage()));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.parley.auth;
+
+import dev.parley.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.util.Set;
+
+/**
+ * Authenticates every API request by the bearer token or the session cookie, checks the session
+ * is still alive, and applies the CSRF defence to cookie-authenticated writes: such a request must
+ * carry the header {@value #CSRF_HEADER} and, when the browser sends an Origin, come from our own
+ * origin. A cross-site form can do neither.
+ */
+public final class AuthHandler implements Handler<RoutingContext> {
+
+  public static final String COOKIE = "parley_session";
+  public static final String CSRF_HEADER = "X-Parley-CSRF";
+  private static final String VIEWER = "parley.viewer";
+  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+  private final Tokens tokens;
+  private final Sessions sessions;
+  private final String publicOrigin;
+  private final boolean secureCookie;
+
+  public AuthHandler(Tokens tokens, Sessions sessions, String publicUrl) {
+    this.tokens = tokens;
+    this.sessions = sessions;
+    this.publicOrigin = origin(publicUrl);
+    this.secureCookie = publicUrl.startsWith("https:");
+  }
+
+  /** The viewer of an authenticated request. */
+  public static Viewer viewer(RoutingContext ctx) {
+    Viewer v = ctx.get(VIEWER);
+    if (v == null) {
+      throw Problem.unauthorized();
+    }
+    return v;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    authenticate(ctx).onSuccess(v -> {
+      ctx.put(VIEWER, v);
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  /** Resolves the viewer of a request (also used by the live bridge at connect time). */
+  public Future<Viewer> authenticate(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    String token;
+    boolean byCookie;
+    if (auth != null) {
+      if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return Future.failedFuture(Problem.unauthorized());
+      }
+      token = auth.substring(7).trim();
+      byCookie = false;
+    } else {
+      Cookie c = ctx.request().getCookie(COOKIE);
+      if (c == null) {
+        return Future.failedFuture(Problem.unauthorized());
+      }
+      token = c.getValue();
+      byCookie = true;
+    }
+    if (byCookie && !SAFE.contains(ctx.request().method())) {
+      Problem csrf = checkCsrf(ctx);
+      if (csrf != null) {
+        return Future.failedFuture(csrf);
+      }
+    }
+    return tokens.verify(token).compose(claims -> sessions.find(claims.sessionId()).compose(live -> {
+      if (live == null || !live.viewer().userId().equals(claims.userId())
+          || !live.viewer().companyId().equals(claims.companyId())) {
+        return Future.failedFuture(Problem.unauthorized());
+      }
+      if (live.stale()) {
+        sessions.touch(claims.sessionId());
+      }
+      if (byCookie && shouldRefresh(claims)) {
+        Viewer v = live.viewer();
+        setCookie(ctx, tokens.issue(v.userId(), v.companyId(), v.role(), v.sessionId()));
+      }
+      return Future.succeededFuture(live.viewer());
+    }));
+  }
+
+  private boolean shouldRefresh(Tokens.Claims claims) {
+    long age = System.currentTimeMillis() / 1000 - claims.issuedAt();
+    return age > tokens.lifetime().toSeconds() / 3;
+  }
+
+  private Problem checkCsrf(RoutingContext ctx) {
+    if (ctx.request().getHeader(CSRF_HEADER) == null) {
+      return Problem.forbidden("cookie-authenticated writes need the " + CSRF_HEADER + " header");
+    }
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null && !origin.equals(publicOrigin) && !origin.equals(requestOrigin(ctx))) {
+      return Problem.forbidden("cross-origin request refused");
+    }
+    return null;
+  }
+
+  private static String requestOrigin(RoutingContext ctx) {
+    String host = ctx.request().getHeader("Host");
+    return host == null ? null : (ctx.request().isSSL() ? "https://" : "http://") + host;
+  }
+
+  private static String origin(String url) {
+    URI u = URI.create(url);
+    return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort());
+  }
+
+  /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure when served over TLS. */
+  public void setCookie(RoutingContext ctx, String token) {
+    ctx.response().addCookie(Cookie.cookie(COOKIE, token)
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSecure(secureCookie)
+        .setSameSite(CookieSameSite.STRICT)
+        .setMaxAge(sessions.maxLifetime().toSeconds()));
+  }
+
+  public void clearCookie(RoutingContext ctx) {
+    ctx.response().addCookie(Cookie.cookie(COOKIE, "")
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSecure(secureCookie)
+        .setSameSite(CookieSameSite.STRICT)
+        .setMaxAge(0));
+  }
+
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.parley.auth;
+
+import dev.parley.Platform;
+import dev.parley.Problem;
+import dev.parley.Topics;
+import dev.parley.audit.Audit;
+import dev.parley.directory.User;
+import dev.parley.directory.Users;
+import dev.parley.http.Body;
+import dev.parley.http.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Sign-in, sign-out and "who am I". */
+public final class AuthRoutes {
+
+  private final Platform platform;
+  private final AuthHandler auth;
+  private final Users users;
+
+  public AuthRoutes(Platform platform, AuthHandler auth) {
+    this.platform = platform;
+    this.auth = auth;
+    this.users = new Users(platform.pool());
+  }
+
+  /** Mounts the routes that need no session, and those that do behind {@code auth}. */
+  public void mount(Router api) {
+    api.post("/auth/login").handler(Reply.async(this::login));
+    api.post("/auth/logout").handler(Reply.async(this::logout));
+    api.get("/me").handler(auth).handler(Reply.async(this::me));
+  }
+
+  private Future<?> login(RoutingContext ctx) {
+    Body body = Body.of(ctx, "email", "password");
+    String email = body.requiredString("email", 254).trim().toLowerCase(Locale.ROOT);
+    String password = body.requiredString("password", 1024);
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    Platform.Limits limits = platform.limits();
+    if (!limits.loginPerAddress().tryAcquire(address) | !limits.loginPerAccount().tryAcquire(email)) {
+      Audit.log(platform.pool(), null, null, Audit.SIGN_IN_FAILED, email, new JsonObject().put("reason", "rate_limited"), address);
+      throw Problem.tooMany("too many sign-in attempts; wait a few minutes and try again");
+    }
+    return users.byEmail(email).compose(found -> {
+      Optional<User> user = found.filter(User::active);
+      String hash = user.map(User::passwordHash).orElse(null);
+      return platform.passwords().verify(hash, password).compose(ok -> {
+        if (!ok || user.isEmpty()) {
+          Audit.log(platform.pool(), found.map(User::companyId).orElse(null), found.map(User::id).orElse(null),
+              Audit.SIGN_IN_FAILED, email, new JsonObject(), address);
+          return Future.failedFuture(new Problem(401, "invalid_credentials", "the email or password is not right"));
+        }
+        User u = user.get();
+        limits.loginPerAccount().reset(email);
+        return auth.sessions().create(u.id()).compose(sessionId -> {
+          String token = platform.tokens().issue(u.id(), u.companyId(), u.role(), sessionId);
+          auth.setCookie(ctx, token);
+          Audit.log(platform.pool(), u.companyId(), u.id(), Audit.SIGN_IN, u.id().toString(), new JsonObject(), address);
+          return Reply.ok(ctx, new JsonObject()
+              .put("token", token)
+              .put("user", new JsonObject().put("id", u.id().toString()).put("name", u.name())
+                  .put("email", u.email()).put("role", u.role().wire())));
+        });
+      });
+    });
+  }
+
+  private Future<?> logout(RoutingContext ctx) {
+    return auth.authenticate(ctx)
+        .compose(v -> auth.sessions().revoke(v.sessionId()).map(userId -> {
+          platform.vertx().eventBus().publish(Topics.SESSION_ENDED,
+              new JsonObject().put("userId", v.userId().toString()).put("sessionId", v.sessionId().toString()));
+          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.SIGN_OUT, v.userId().toString(), new JsonObject(), null);
+          return v;
+        }))
+        .recover(e -> e instanceof Problem p && p.status() == 401 ? Future.succeededFuture(null) : Future.failedFuture(e))
+        .compose(v -> {
+          auth.clearCookie(ctx);
+          return Reply.noContent(ctx);
+        });
+  }
+
+  private Future<?> me(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    return users.companyName(v.companyId()).compose(company -> Reply.ok(ctx, new JsonObject()
+        .put("id", v.userId().toString())
+        .put("name", v.name())
+        .put("email", v.email())
+        .put("role", v.role().wire())
+        .put("company", new JsonObject().put("id", v.companyId().toString()).put("name", company))));
+  }
+}

@@ -1,0 +1,52 @@
+package dev.parley.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts attempts per key in fixed windows. Per node: a cluster of N nodes lets through at most N
+ * times the limit, which still stops guessing at scale.
+ */
+public final class RateLimiter {
+
+  private final int limit;
+  private final long windowMillis;
+  private final Clock clock;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  public RateLimiter(int limit, Duration window, Clock clock) {
+    this.limit = limit;
+    this.windowMillis = window.toMillis();
+    this.clock = clock;
+  }
+
+  /** Counts one attempt; false when the key has used up its attempts in the current window. */
+  public boolean tryAcquire(String key) {
+    long now = clock.millis();
+    if (windows.size() > 100_000) {
+      prune(now);
+    }
+    Window w = windows.compute(key, (k, old) ->
+        old == null || now - old.start >= windowMillis ? new Window(now, 1) : new Window(old.start, old.count + 1));
+    return w.count <= limit;
+  }
+
+  /** Forgets a key, for example after a successful sign-in. */
+  public void reset(String key) {
+    windows.remove(key);
+  }
+
+  private void prune(long now) {
+    for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().start >= windowMillis) {
+        it.remove();
+      }
+    }
+  }
+
+  private record Window(long start, int count) {
+  }
+}

@@ -1,0 +1,270 @@
+package dev.parley.directory;
+
+import dev.parley.Platform;
+import dev.parley.Problem;
+import dev.parley.audit.Audit;
+import dev.parley.auth.AuthHandler;
+import dev.parley.auth.Passwords;
+import dev.parley.auth.Viewer;
+import dev.parley.db.Db;
+import dev.parley.http.Body;
+import dev.parley.http.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The recipient picker and the admin endpoints for users, Circles and Teams. */
+public final class DirectoryRoutes {
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>,;()]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,}$");
+  private static final int MAX_GROUP_MEMBERS = 1000;
+
+  private final Platform platform;
+  private final Users users;
+  private final Groups groups;
+
+  public DirectoryRoutes(Platform platform) {
+    this.platform = platform;
+    this.users = new Users(platform.pool());
+    this.groups = new Groups(platform.pool());
+  }
+
+  /** Mounts behind an authenticated router. */
+  public void mount(Router api) {
+    api.get("/recipients").handler(Reply.async(this::recipients));
+    api.route("/admin/*").handler(DirectoryRoutes::requireAdmin);
+    api.get("/admin/users").handler(Reply.async(this::listUsers));
+    api.post("/admin/users").handler(Reply.async(this::createUser));
+    api.patch("/admin/users/:id").handler(Reply.async(this::updateUser));
+    api.get("/admin/groups").handler(Reply.async(this::listGroups));
+    api.post("/admin/groups").handler(Reply.async(this::createGroup));
+    api.patch("/admin/groups/:id").handler(Reply.async(this::updateGroup));
+    api.delete("/admin/groups/:id").handler(Reply.async(this::deleteGroup));
+  }
+
+  /** Lets only admins through; everyone else is told 403. */
+  public static void requireAdmin(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    if (!v.isAdmin()) {
+      ctx.fail(Problem.forbidden("only admins may do this"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private Future<?> recipients(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    String q = ctx.request().getParam("q");
+    if (q != null && q.length() > 100) {
+      throw Problem.invalid("'q' is longer than 100 characters");
+    }
+    return Reachability.search(platform.pool(), v, q, 50).compose(people -> {
+      JsonArray out = new JsonArray();
+      people.forEach(p -> out.add(User.card(p.id(), p.name(), p.role())));
+      return Reply.ok(ctx, new JsonObject().put("recipients", out));
+    });
+  }
+
+  private Future<?> listUsers(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    return users.list(v.companyId()).compose(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(u -> out.add(u.toJson()));
+      return Reply.ok(ctx, new JsonObject().put("users", out));
+    });
+  }
+
+  private Future<?> createUser(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    Body b = Body.of(ctx, "email", "name", "role", "password", "coordinatorId");
+    String email = email(b.requiredString("email", 254));
+    String name = name(b.requiredString("name", 200));
+    Role role = role(b.requiredString("role", 20));
+    String password = b.optionalString("password", 1024);
+    UUID coordinatorId = b.optionalUuid("coordinatorId");
+    if (password != null && Passwords.weakness(password) != null) {
+      throw Problem.invalid(Passwords.weakness(password));
+    }
+    return checkCoordinator(v, role, coordinatorId)
+        .compose(ok -> password == null ? Future.succeededFuture((String) null) : platform.passwords().hash(password))
+        .compose(hash -> Db.translate(Users.insert(platform.pool(), v.companyId(), email, name, role, coordinatorId, hash)))
+        .recover(e -> e instanceof Problem p && p.status() == 409
+            ? Future.failedFuture(Problem.conflict("email_taken", "a user with that email already exists"))
+            : Future.failedFuture(e))
+        .compose(u -> {
+          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_CREATED, u.id().toString(),
+              new JsonObject().put("role", u.role().wire()), null);
+          return Reply.created(ctx, u.toJson());
+        });
+  }
+
+  private Future<?> updateUser(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    Body b = Body.of(ctx, "email", "name", "role", "password", "coordinatorId", "active");
+    String email = b.has("email") ? email(b.requiredString("email", 254)) : null;
+    String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
+    Role role = b.has("role") ? role(b.requiredString("role", 20)) : null;
+    String password = b.optionalString("password", 1024);
+    Boolean active = b.optionalBoolean("active");
+    boolean coordinatorGiven = b.has("coordinatorId");
+    UUID coordinatorId = b.optionalUuid("coordinatorId");
+    if (password != null && Passwords.weakness(password) != null) {
+      throw Problem.invalid(Passwords.weakness(password));
+    }
+    if (id.equals(v.userId()) && (Boolean.FALSE.equals(active) || (role != null && role != Role.ADMIN))) {
+      throw Problem.invalid("you cannot deactivate or demote yourself");
+    }
+    return users.byId(v.companyId(), id).compose(found -> {
+      User old = found.orElseThrow(() -> Problem.notFound("user"));
+      Role newRole = role == null ? old.role() : role;
+      UUID newCoordinator = coordinatorGiven ? coordinatorId : (newRole.isContact() ? old.coordinatorId() : null);
+      if (id.equals(newCoordinator)) {
+        throw Problem.invalid("a user cannot be their own coordinator");
+      }
+      User next = new User(old.id(), old.companyId(), email == null ? old.email() : email, name == null ? old.name() : name,
+          newRole, newCoordinator, active == null ? old.active() : active, null);
+      return checkCoordinator(v, newRole, newCoordinator)
+          .compose(ok -> password == null ? Future.succeededFuture((String) null) : platform.passwords().hash(password))
+          .compose(hash -> Db.translate(users.update(next, hash)))
+          .recover(e -> e instanceof Problem p && p.status() == 409
+              ? Future.failedFuture(Problem.conflict("email_taken", "a user with that email already exists"))
+              : Future.failedFuture(e))
+          .compose(updated -> {
+            User u = updated.orElseThrow(() -> Problem.notFound("user"));
+            if (old.active() && !u.active()) {
+              platform.vertx().eventBus().publish(dev.parley.Topics.SESSION_ENDED,
+                  new JsonObject().put("userId", u.id().toString()));
+            }
+            Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
+                new JsonObject().put("fields", new JsonArray(List.copyOf(b.json().fieldNames()))), null);
+            return Reply.ok(ctx, u.toJson());
+          });
+    });
+  }
+
+  private Future<Void> checkCoordinator(Viewer v, Role role, UUID coordinatorId) {
+    if (coordinatorId == null) {
+      return Future.succeededFuture();
+    }
+    if (role.isStaff()) {
+      return Future.failedFuture(Problem.invalid("only contacts (client, prospect) have a coordinator"));
+    }
+    return users.byId(v.companyId(), coordinatorId).compose(c -> c.isPresent() && c.get().role().isStaff()
+        ? Future.succeededFuture()
+        : Future.failedFuture(Problem.invalid("'coordinatorId' must be a staff member of your company")));
+  }
+
+  private Future<?> listGroups(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    return groups.list(v.companyId()).compose(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(g -> out.add(g.toJson()));
+      return Reply.ok(ctx, new JsonObject().put("groups", out));
+    });
+  }
+
+  private Future<?> createGroup(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    Body b = Body.of(ctx, "kind", "name", "memberIds");
+    String kind = kind(b.requiredString("kind", 20));
+    String name = name(b.requiredString("name", 200));
+    List<UUID> members = b.optionalUuids("memberIds", MAX_GROUP_MEMBERS);
+    List<UUID> memberIds = members == null ? List.of() : members;
+    return checkMembers(v, memberIds)
+        .compose(ok -> Db.translate(groups.create(v.companyId(), kind, name, memberIds)))
+        .recover(e -> e instanceof Problem p && p.status() == 409
+            ? Future.failedFuture(Problem.conflict("name_taken", "a " + kind + " with that name already exists"))
+            : Future.failedFuture(e))
+        .compose(g -> {
+          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, g.id().toString(),
+              new JsonObject().put("change", "created"), null);
+          return Reply.created(ctx, g.toJson());
+        });
+  }
+
+  private Future<?> updateGroup(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    Body b = Body.of(ctx, "kind", "name", "memberIds");
+    String kind = b.has("kind") ? kind(b.requiredString("kind", 20)) : null;
+    String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
+    List<UUID> members = b.optionalUuids("memberIds", MAX_GROUP_MEMBERS);
+    return groups.byId(v.companyId(), id).compose(found -> {
+      Groups.Group old = found.orElseThrow(() -> Problem.notFound("group"));
+      return checkMembers(v, members == null ? List.of() : members)
+          .compose(ok -> Db.translate(groups.update(v.companyId(), id, kind == null ? old.kind() : kind,
+              name == null ? old.name() : name, members)))
+          .recover(e -> e instanceof Problem p && p.status() == 409
+              ? Future.failedFuture(Problem.conflict("name_taken", "a group with that name already exists"))
+              : Future.failedFuture(e))
+          .compose(updated -> {
+            Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, id.toString(),
+                new JsonObject().put("change", "updated"), null);
+            return Reply.ok(ctx, updated.orElseThrow(() -> Problem.notFound("group")).toJson());
+          });
+    });
+  }
+
+  private Future<?> deleteGroup(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    return groups.delete(v.companyId(), id).compose(deleted -> {
+      if (!deleted) {
+        return Future.failedFuture(Problem.notFound("group"));
+      }
+      Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, id.toString(),
+          new JsonObject().put("change", "deleted"), null);
+      return Reply.noContent(ctx);
+    });
+  }
+
+  private Future<Void> checkMembers(Viewer v, List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Groups.countStaff(platform.pool(), v.companyId(), ids).compose(n -> n == ids.size()
+        ? Future.succeededFuture()
+        : Future.failedFuture(Problem.invalid("'memberIds' must all be staff members of your company")));
+  }
+
+  private static String email(String s) {
+    String e = s.trim().toLowerCase(Locale.ROOT);
+    Body.requireSingleLine("email", e);
+    if (!EMAIL.matcher(e).matches()) {
+      throw Problem.invalid("'email' is not an email address");
+    }
+    return e;
+  }
+
+  private static String name(String s) {
+    String n = s.trim();
+    Body.requireSingleLine("name", n);
+    if (n.isEmpty()) {
+      throw Problem.invalid("'name' must not be blank");
+    }
+    return n;
+  }
+
+  private static Role role(String s) {
+    Role r = Role.parse(s);
+    if (r == null) {
+      throw Problem.invalid("'role' must be one of admin, staff, client, prospect");
+    }
+    return r;
+  }
+
+  private static String kind(String s) {
+    if (!s.equals("circle") && !s.equals("team")) {
+      throw Problem.invalid("'kind' must be circle or team");
+    }
+    return s;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.parley.directory;
+
+import dev.parley.auth.Sessions;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Users of a company. Every query but sign-in is scoped by company. */
+public final class Users {
+
+  private static final String BY_EMAIL = "select " + User.COLUMNS + " from users where email = $1";
+  private static final String BY_ID = "select " + User.COLUMNS + " from users where company_id = $1 and id = $2";
+  private static final String LIST = "select " + User.COLUMNS + " from users where company_id = $1 order by lower(name), id";
+  private static final String INSERT = "insert into users (company_id, email, name, role, coordinator_id, password_hash) "
+      + "values ($1, $2, $3, $4, $5, $6) returning " + User.COLUMNS;
+  private static final String UPDATE = "update users set email = $3, name = $4, role = $5, coordinator_id = $6, "
+      + "active = $7, password_hash = coalesce($8, password_hash), updated_at = now() "
+      + "where company_id = $1 and id = $2 returning " + User.COLUMNS;
+  private static final String COMPANY = "select id, name from companies where id = $1";
+
+  private final Pool pool;
+
+  public Users(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Optional<User>> byEmail(String email) {
+    return pool.preparedQuery(BY_EMAIL).execute(Tuple.of(email.toLowerCase())).map(Users::first);
+  }
+
+  public Future<Optional<User>> byId(UUID companyId, UUID id) {
+    return byId(pool, companyId, id);
+  }
+
+  public static Future<Optional<User>> byId(SqlClient client, UUID companyId, UUID id) {
+    return client.preparedQuery(BY_ID).execute(Tuple.of(companyId, id)).map(Users::first);
+  }
+
+  public Future<List<User>> list(UUID companyId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(companyId)).map(Users::all);
+  }
+
+  public static Future<User> insert(SqlClient client, UUID companyId, String email, String name, Role role,
+                                    UUID coordinatorId, String passwordHash) {
+    return client.preparedQuery(INSERT)
+        .execute(Tuple.of(companyId, email.toLowerCase(), name, role.wire(), coordinatorId, passwordHash))
+        .map(rows -> User.fromRow(rows.iterator().next()));
+  }
+
+  /** Writes the user; deactivation also ends every session in the same transaction. */
+  public Future<Optional<User>> update(User u, String newPasswordHash) {
+    return pool.withTransaction(tx -> tx.preparedQuery(UPDATE)
+        .execute(Tuple.of(u.companyId(), u.id(), u.email().toLowerCase(), u.name(), u.role().wire(),
+            u.coordinatorId(), u.active(), newPasswordHash))
+        .map(Users::first)
+        .compose(updated -> updated.isPresent() && !updated.get().active()
+            ? Sessions.revokeAll(tx, u.id()).map(updated)
+            : Future.succeededFuture(updated)));
+  }
+
+  public Future<String> companyName(UUID companyId) {
+    return pool.preparedQuery(COMPANY).execute(Tuple.of(companyId))
+        .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString("name"));
+  }
+
+  static Optional<User> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(User.fromRow(rows.iterator().next()));
+  }
+
+  static List<User> all(RowSet<Row> rows) {
+    List<User> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(User.fromRow(r)));
+    return out;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.parley.http;
+
+import dev.parley.Problem;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A JSON request body read strictly: malformed JSON, unknown fields, missing fields and wrong types
+ * each answer 400 with a message that names the field.
+ */
+public final class Body {
+
+  private final JsonObject json;
+
+  private Body(JsonObject json) {
+    this.json = json;
+  }
+
+  /** The request's JSON object, accepting only the named fields. */
+  public static Body of(RoutingContext ctx, String... allowed) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return strict(new JsonObject(), allowed);
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw Problem.badRequest("malformed_json", "the body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject obj)) {
+      throw Problem.badRequest("malformed_json", "the body must be a JSON object");
+    }
+    return strict(obj, allowed);
+  }
+
+  public static Body strict(JsonObject json, String... allowed) {
+    Set<String> ok = new LinkedHashSet<>(Arrays.asList(allowed));
+    for (String key : json.fieldNames()) {
+      if (!ok.contains(key)) {
+        throw Problem.invalid("unknown field '" + key + "'; allowed: " + String.join(", ", ok));
+      }
+    }
+    return new Body(json);
+  }
+
+  public boolean has(String field) {
+    return json.containsKey(field);
+  }
+
+  public JsonObject json() {
+    return json;
+  }
+
+  public String requiredString(String field, int maxLength) {
+    String v = optionalString(field, maxLength);
+    if (v == null || v.isBlank()) {
+      throw Problem.invalid("'" + field + "' is required");
+    }
+    return v;
+  }
+
+  public String optionalString(String field, int maxLength) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw Problem.invalid("'" + field + "' must be a string");
+    }
+    if (s.length() > maxLength) {
+      throw new Problem(maxLength >= 10_000 ? 413 : 400, maxLength >= 10_000 ? "too_large" : "invalid_request",
+          "'" + field + "' is longer than " + maxLength + " characters");
+    }
+    return s;
+  }
+
+  public Boolean optionalBoolean(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw Problem.invalid("'" + field + "' must be true or false");
+    }
+    return b;
+  }
+
+  public boolean bool(String field, boolean def) {
+    Boolean b = optionalBoolean(field);
+    return b == null ? def : b;
+  }
+
+  public UUID optionalUuid(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw Problem.invalid("'" + field + "' must be an id string");
+    }
+    return parseUuid(field, s);
+  }
+
+  /** A list of ids; null when absent. Duplicates are removed, order kept. */
+  public List<UUID> optionalUuids(String field, int max) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof JsonArray arr)) {
+      throw Problem.invalid("'" + field + "' must be a list of ids");
+    }
+    if (arr.size() > max) {
+      throw Problem.invalid("'" + field + "' has more than " + max + " entries");
+    }
+    LinkedHashSet<UUID> ids = new LinkedHashSet<>();
+    for (Object o : arr) {
+      if (!(o instanceof String s)) {
+        throw Problem.invalid("'" + field + "' must hold id strings only");
+      }
+      ids.add(parseUuid(field, s));
+    }
+    return new ArrayList<>(ids);
+  }
+
+  public Body object(String field, String... allowed) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof JsonObject o)) {
+      throw Problem.invalid("'" + field + "' must be an object");
+    }
+    try {
+      return strict(o, allowed);
+    } catch (Problem p) {
+      throw Problem.invalid("in '" + field + "': " + p.getMessage());
+    }
+  }
+
+  public static UUID parseUuid(String field, String s) {
+    try {
+      if (s.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(s);
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid("'" + field + "' must be an id (UUID), got '" + abbreviate(s) + "'");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+  }
+
+  /** Rejects CR, LF and NUL, which must never reach a mail header. */
+  public static void requireSingleLine(String field, String value) {
+    if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0)) {
+      throw Problem.invalid("'" + field + "' must be a single line");
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.parley.testing;
+
+import dev.parley.Parley;
+import dev.parley.ParleyConfig;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real Parley node for tests: its own database (a fresh copy of the schema), HTTP port and data dir. */
+public final class TestNode implements AutoCloseable {
+
+  private final Parley node;
+  private final String dbUrl;
+  private final Map<String, String> env;
+
+  private TestNode(Parley node, String dbUrl, Map<String, String> env) {
+    this.node = node;
+    this.dbUrl = dbUrl;
+    this.env = env;
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  /** Starts a node; {@code overrides} are configuration keys (the environment variable names). */
+  public static TestNode start(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put(ParleyConfig.DB_URL, TestDatabase.newDatabase());
+    env.putAll(defaults());
+    env.putAll(overrides);
+    return startWith(env);
+  }
+
+  public static Map<String, String> defaults() {
+    Map<String, String> env = new HashMap<>();
+    try {
+      env.put(ParleyConfig.DATA_DIR, Files.createTempDirectory("parley-test").toString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    int port = freePort();
+    env.put(ParleyConfig.HTTP_PORT, Integer.toString(port));
+    env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + port);
+    env.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(freePort()));
+    env.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(freePort()));
+    env.put(ParleyConfig.DEMO, "false");
+    env.put(ParleyConfig.BCRYPT_COST, "4");
+    env.put(ParleyConfig.LOGIN_LIMIT_ACCOUNT, "50");
+    env.put(ParleyConfig.LOGIN_LIMIT_ADDRESS, "10000");
+    env.put(ParleyConfig.SEND_LIMIT_PER_MINUTE, "100000");
+    return env;
+  }
+
+  public static TestNode startWith(Map<String, String> env) {
+    ParleyConfig config = ParleyConfig.from(new JsonObject(), env);
+    Parley node = Parley.start(config).await();
+    return new TestNode(node, env.get(ParleyConfig.DB_URL), env);
+  }
+
+  public Parley parley() {
+    return node;
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + node.httpPort();
+  }
+
+  public int port() {
+    return node.httpPort();
+  }
+
+  public String dbUrl() {
+    return dbUrl;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Path dataDir() {
+    return Path.of(env.get(ParleyConfig.DATA_DIR));
+  }
+
+  public Api api() {
+    return new Api(baseUrl());
+  }
+
+  public Fixtures fixtures() {
+    return new Fixtures(node.platform());
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    node.close().await();
+  }
+}
