@@ -1,0 +1,18 @@
+package dev.parley.events;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/** One entry of a person's live feed: the same object on the bus and from {@code GET /api/events}. */
+public record Event(UUID userId, long id, String type, JsonObject data) {
+
+  public static final String MESSAGE_CREATED = "message.created";
+  public static final String MESSAGE_READ = "message.read";
+  public static final String THREAD_UPDATED = "thread.updated";
+  public static final String UNREAD_CHANGED = "unread.changed";
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", id).put("type", type).put("data", data);
+  }
+}

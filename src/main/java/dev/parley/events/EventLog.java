@@ -1,0 +1,124 @@
+package dev.parley.events;
+
+import dev.parley.Problem;
+import dev.parley.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Each person's feed of events, numbered by a per-person sequence ({@code users.last_event_seq}) that
+ * is advanced under that person's row lock in the writing transaction. Ids therefore become visible
+ * in commit order per person: a client that sees 7 after 5 knows 6 exists and fetches it.
+ */
+public final class EventLog {
+
+  private static final String LOCK = "select id from users where id = any($1::uuid[]) order by id for update";
+  private static final String BUMP = """
+      update users u set last_event_seq = u.last_event_seq + x.n, unread_count = greatest(u.unread_count + x.d, 0)
+        from unnest($1::uuid[], $2::int[], $3::int[]) as x(id, n, d)
+       where u.id = x.id
+      returning u.id, u.last_event_seq, u.unread_count""";
+  private static final String INSERT = """
+      insert into events (user_id, seq, type, data)
+      select * from unnest($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[])""";
+  private static final String AFTER =
+      "select seq, type, data from events where user_id = $1 and seq > $2 order by seq limit $3";
+  private static final String LAST = "select last_event_seq, unread_count from users where id = $1";
+
+  private EventLog() {
+  }
+
+  /**
+   * Writes the batch inside the caller's transaction: locks the people's rows in id order (so that
+   * concurrent writers to overlapping people cannot deadlock), advances their sequences and unread
+   * counts, and inserts the events. Answers the events to publish once the transaction commits.
+   */
+  public static Future<List<Event>> write(SqlClient tx, EventBatch batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<UUID> users = new ArrayList<>(batch.users());
+    UUID[] ids = users.toArray(new UUID[0]);
+    Integer[] counts = new Integer[ids.length];
+    Integer[] deltas = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      int delta = batch.unreadDelta.getOrDefault(ids[i], 0);
+      counts[i] = batch.byUser.get(ids[i]).size() + (delta != 0 ? 1 : 0);
+      deltas[i] = delta;
+    }
+    Future<?> lock = tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
+    Future<io.vertx.sqlclient.RowSet<Row>> bump = tx.preparedQuery(BUMP).execute(Tuple.of(ids, counts, deltas));
+    return Future.all(lock, bump).compose(done -> {
+      List<Event> events = new ArrayList<>();
+      for (Row r : bump.result()) {
+        UUID id = r.getUUID("id");
+        long last = r.getLong("last_event_seq");
+        int unread = r.getInteger("unread_count");
+        List<EventBatch.Pending> pending = batch.byUser.get(id);
+        boolean unreadChanged = batch.unreadDelta.getOrDefault(id, 0) != 0;
+        long seq = last - pending.size() - (unreadChanged ? 1 : 0) + 1;
+        for (EventBatch.Pending p : pending) {
+          events.add(new Event(id, seq++, p.type(), p.data()));
+        }
+        if (unreadChanged) {
+          events.add(new Event(id, seq, Event.UNREAD_CHANGED, new JsonObject().put("unread", unread)));
+        }
+      }
+      int n = events.size();
+      UUID[] eu = new UUID[n];
+      Long[] es = new Long[n];
+      String[] et = new String[n];
+      JsonObject[] ed = new JsonObject[n];
+      for (int i = 0; i < n; i++) {
+        Event e = events.get(i);
+        eu[i] = e.userId();
+        es[i] = e.id();
+        et[i] = e.type();
+        ed[i] = e.data();
+      }
+      return tx.preparedQuery(INSERT).execute(Tuple.of(eu, es, et, ed)).map(events);
+    });
+  }
+
+  /** After commit: rings each person's doorbell. Losing this (a node dying) is repaired by catch-up. */
+  public static void publish(Vertx vertx, List<Event> events) {
+    for (Event e : events) {
+      vertx.eventBus().publish(Topics.user(e.userId()), e.toJson());
+    }
+  }
+
+  /** The person's events after {@code after}, at most {@code limit}, and the newest id. */
+  public static Future<Page> after(SqlClient client, UUID userId, long after, int limit) {
+    return client.preparedQuery(LAST).execute(Tuple.of(userId)).compose(lastRows -> {
+      if (lastRows.size() == 0) {
+        return Future.failedFuture(Problem.unauthorized());
+      }
+      long last = lastRows.iterator().next().getLong("last_event_seq");
+      if (after >= last) {
+        return Future.succeededFuture(new Page(List.of(), last, false));
+      }
+      return client.preparedQuery(AFTER).execute(Tuple.of(userId, after, limit)).map(rows -> {
+        List<Event> events = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+          events.add(new Event(userId, r.getLong("seq"), r.getString("type"), (JsonObject) r.getValue("data")));
+        }
+        boolean expired = events.isEmpty() || events.get(0).id() != after + 1;
+        return new Page(expired ? List.of() : events, last, expired);
+      });
+    });
+  }
+
+  /** Events of one read; {@code expired} when events after the cursor were already pruned. */
+  public record Page(List<Event> events, long last, boolean expired) {
+  }
+
+}

@@ -1,0 +1,132 @@
+package dev.parley.messaging;
+
+import dev.parley.Platform;
+import dev.parley.Problem;
+import dev.parley.auth.AuthHandler;
+import dev.parley.auth.Viewer;
+import dev.parley.http.Body;
+import dev.parley.http.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.UUID;
+
+/**
+ * Saved title + body the composer can insert: personal ones, and staff ones shared with the company.
+ * Contacts keep personal ones only and never see the staff's shared ones. Only the owner (or an admin,
+ * for a shared one) changes or deletes one.
+ */
+public final class CannedResponses {
+
+  private static final String COLUMNS = "id, owner_id, title, body_html, shared, updated_at";
+  private static final String LIST = "select " + COLUMNS + " from canned_responses where company_id = $1 "
+      + "and (owner_id = $2 or (shared and $3::boolean)) order by lower(title), id";
+  private static final String ONE = "select " + COLUMNS + " from canned_responses where company_id = $1 and id = $2 "
+      + "and (owner_id = $3 or (shared and $4::boolean))";
+  private static final String INSERT = "insert into canned_responses (company_id, owner_id, title, body_html, shared) "
+      + "values ($1, $2, $3, $4, $5) returning " + COLUMNS;
+  private static final String UPDATE = "update canned_responses set title = $3, body_html = $4, shared = $5, updated_at = now() "
+      + "where company_id = $1 and id = $2 returning " + COLUMNS;
+  private static final String DELETE = "delete from canned_responses where company_id = $1 and id = $2";
+
+  private final Platform platform;
+
+  public CannedResponses(Platform platform) {
+    this.platform = platform;
+  }
+
+  public void mount(Router api) {
+    api.get("/canned-responses").handler(Reply.async(this::list));
+    api.post("/canned-responses").handler(Reply.async(this::create));
+    api.put("/canned-responses/:id").handler(Reply.async(this::update));
+    api.delete("/canned-responses/:id").handler(Reply.async(this::delete));
+  }
+
+  private Future<?> list(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    return platform.pool().preparedQuery(LIST).execute(Tuple.of(v.companyId(), v.userId(), v.isStaff())).compose(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(json(r, v)));
+      return Reply.ok(ctx, new JsonObject().put("cannedResponses", out));
+    });
+  }
+
+  private Future<?> create(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    Input in = Input.from(Body.of(ctx, "title", "bodyHtml", "shared"), null);
+    if (in.shared() && !v.isStaff()) {
+      throw Problem.forbidden("only staff share canned responses with the company");
+    }
+    return platform.pool().preparedQuery(INSERT).execute(Tuple.of(v.companyId(), v.userId(), in.title(), in.html(), in.shared()))
+        .compose(rows -> Reply.created(ctx, json(rows.iterator().next(), v)));
+  }
+
+  private Future<?> update(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = id(ctx);
+    Body body = Body.of(ctx, "title", "bodyHtml", "shared");
+    return editable(v, id).compose(old -> {
+      Input in = Input.from(body, old);
+      if (in.shared() && !v.isStaff()) {
+        return Future.failedFuture(Problem.forbidden("only staff share canned responses with the company"));
+      }
+      return platform.pool().preparedQuery(UPDATE).execute(Tuple.of(v.companyId(), id, in.title(), in.html(), in.shared()))
+          .compose(rows -> Reply.ok(ctx, json(rows.iterator().next(), v)));
+    });
+  }
+
+  private Future<?> delete(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = id(ctx);
+    return editable(v, id).compose(old -> platform.pool().preparedQuery(DELETE).execute(Tuple.of(v.companyId(), id)))
+        .compose(rows -> Reply.noContent(ctx));
+  }
+
+  /** The response if the viewer may change it; 404 if invisible, 403 if visible but someone else's. */
+  private Future<Row> editable(Viewer v, UUID id) {
+    return platform.pool().preparedQuery(ONE).execute(Tuple.of(v.companyId(), id, v.userId(), v.isStaff())).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(Problem.notFound("canned response"));
+      }
+      Row r = rows.iterator().next();
+      if (!r.getUUID("owner_id").equals(v.userId()) && !v.isAdmin()) {
+        return Future.failedFuture(Problem.forbidden("only its author or an admin may change a shared canned response"));
+      }
+      return Future.succeededFuture(r);
+    });
+  }
+
+  private static UUID id(RoutingContext ctx) {
+    try {
+      return Body.parseUuid("id", ctx.pathParam("id"));
+    } catch (Problem p) {
+      throw Problem.notFound("canned response");
+    }
+  }
+
+  private static JsonObject json(Row r, Viewer v) {
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("title", r.getString("title"))
+        .put("bodyHtml", r.getString("body_html"))
+        .put("shared", r.getBoolean("shared"))
+        .put("mine", r.getUUID("owner_id").equals(v.userId()))
+        .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString());
+  }
+
+  private record Input(String title, String html, boolean shared) {
+    static Input from(Body b, Row old) {
+      String title = old == null || b.has("title") ? b.requiredString("title", 200).strip() : old.getString("title");
+      String html = old == null || b.has("bodyHtml")
+          ? Commands.Content.of(b.optionalString("bodyHtml", Commands.MAX_BODY_HTML)).html()
+          : old.getString("body_html");
+      boolean shared = b.has("shared") ? b.bool("shared", false) : old != null && old.getBoolean("shared");
+      return new Input(title, html, shared);
+    }
+  }
+}

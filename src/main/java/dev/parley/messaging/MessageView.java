@@ -1,0 +1,70 @@
+package dev.parley.messaging;
+
+import dev.parley.directory.Role;
+import dev.parley.directory.User;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A message with everyone it went to, as stored: the input of every projection. */
+public record MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
+                          OffsetDateTime createdAt, String source, boolean readReceipt, String note,
+                          List<Recipient> recipients) {
+
+  /** Someone on a message. */
+  public record Person(UUID id, String name, Role role) {
+    public JsonObject toJson() {
+      return User.card(id, name, role);
+    }
+  }
+
+  /** A recipient with the delivery kind and the first in-platform open. */
+  public record Recipient(Person person, String kind, OffsetDateTime readAt) {
+  }
+
+  public boolean isRecipient(UUID userId) {
+    return recipients.stream().anyMatch(r -> r.person().id().equals(userId));
+  }
+
+  /**
+   * This message as {@code viewer} may see it, or empty when it may not. Staff see every recipient and
+   * every read time. A contact sees only messages sent to or by it; in them only staff and itself, and
+   * read times only on its own messages. The API, the live feed and the emails all use this.
+   */
+  public Optional<JsonObject> as(UUID viewerId, boolean viewerIsStaff) {
+    boolean mine = sender.id().equals(viewerId);
+    if (!viewerIsStaff && !mine && !isRecipient(viewerId)) {
+      return Optional.empty();
+    }
+    JsonArray rs = new JsonArray();
+    for (Recipient r : recipients) {
+      boolean self = r.person().id().equals(viewerId);
+      if (!viewerIsStaff && !self && r.person().role().isContact()) {
+        continue;
+      }
+      boolean showRead = viewerIsStaff || mine || self;
+      rs.add(r.person().toJson()
+          .put("kind", r.kind())
+          .put("readAt", showRead && r.readAt() != null ? r.readAt().toInstant().toString() : null));
+    }
+    JsonObject json = new JsonObject()
+        .put("id", id.toString())
+        .put("threadId", threadId.toString())
+        .put("sender", sender.toJson())
+        .put("bodyHtml", bodyHtml)
+        .put("createdAt", createdAt.toInstant().toString())
+        .put("source", source)
+        .put("recipients", rs);
+    if (mine) {
+      json.put("readReceipt", readReceipt);
+    }
+    if (note != null) {
+      json.put("note", note);
+    }
+    return Optional.of(json);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.parley.messaging;
+
+import dev.parley.Platform;
+import dev.parley.Problem;
+import dev.parley.audit.Audit;
+import dev.parley.auth.AuthHandler;
+import dev.parley.auth.Viewer;
+import dev.parley.events.Event;
+import dev.parley.events.EventLog;
+import dev.parley.http.Body;
+import dev.parley.http.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Threads, messages, read state and the event feed over HTTP. */
+public final class MessagingRoutes {
+
+  private static final int MAX_EVENTS = 500;
+
+  private final Platform platform;
+  private final MessagingService service;
+
+  public MessagingRoutes(Platform platform, MessagingService service) {
+    this.platform = platform;
+    this.service = service;
+  }
+
+  /** Mounts behind an authenticated router. */
+  public void mount(Router api) {
+    api.post("/threads").handler(Reply.async(this::startThread));
+    api.post("/threads/:id/messages").handler(Reply.async(this::reply));
+    api.post("/threads/:id/read").handler(Reply.async(this::markRead));
+    api.get("/threads/:id").handler(Reply.async(this::thread));
+    api.get("/inbox").handler(Reply.async(this::inbox));
+    api.get("/unread").handler(Reply.async(this::unread));
+    api.get("/events").handler(Reply.async(this::events));
+  }
+
+  private Future<?> startThread(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    Commands.NewThread cmd = Commands.NewThread.from(Body.of(ctx, "to", "cc", "subject", "bodyHtml", "readReceipt"));
+    return service.startThread(v, cmd, Commands.Source.WEB).compose(sent -> Reply.created(ctx, new JsonObject()
+        .put("thread", new JsonObject().put("id", sent.threadId().toString()).put("subject", sent.subject()))
+        .put("message", new JsonObject().put("id", sent.messageId().toString()))));
+  }
+
+  private Future<?> reply(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID threadId = threadId(ctx);
+    Commands.Reply cmd = Commands.Reply.from(Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc"));
+    return service.reply(v, threadId, cmd, Commands.Source.WEB, null).compose(sent -> Reply.created(ctx, new JsonObject()
+        .put("message", new JsonObject().put("id", sent.messageId().toString()))));
+  }
+
+  private Future<?> markRead(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID threadId = threadId(ctx);
+    List<UUID> ids = Body.of(ctx, "messageIds").optionalUuids("messageIds", 1000);
+    return service.markRead(v, threadId, ids).compose(done -> Reply.noContent(ctx));
+  }
+
+  private Future<?> thread(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID threadId = threadId(ctx);
+    return Threads.thread(platform.pool(), v, threadId).compose(json -> {
+      Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.THREAD_VIEWED, threadId.toString(), new JsonObject(), null);
+      return Reply.ok(ctx, json);
+    });
+  }
+
+  private Future<?> inbox(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    int limit = intParam(ctx, "limit", 25, 1, 100);
+    String unread = ctx.request().getParam("unread");
+    if (unread != null && !unread.equals("true") && !unread.equals("false")) {
+      throw Problem.invalid("'unread' must be true or false");
+    }
+    String q = ctx.request().getParam("q");
+    if (q != null && q.length() > 200) {
+      throw Problem.invalid("'q' is longer than 200 characters");
+    }
+    return Threads.inbox(platform.pool(), v, limit, ctx.request().getParam("cursor"), "true".equals(unread), q)
+        .compose(json -> Reply.ok(ctx, json));
+  }
+
+  private Future<?> unread(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    return Threads.unread(platform.pool(), v).compose(n -> Reply.ok(ctx, new JsonObject().put("unread", n)));
+  }
+
+  /**
+   * The viewer's events after {@code after}. Without {@code after}: no events, just the newest id, to
+   * start from. When events after the cursor were pruned: 410 {@code cursor_expired}, and the client
+   * reloads its view and continues from {@code last}.
+   */
+  private Future<?> events(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    String after = ctx.request().getParam("after");
+    long cursor;
+    if (after == null || after.isBlank()) {
+      cursor = Long.MAX_VALUE;
+    } else {
+      try {
+        cursor = Long.parseLong(after);
+      } catch (NumberFormatException e) {
+        throw Problem.invalid("'after' must be an event id (a whole number)");
+      }
+      if (cursor < 0) {
+        throw Problem.invalid("'after' must not be negative");
+      }
+    }
+    int limit = intParam(ctx, "limit", MAX_EVENTS, 1, MAX_EVENTS);
+    return EventLog.after(platform.pool(), v.userId(), cursor, limit).compose(page -> {
+      if (page.expired()) {
+        return Reply.json(ctx, 410, new JsonObject().put("error", "cursor_expired")
+            .put("message", "events after " + cursor + " are no longer kept; reload and continue from 'last'")
+            .put("last", page.last()));
+      }
+      JsonArray events = new JsonArray();
+      for (Event e : page.events()) {
+        events.add(e.toJson());
+      }
+      long last = page.events().isEmpty() ? page.last() : page.events().get(page.events().size() - 1).id();
+      return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)
+          .put("more", last < page.last()));
+    });
+  }
+
+  private static UUID threadId(RoutingContext ctx) {
+    try {
+      return Body.parseUuid("id", ctx.pathParam("id"));
+    } catch (Problem p) {
+      throw Problem.notFound("thread");
+    }
+  }
+
+  static int intParam(RoutingContext ctx, String name, int def, int min, int max) {
+    String s = ctx.request().getParam(name);
+    if (s == null || s.isBlank()) {
+      return def;
+    }
+    try {
+      int v = Integer.parseInt(s);
+      if (v < min || v > max) {
+        throw Problem.invalid("'" + name + "' must be between " + min + " and " + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw Problem.invalid("'" + name + "' must be a whole number");
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package dev.parley.messaging;
+
+import dev.parley.Platform;
+import dev.parley.Problem;
+import dev.parley.audit.Audit;
+import dev.parley.auth.Viewer;
+import dev.parley.db.Db;
+import dev.parley.directory.Reachability;
+import dev.parley.directory.Role;
+import dev.parley.events.Event;
+import dev.parley.events.EventBatch;
+import dev.parley.events.EventLog;
+import dev.parley.notify.Outbox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The one write path. Sending, replying (from the web or by email) and marking read each run in one
+ * transaction that writes the domain rows, an event for every person who must hear of it, and an
+ * outbox row for every email owed. Only after commit are the events published and the outbox
+ * workers woken; nothing is sent from inside a transaction.
+ */
+public final class MessagingService {
+
+  private static final String INSERT_THREAD = "insert into threads (id, company_id, subject, created_by, created_at, last_message_at) "
+      + "values ($1, $2, $3, $4, $5, $5)";
+  private static final String TOUCH_THREAD = "update threads set last_message_at = $2 where id = $1";
+  private static final String INSERT_MESSAGE = "insert into messages (id, company_id, thread_id, sender_id, body_html, body_text, "
+      + "source, read_receipt, note, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+  private static final String INSERT_RECIPIENTS = "insert into message_recipients (message_id, thread_id, user_id, kind) "
+      + "select $1, $2, * from unnest($3::uuid[], $4::text[])";
+  private static final String UPSERT_PARTICIPANTS = """
+      insert into thread_participants (thread_id, user_id, company_id, last_message_id, last_message_at, unread_count)
+      select $1, x.u, $2, $3, $4, x.c from unnest($5::uuid[], $6::int[]) as x(u, c)
+      on conflict (user_id, thread_id) do update
+         set last_message_id = excluded.last_message_id, last_message_at = excluded.last_message_at,
+             unread_count = thread_participants.unread_count + excluded.unread_count, left_at = null
+      returning user_id, unread_count""";
+  private static final String TOUCH_STAFF = """
+      update thread_participants tp set last_message_id = $2, last_message_at = $3
+        from users u
+       where tp.thread_id = $1 and u.id = tp.user_id and u.role in ('admin', 'staff') and tp.left_at is null
+         and tp.user_id <> all($4::uuid[])
+      returning tp.user_id, tp.unread_count""";
+  private static final String THREAD_FOR_VIEWER = """
+      select t.subject from threads t
+        join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
+       where t.id = $1 and t.company_id = $2""";
+  private static final String PARTICIPANTS = """
+      select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
+       where tp.thread_id = $1 and tp.left_at is null and u.active""";
+  private static final String VISIBLE_AMONG = """
+      select count(*) from messages m
+       where m.thread_id = $1 and m.id = any($2::uuid[])
+         and ($3::boolean or m.sender_id = $4
+              or exists (select 1 from message_recipients r where r.message_id = m.id and r.user_id = $4))""";
+  private static final String MARK_READ = """
+      update message_recipients mr set read_at = $4
+        from messages m
+       where m.id = mr.message_id and mr.user_id = $1 and mr.thread_id = $2 and mr.read_at is null
+         and ($3::uuid[] is null or mr.message_id = any($3::uuid[]))
+      returning mr.message_id, m.sender_id, m.read_receipt""";
+  private static final String LOWER_UNREAD = """
+      update thread_participants set unread_count = greatest(unread_count - $3, 0)
+       where user_id = $1 and thread_id = $2 returning unread_count""";
+  private static final String NOTIFY_ON_READ = "select user_id from notify_on_read where company_id = $1 and user_id = any($2::uuid[])";
+
+  private final Platform platform;
+
+  public MessagingService(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** What a send answers. */
+  public record Sent(UUID threadId, String subject, UUID messageId) {
+  }
+
+  /** Starts a thread. */
+  public Future<Sent> startThread(Viewer viewer, Commands.NewThread cmd, Commands.Source source) {
+    checkRate(viewer);
+    List<UUID> wanted = withoutSelf(cmd.everyone(), viewer.userId());
+    if (wanted.isEmpty()) {
+      return Future.failedFuture(Problem.invalid("add at least one recipient other than yourself"));
+    }
+    return Reachability.among(platform.pool(), viewer, wanted).compose(allowed -> {
+      Map<UUID, MessageView.Person> people = people(allowed);
+      List<UUID> refused = wanted.stream().filter(id -> !people.containsKey(id)).toList();
+      if (!refused.isEmpty()) {
+        Audit.log(platform.pool(), viewer.companyId(), viewer.userId(), Audit.REFUSED, "thread.create",
+            new JsonObject().put("reason", "recipient_not_allowed").put("count", refused.size()), null);
+        return Future.failedFuture(Problem.badRequest("recipient_not_allowed",
+            "you cannot message " + refused.get(0) + (refused.size() > 1 ? " and " + (refused.size() - 1) + " more" : "")));
+      }
+      Set<UUID> toSet = new HashSet<>(cmd.to());
+      List<MessageView.Recipient> recipients = new ArrayList<>();
+      for (UUID id : wanted) {
+        MessageView.Person p = people.get(id);
+        recipients.add(new MessageView.Recipient(p, kind(p, toSet.contains(id) ? "to" : "cc"), null));
+      }
+      UUID threadId = UUID.randomUUID();
+      Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
+          recipients, List.of(), now());
+      return Db.translate(platform.pool().withTransaction(tx ->
+              tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(), cmd.subject(), viewer.userId(),
+                      draft.createdAt()))
+                  .compose(v -> write(tx, viewer, draft))))
+          .map(events -> afterCommit(events, new Sent(threadId, cmd.subject(), draft.messageId())));
+    });
+  }
+
+  /** Adds a message to a thread the viewer is on; {@code note} is shown with it (for example, attachments left out). */
+  public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note) {
+    checkRate(viewer);
+    if (cmd.named() && viewer.isContact()) {
+      return Future.failedFuture(Problem.invalid("contacts reply to the staff on the thread; 'to' and 'cc' are for staff"));
+    }
+    Future<List<MessageView.Person>> named = cmd.named()
+        ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
+        : Future.succeededFuture(null);
+    return named.compose(chosen -> Db.translate(platform.pool().withTransaction(tx ->
+        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
+            .compose(threadRows -> {
+              if (threadRows.size() == 0) {
+                return Future.failedFuture(Problem.notFound("thread"));
+              }
+              String subject = threadRows.iterator().next().getString("subject");
+              return tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)).compose(rows -> {
+                List<MessageView.Person> participants = new ArrayList<>();
+                rows.forEach(r -> participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"),
+                    Role.parse(r.getString("role")))));
+                List<MessageView.Recipient> recipients = replyRecipients(viewer, participants, chosen, cmd);
+                if (recipients.isEmpty()) {
+                  return Future.failedFuture(Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
+                }
+                List<MessageView.Person> staffOnThread = participants.stream().filter(p -> p.role().isStaff()).toList();
+                Draft draft = new Draft(UUID.randomUUID(), threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
+                    recipients, staffOnThread, now());
+                return tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()))
+                    .compose(v -> write(tx, viewer, draft))
+                    .map(events -> new Object[] {events, new Sent(threadId, subject, draft.messageId())});
+              });
+            })))
+        .map(result -> {
+          @SuppressWarnings("unchecked")
+          List<Event> events = (List<Event>) result[0];
+          return afterCommit(events, (Sent) result[1]);
+        }));
+  }
+
+  private Future<List<MessageView.Person>> namedRecipients(Viewer viewer, List<UUID> ids) {
+    List<UUID> wanted = withoutSelf(ids, viewer.userId());
+    return Reachability.among(platform.pool(), viewer, wanted).compose(allowed -> {
+      Map<UUID, MessageView.Person> people = people(allowed);
+      for (UUID id : wanted) {
+        if (!people.containsKey(id)) {
+          return Future.failedFuture(Problem.badRequest("recipient_not_allowed", "you cannot message " + id));
+        }
+      }
+      return Future.succeededFuture(wanted.stream().map(people::get).toList());
+    });
+  }
+
+  private static List<MessageView.Recipient> replyRecipients(Viewer viewer, List<MessageView.Person> participants,
+                                                             List<MessageView.Person> chosen, Commands.Reply cmd) {
+    List<MessageView.Recipient> out = new ArrayList<>();
+    if (chosen != null) {
+      Set<UUID> to = new HashSet<>(Commands.orEmpty(cmd.to()));
+      for (MessageView.Person p : chosen) {
+        out.add(new MessageView.Recipient(p, kind(p, to.contains(p.id()) ? "to" : "cc"), null));
+      }
+      return out;
+    }
+    for (MessageView.Person p : participants) {
+      if (p.id().equals(viewer.userId())) {
+        continue;
+      }
+      if (viewer.isContact() && p.role().isContact()) {
+        continue;
+      }
+      out.add(new MessageView.Recipient(p, kind(p, "to"), null));
+    }
+    return out;
+  }
+
+  /** A message about to be written. */
+  private record Draft(UUID messageId, UUID threadId, String subject, Commands.Content content, boolean readReceipt,
+                       Commands.Source source, String note, List<MessageView.Recipient> recipients,
+                       List<MessageView.Person> staffOnThread, OffsetDateTime createdAt) {
+  }
+
+  /** The message rows, inbox rows, events and outbox rows of one message, inside {@code tx}. */
+  private Future<List<Event>> write(SqlConnection tx, Viewer viewer, Draft d) {
+    MessageView.Person sender = new MessageView.Person(viewer.userId(), viewer.name(), viewer.role());
+    MessageView view = new MessageView(d.messageId(), d.threadId(), d.subject(), sender, d.content().html(),
+        d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients());
+    int n = d.recipients().size();
+    UUID[] recipientIds = new UUID[n];
+    String[] kinds = new String[n];
+    UUID[] involved = new UUID[n + 1];
+    Integer[] unread = new Integer[n + 1];
+    for (int i = 0; i < n; i++) {
+      recipientIds[i] = d.recipients().get(i).person().id();
+      kinds[i] = d.recipients().get(i).kind();
+      involved[i] = recipientIds[i];
+      unread[i] = 1;
+    }
+    involved[n] = viewer.userId();
+    unread[n] = 0;
+
+    Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
+        viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt()));
+    Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
+    Future<RowSet<Row>> participants = tx.preparedQuery(UPSERT_PARTICIPANTS)
+        .execute(Tuple.of(d.threadId(), viewer.companyId(), d.messageId(), d.createdAt(), involved, unread));
+    Future<RowSet<Row>> otherStaff = d.staffOnThread().isEmpty() ? Future.succeededFuture(null)
+        : tx.preparedQuery(TOUCH_STAFF).execute(Tuple.of(d.threadId(), d.messageId(), d.createdAt(), involved));
+    return Future.all(message, recipients, participants, otherStaff).compose(done -> {
+      Map<UUID, Integer> threadUnread = new LinkedHashMap<>();
+      participants.result().forEach(r -> threadUnread.put(r.getUUID("user_id"), r.getInteger("unread_count")));
+      if (otherStaff.result() != null) {
+        otherStaff.result().forEach(r -> threadUnread.putIfAbsent(r.getUUID("user_id"), r.getInteger("unread_count")));
+      }
+      Map<UUID, Boolean> staffness = new HashMap<>();
+      staffness.put(viewer.userId(), viewer.isStaff());
+      d.recipients().forEach(r -> staffness.put(r.person().id(), r.person().role().isStaff()));
+      d.staffOnThread().forEach(p -> staffness.put(p.id(), true));
+
+      EventBatch batch = new EventBatch();
+      String snippet = Sanitizer.snippet(d.content().text(), 140);
+      for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
+        UUID who = e.getKey();
+        Boolean staff = staffness.get(who);
+        if (staff == null) {
+          continue;
+        }
+        view.as(who, staff).ifPresent(json -> batch.add(who, Event.MESSAGE_CREATED,
+            json.put("thread", new JsonObject().put("id", d.threadId().toString()).put("subject", d.subject()))));
+        batch.add(who, Event.THREAD_UPDATED, new JsonObject()
+            .put("threadId", d.threadId().toString())
+            .put("subject", d.subject())
+            .put("lastMessageAt", d.createdAt().toInstant().toString())
+            .put("snippet", snippet)
+            .put("unreadCount", e.getValue()));
+      }
+      Outbox outbox = new Outbox();
+      for (UUID r : recipientIds) {
+        batch.unread(r, 1);
+        outbox.add(viewer.companyId(), Outbox.NOTIFICATION, r, new JsonObject()
+            .put("messageId", d.messageId().toString()).put("threadId", d.threadId().toString()));
+      }
+      JsonObject audit = new JsonObject().put("threadId", d.threadId().toString()).put("recipients", n)
+          .put("source", d.source().wire());
+      return EventLog.write(tx, batch)
+          .compose(events -> Future.all(outbox.write(tx),
+                  Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MESSAGE_SENT, d.messageId().toString(), audit, null))
+              .map(events));
+    });
+  }
+
+  /**
+   * Records that the viewer opened these messages (all of the thread's when {@code messageIds} is
+   * null) in the platform. A first open sets {@code read_at}; it never moves afterwards.
+   */
+  public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
+    OffsetDateTime now = now();
+    return Db.translate(platform.pool().withTransaction(tx ->
+        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
+            .compose(threadRows -> {
+              if (threadRows.size() == 0) {
+                return Future.failedFuture(Problem.notFound("thread"));
+              }
+              if (messageIds == null || messageIds.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              return tx.preparedQuery(VISIBLE_AMONG)
+                  .execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(), viewer.userId()))
+                  .compose(c -> c.iterator().next().getLong(0) == messageIds.size()
+                      ? Future.succeededFuture() : Future.failedFuture(Problem.notFound("message")));
+            })
+            .compose(v -> tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
+                messageIds == null || messageIds.isEmpty() ? null : messageIds.toArray(new UUID[0]), now)))
+            .compose(read -> read.size() == 0 ? Future.succeededFuture(List.<Event>of()) : recordReads(tx, viewer, threadId, read, now))))
+        .map(events -> {
+          afterCommit(events, null);
+          return null;
+        });
+  }
+
+  private Future<List<Event>> recordReads(SqlConnection tx, Viewer viewer, UUID threadId, RowSet<Row> read, OffsetDateTime now) {
+    List<UUID> messages = new ArrayList<>();
+    Map<UUID, UUID> senderOf = new LinkedHashMap<>();
+    Set<UUID> withReceipt = new HashSet<>();
+    for (Row r : read) {
+      UUID m = r.getUUID("message_id");
+      messages.add(m);
+      senderOf.put(m, r.getUUID("sender_id"));
+      if (Boolean.TRUE.equals(r.getBoolean("read_receipt"))) {
+        withReceipt.add(m);
+      }
+    }
+    UUID[] senders = new HashSet<>(senderOf.values()).toArray(new UUID[0]);
+    Future<RowSet<Row>> lowered = tx.preparedQuery(LOWER_UNREAD).execute(Tuple.of(viewer.userId(), threadId, messages.size()));
+    Future<RowSet<Row>> participants = tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId));
+    Future<RowSet<Row>> notify = tx.preparedQuery(NOTIFY_ON_READ).execute(Tuple.of(viewer.companyId(), (Object) senders));
+    return Future.all(lowered, participants, notify).compose(done -> {
+      int threadUnread = lowered.result().size() == 0 ? 0 : lowered.result().iterator().next().getInteger("unread_count");
+      Set<UUID> staff = new HashSet<>();
+      participants.result().forEach(r -> {
+        if (Role.parse(r.getString("role")).isStaff()) {
+          staff.add(r.getUUID("id"));
+        }
+      });
+      Set<UUID> notifyAlways = new HashSet<>();
+      notify.result().forEach(r -> notifyAlways.add(r.getUUID("user_id")));
+
+      EventBatch batch = new EventBatch();
+      Outbox outbox = new Outbox();
+      String readAt = now.toInstant().toString();
+      for (UUID m : messages) {
+        UUID sender = senderOf.get(m);
+        JsonObject data = new JsonObject().put("threadId", threadId.toString()).put("messageId", m.toString())
+            .put("readerId", viewer.userId().toString()).put("readAt", readAt);
+        Set<UUID> told = new HashSet<>(staff);
+        told.add(sender);
+        told.add(viewer.userId());
+        for (UUID who : told) {
+          batch.add(who, Event.MESSAGE_READ, data.copy());
+        }
+        if (!sender.equals(viewer.userId()) && (withReceipt.contains(m) || notifyAlways.contains(sender))) {
+          outbox.add(viewer.companyId(), Outbox.READ_RECEIPT, sender, data.copy());
+        }
+      }
+      batch.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject().put("threadId", threadId.toString())
+          .put("unreadCount", threadUnread));
+      batch.unread(viewer.userId(), -messages.size());
+      return EventLog.write(tx, batch).compose(events -> outbox.write(tx).map(events));
+    });
+  }
+
+  private <T> T afterCommit(List<Event> events, T result) {
+    EventLog.publish(platform.vertx(), events);
+    Outbox.ring(platform.vertx());
+    return result;
+  }
+
+  private void checkRate(Viewer viewer) {
+    if (!platform.limits().sendPerUser().tryAcquire(viewer.userId().toString())) {
+      throw Problem.tooMany("you are sending too fast; wait a minute and try again");
+    }
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(platform.clock()).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static String kind(MessageView.Person p, String asked) {
+    return p.role().isContact() ? "bcc" : asked;
+  }
+
+  private static List<UUID> withoutSelf(List<UUID> ids, UUID self) {
+    return ids.stream().filter(id -> !id.equals(self)).toList();
+  }
+
+  private static Map<UUID, MessageView.Person> people(List<Reachability.Person> allowed) {
+    Map<UUID, MessageView.Person> m = new HashMap<>();
+    allowed.forEach(p -> m.put(p.id(), new MessageView.Person(p.id(), p.name(), p.role())));
+    return m;
+  }
+
+  static JsonArray ids(List<UUID> ids) {
+    JsonArray a = new JsonArray();
+    ids.forEach(i -> a.add(i.toString()));
+    return a;
+  }
+}

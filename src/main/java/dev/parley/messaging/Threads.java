@@ -1,0 +1,199 @@
+package dev.parley.messaging;
+
+import dev.parley.Problem;
+import dev.parley.auth.Viewer;
+import dev.parley.directory.Role;
+import dev.parley.directory.User;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads of messaging, always projected for the viewer. */
+public final class Threads {
+
+  private static final String INBOX = """
+      select tp.thread_id, t.subject, tp.last_message_at, tp.unread_count, left(m.body_text, 300) as body_text,
+             s.id as sender_id, s.name as sender_name, s.role as sender_role
+        from thread_participants tp
+        join threads t on t.id = tp.thread_id
+        join messages m on m.id = tp.last_message_id
+        join users s on s.id = m.sender_id
+       where tp.user_id = $1 and tp.left_at is null
+         and (not $2::boolean or tp.unread_count > 0)
+         and ($3::timestamptz is null or (tp.last_message_at, tp.thread_id) < ($3::timestamptz, $4::uuid))
+         and ($5::text is null
+              or to_tsvector('simple', t.subject) @@ to_tsquery('simple', $5)
+              or exists (select 1 from messages f
+                          where f.thread_id = tp.thread_id and f.search @@ to_tsquery('simple', $5)
+                            and ($6::boolean or f.sender_id = $1
+                                 or exists (select 1 from message_recipients fr where fr.message_id = f.id and fr.user_id = $1))))
+       order by tp.last_message_at desc, tp.thread_id desc
+       limit $7""";
+  private static final String INBOX_PARTICIPANTS = """
+      select tp.thread_id, u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
+       where tp.thread_id = any($1::uuid[]) and tp.left_at is null
+         and ($2::boolean or u.role in ('admin', 'staff') or u.id = $3)
+       order by tp.thread_id, lower(u.name)""";
+  private static final String THREAD = """
+      select t.id, t.subject from threads t
+        join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
+       where t.id = $1 and t.company_id = $2""";
+  private static final String MESSAGES = """
+      select m.id, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
+             s.id as sender_id, s.name as sender_name, s.role as sender_role
+        from messages m join users s on s.id = m.sender_id
+       where m.thread_id = $1
+         and ($2::boolean or m.sender_id = $3
+              or exists (select 1 from message_recipients r where r.message_id = m.id and r.user_id = $3))
+       order by m.created_at, m.id
+       limit 1000""";
+  private static final String RECIPIENTS = """
+      select r.message_id, r.kind, r.read_at, u.id, u.name, u.role
+        from message_recipients r join users u on u.id = r.user_id
+       where r.message_id = any($1::uuid[])
+       order by r.message_id, lower(u.name)""";
+  private static final String UNREAD = "select unread_count from users where id = $1";
+
+  private Threads() {
+  }
+
+  /** One page of the viewer's inbox, newest activity first. */
+  public static Future<JsonObject> inbox(SqlClient client, Viewer viewer, int limit, String cursor, boolean unreadOnly, String query) {
+    Cursor c = Cursor.parse(cursor);
+    String tsQuery = tsQuery(query);
+    return client.preparedQuery(INBOX).execute(Tuple.of(viewer.userId(), unreadOnly, c == null ? null : c.at(),
+            c == null ? null : c.threadId(), tsQuery, viewer.isStaff(), limit + 1))
+        .compose(rows -> {
+          List<Row> list = new ArrayList<>();
+          rows.forEach(list::add);
+          boolean more = list.size() > limit;
+          List<Row> page = more ? list.subList(0, limit) : list;
+          UUID[] ids = page.stream().map(r -> r.getUUID("thread_id")).toArray(UUID[]::new);
+          return client.preparedQuery(INBOX_PARTICIPANTS).execute(Tuple.of(ids, viewer.isStaff(), viewer.userId()))
+              .map(prows -> {
+                Map<UUID, JsonArray> participants = new HashMap<>();
+                prows.forEach(p -> participants.computeIfAbsent(p.getUUID("thread_id"), k -> new JsonArray())
+                    .add(User.card(p.getUUID("id"), p.getString("name"), Role.parse(p.getString("role")))));
+                JsonArray threads = new JsonArray();
+                for (Row r : page) {
+                  UUID id = r.getUUID("thread_id");
+                  threads.add(new JsonObject()
+                      .put("id", id.toString())
+                      .put("subject", r.getString("subject"))
+                      .put("lastMessageAt", r.getOffsetDateTime("last_message_at").toInstant().toString())
+                      .put("snippet", Sanitizer.snippet(r.getString("body_text"), 140))
+                      .put("unreadCount", r.getInteger("unread_count"))
+                      .put("sender", User.card(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))))
+                      .put("participants", participants.getOrDefault(id, new JsonArray())));
+                }
+                String next = null;
+                if (more) {
+                  Row last = page.get(page.size() - 1);
+                  next = new Cursor(last.getOffsetDateTime("last_message_at"), last.getUUID("thread_id")).encode();
+                }
+                return new JsonObject().put("threads", threads).put("nextCursor", next);
+              });
+        });
+  }
+
+  /** The thread as the viewer may see it; 404 when the viewer is not on it. */
+  public static Future<JsonObject> thread(SqlClient client, Viewer viewer, UUID threadId) {
+    return client.preparedQuery(THREAD).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())).compose(t -> {
+      if (t.size() == 0) {
+        return Future.failedFuture(Problem.notFound("thread"));
+      }
+      String subject = t.iterator().next().getString("subject");
+      return messages(client, threadId, subject, viewer.isStaff(), viewer.userId()).map(views -> {
+        JsonArray messages = new JsonArray();
+        for (MessageView v : views) {
+          v.as(viewer.userId(), viewer.isStaff()).ifPresent(messages::add);
+        }
+        return new JsonObject()
+            .put("thread", new JsonObject().put("id", threadId.toString()).put("subject", subject))
+            .put("messages", messages);
+      });
+    });
+  }
+
+  /** The full messages of a thread that a viewer of this kind may see (all of them for staff). */
+  public static Future<List<MessageView>> messages(SqlClient client, UUID threadId, String subject, boolean staff, UUID viewerId) {
+    return client.preparedQuery(MESSAGES).execute(Tuple.of(threadId, staff, viewerId)).compose(rows -> {
+      Map<UUID, Row> byId = new LinkedHashMap<>();
+      rows.forEach(r -> byId.put(r.getUUID("id"), r));
+      return client.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) byId.keySet().toArray(new UUID[0]))).map(rrows -> {
+        Map<UUID, List<MessageView.Recipient>> recipients = new HashMap<>();
+        rrows.forEach(r -> recipients.computeIfAbsent(r.getUUID("message_id"), k -> new ArrayList<>())
+            .add(new MessageView.Recipient(new MessageView.Person(r.getUUID("id"), r.getString("name"),
+                Role.parse(r.getString("role"))), r.getString("kind"), r.getOffsetDateTime("read_at"))));
+        List<MessageView> out = new ArrayList<>();
+        for (Row r : byId.values()) {
+          UUID id = r.getUUID("id");
+          out.add(new MessageView(id, threadId, subject,
+              new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
+              r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
+              Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"),
+              recipients.getOrDefault(id, List.of())));
+        }
+        return out;
+      });
+    });
+  }
+
+  public static Future<Integer> unread(SqlClient client, Viewer viewer) {
+    return client.preparedQuery(UNREAD).execute(Tuple.of(viewer.userId()))
+        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("unread_count"));
+  }
+
+  /** Words of a search box as a prefix-matching full-text query; null when nothing is searchable. */
+  static String tsQuery(String q) {
+    if (q == null) {
+      return null;
+    }
+    List<String> terms = new ArrayList<>();
+    for (String word : q.toLowerCase().split("[^\\p{L}\\p{N}]+")) {
+      if (!word.isEmpty() && terms.size() < 8) {
+        terms.add(word + ":*");
+      }
+    }
+    return terms.isEmpty() ? null : String.join(" & ", terms);
+  }
+
+  /** Keyset position in an inbox: the last row's time and thread id. */
+  record Cursor(OffsetDateTime at, UUID threadId) {
+    String encode() {
+      String raw = at.toInstant().toString() + "|" + threadId;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor parse(String s) {
+      if (s == null || s.isBlank()) {
+        return null;
+      }
+      try {
+        String raw = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
+        int bar = raw.indexOf('|');
+        return new Cursor(OffsetDateTime.ofInstant(Instant.parse(raw.substring(0, bar)), ZoneOffset.UTC),
+            UUID.fromString(raw.substring(bar + 1)));
+      } catch (RuntimeException e) {
+        throw Problem.invalid("'cursor' is not a cursor this server gave out");
+      }
+    }
+  }
+
+}
