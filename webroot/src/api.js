@@ -50,12 +50,19 @@ export async function request(method, path, body) {
   }
   if (!res.ok) {
     const error = new ApiError(res.status, data?.error || `http_${res.status}`,
-      data?.message || defaultMessage(res.status));
+      sentence(data?.message) || defaultMessage(res.status));
     error.data = data;
     if (res.status === 401 && path !== '/api/auth/login') unauthorizedHandler();
     throw error;
   }
   return data;
+}
+
+/** The server writes terse lower-case messages; show them as sentences. */
+function sentence(text) {
+  if (!text) return null;
+  const t = text.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
 }
 
 function defaultMessage(status) {

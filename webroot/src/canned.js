@@ -38,7 +38,7 @@ export function mountCanned(main, app) {
     h('section', { class: 'panel', 'aria-label': 'Saved responses' }, list));
 
   function canEdit(item) {
-    return !item.ownerId || item.ownerId === app.me.id || app.isAdmin();
+    return item.mine !== false || app.isAdmin();
   }
 
   function render() {
@@ -79,7 +79,8 @@ export function mountCanned(main, app) {
     const title = h('input', { type: 'text', name: 'title', maxlength: '200', value: item?.title || '', autocomplete: 'off' });
     const editor = createEditor({ placeholder: 'The text to insert…', label: 'Response', labelId: 'canned-body-label', minHeight: 160 });
     if (item?.bodyHtml) editor.setHtml(item.bodyHtml);
-    const shared = toggle({ label: 'Share with everyone in the company', name: 'shared', checked: Boolean(item?.shared) });
+    const shared = toggle({ label: 'Share with the staff of the company', name: 'shared', checked: Boolean(item?.shared) });
+    shared.hidden = !app.isStaff();
     const titleField = field({ label: 'Title', control: title, name: 'title' });
     const bodyError = h('p', { class: 'field-error', hidden: true, id: 'canned-body-error' });
     editor.describedBy('canned-body-error');

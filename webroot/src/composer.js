@@ -108,6 +108,13 @@ export function mountComposer(main, app) {
   }
 
   function fieldFor(e) {
+    if (e.code === 'recipient_not_allowed') {
+      const named = (items) => items.find((i) => e.message.includes(i.id));
+      const inCc = named(cc.items());
+      const who = inCc || named(to.items());
+      if (who) e.message = `You cannot message ${who.name}. Remove them and try again.`;
+      return inCc ? 'cc' : 'to';
+    }
     if (e.field && fields[e.field]) return e.field;
     const text = e.message || '';
     if (/\bcc\b/i.test(text)) return 'cc';

@@ -13,7 +13,7 @@ export function mountInbox(main, app) {
   let unreadOnly = sessionStorage.getItem('parley.inbox.unread') === '1';
   let selected = Number(sessionStorage.getItem('parley.inbox.selected') || 0);
   let destroyed = false;
-  let loading = false;
+  let loadSeq = 0;
 
   const searchInput = h('input', {
     type: 'search', id: 'inbox-search', class: 'search-input', placeholder: 'Search messages',
@@ -42,14 +42,14 @@ export function mountInbox(main, app) {
   searchInput.addEventListener('input', debounce(() => {
     sessionStorage.setItem('parley.inbox.q', searchInput.value);
     selected = 0;
-    render();
-  }, 80));
+    load();
+  }, 250));
   searchInput.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && searchInput.value) {
       e.stopPropagation();
       searchInput.value = '';
       sessionStorage.setItem('parley.inbox.q', '');
-      render();
+      load();
     } else if (e.key === 'ArrowDown' || (e.key === 'Enter' && visible().length)) {
       e.preventDefault();
       focusRow(0);
@@ -65,15 +65,8 @@ export function mountInbox(main, app) {
     load();
   }
 
-  function matches(t, needle) {
-    if (!needle) return true;
-    const hay = [t.subject, t.snippet, ...(t.participants || []).map((p) => p.name)].join(' ').toLowerCase();
-    return needle.split(/\s+/).every((w) => hay.includes(w));
-  }
-
   function visible() {
-    const needle = searchInput.value.trim().toLowerCase();
-    return threads.filter((t) => matches(t, needle));
+    return threads;
   }
 
   function others(t) {
@@ -84,8 +77,10 @@ export function mountInbox(main, app) {
   function row(t, index) {
     const people = others(t);
     const unread = Number(t.unreadCount) > 0;
-    const lead = t.lastSender || people[0] || { name: '?' };
-    const names = people.map((p) => p.name).join(', ') || 'Only you';
+    const fromMe = t.sender?.id === app.me.id;
+    const lead = (fromMe ? people[0] : t.sender) || people[0] || { name: '?' };
+    const otherNames = people.map((p) => p.name).join(', ') || 'Only you';
+    const names = fromMe ? `To ${otherNames}` : (t.sender?.name || otherNames);
     return h('li', { class: `thread-row${unread ? ' unread' : ''}`, dataset: { threadId: t.id, index: String(index) } },
       h('a', {
         class: 'thread-link',
@@ -96,7 +91,7 @@ export function mountInbox(main, app) {
       avatar(lead, 'md'),
       h('div', { class: 'thread-main' },
         h('div', { class: 'thread-top' },
-          h('span', { class: 'thread-sender', title: names }, names),
+          h('span', { class: 'thread-sender', title: otherNames }, names),
           timeEl(t.lastMessageAt)),
         h('div', { class: 'thread-subject' }, t.subject || '(no subject)'),
         h('div', { class: 'thread-snippet' }, t.snippet || '')),
@@ -147,27 +142,25 @@ export function mountInbox(main, app) {
   }
 
   async function load(append = false) {
-    if (loading) return;
-    loading = true;
+    const mine = ++loadSeq;
     if (!append && threads.length === 0) {
       clear(list);
       list.append(h('li', { class: 'list-empty' }, spinner('Loading your inbox…')));
     }
     try {
-      const r = await get(`/api/inbox${query({ limit: PAGE, cursor: append ? nextCursor : null, unread: unreadOnly ? 'true' : null })}`);
-      if (destroyed) return;
+      const q = searchInput.value.trim();
+      const r = await get(`/api/inbox${query({ limit: PAGE, cursor: append ? nextCursor : null, unread: unreadOnly ? 'true' : null, q })}`);
+      if (destroyed || mine !== loadSeq) return;
       threads = append ? [...threads, ...(r.threads || [])] : (r.threads || []);
       nextCursor = r.nextCursor || null;
       error.show('');
       render();
       main.dataset.loaded = 'true';
     } catch (e) {
-      if (!destroyed) {
+      if (!destroyed && mine === loadSeq) {
         error.show(e.message);
         if (threads.length === 0) clear(list);
       }
-    } finally {
-      loading = false;
     }
   }
 

@@ -142,7 +142,7 @@ function renderShell() {
   const unreadBadge = h('span', { class: 'badge', id: 'nav-unread', hidden: true }, '0');
   const sidebar = h('nav', { class: 'sidebar', 'aria-label': 'Messaging' },
     h('div', { class: 'nav-section' }, 'Messaging'),
-    h('a', { class: 'button primary nav-compose', href: '#/compose', dataset: { nav: '#/compose' } }, icon('compose'), h('span', {}, 'New Message')),
+    h('a', { class: 'button primary nav-compose', href: '#/compose', 'aria-label': 'New Message', title: 'New Message (c)', dataset: { nav: '#/compose' } }, icon('compose'), h('span', {}, 'New Message')),
     navLink('#/inbox', 'Inbox', 'inbox', unreadBadge),
     navLink('#/canned', 'Canned Responses', 'canned'),
     app.isAdmin() ? navLink('#/settings', 'Settings', 'settings') : null,

@@ -13,6 +13,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
   let options = [];
   let active = -1;
   let seq = 0;
+  let quiet = false;
 
   const chips = h('ul', { class: 'chips', 'aria-label': 'Chosen' });
   const input = h('input', {
@@ -106,7 +107,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
     options = found.filter((o) => !chosen.has(o.id));
     active = options.length ? 0 : -1;
     renderList();
-    if (document.activeElement === input) open();
+    if (document.activeElement === input && !quiet) open();
   }
   const refreshSoon = debounce(refresh, 120);
 
@@ -117,7 +118,9 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
       onChange([...selected]);
     }
     input.value = '';
-    refresh();
+    seq += 1;
+    quiet = true;
+    close();
   }
 
   function remove(id) {
@@ -126,9 +129,13 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
     onChange([...selected]);
   }
 
-  input.addEventListener('input', refreshSoon);
+  input.addEventListener('input', () => {
+    quiet = false;
+    refreshSoon();
+  });
   input.addEventListener('focus', () => {
     el.classList.add('focused');
+    quiet = false;
     refresh();
   });
   input.addEventListener('blur', () => {
@@ -138,6 +145,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
   input.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
+      quiet = false;
       if (list.hidden) open();
       if (options.length) active = (active + 1) % options.length;
       renderList();

@@ -67,7 +67,7 @@ async function messagingSettings(body, app) {
   });
   const designate = toggle({
     label: 'Designate Staff to whom Contacts can Message',
-    description: 'Choose the individual staff, Circles and Teams that clients and prospects can write to.',
+    description: 'Choose the individual staff, Circles and Teams that clients and prospects can write to. When the Coordinator restriction is also on, it takes precedence.',
     name: 'designate',
     checked: designated !== null,
   });
@@ -152,8 +152,8 @@ async function companySettings(body, app) {
     status.replaceChildren(icon(on ? 'mail' : 'lock', 14), on ? 'Convenience Mode is on' : 'Secure Mode is on');
     status.dataset.mode = on ? 'convenience' : 'secure';
     warning.hidden = !on;
-    warning.replaceChildren(icon('warning', 18), h('div', {},
-      h('strong', {}, 'HIPAA compliance cannot be guaranteed. '), h('span', {}, serverWarning || HIPAA_WARNING)));
+    const text = (serverWarning || HIPAA_WARNING).replace(/^\s*WARNING:\s*/i, '');
+    warning.replaceChildren(icon('warning', 18), h('div', {}, h('strong', {}, 'WARNING: '), h('span', {}, text)));
   }
   renderState(settings.warning || settings.hipaaWarning);
 

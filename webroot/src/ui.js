@@ -103,7 +103,7 @@ export function toggle({ label, description, checked = false, name, onchange }) 
   const input = h('input', { type: 'checkbox', role: 'switch', id, name, checked, class: 'switch-input', onchange });
   const descId = description ? `${id}-desc` : null;
   if (descId) input.setAttribute('aria-describedby', descId);
-  const el = h('div', { class: 'switch-row' },
+  const el = h('div', { class: 'switch-row', dataset: { toggle: name || '' } },
     h('div', { class: 'switch-text' },
       h('label', { for: id, class: 'switch-label' }, label),
       description ? h('p', { class: 'hint', id: descId }, description) : null),

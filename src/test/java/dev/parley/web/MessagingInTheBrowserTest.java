@@ -1,0 +1,311 @@
+package dev.parley.web;
+
+import dev.parley.testing.Api;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web app in a real headless Chromium against a real node: people in separate browser sessions
+ * see each other's messages and read receipts arrive live, without reloading.
+ */
+class MessagingInTheBrowserTest {
+
+  static TestNode node;
+  static Api api;
+  final List<Browser> browsers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    if (!ci) {
+      assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed");
+    }
+    assumeTrue(MessagingInTheBrowserTest.class.getResource("/public/app.js") != null || ci,
+        "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
+    node = TestNode.start();
+    api = node.api();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @AfterEach
+  void closeBrowsers() {
+    for (Browser b : browsers) {
+      List<String> errors = b.consoleErrors();
+      if (!errors.isEmpty()) {
+        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
+      }
+      b.close();
+    }
+    browsers.clear();
+  }
+
+  Browser browser(String name) {
+    Browser b = Browser.open(name, node.baseUrl());
+    browsers.add(b);
+    return b;
+  }
+
+  Browser signedIn(String name, Fixtures.Person person) {
+    Browser b = browser(name).signIn(person.email(), Fixtures.PASSWORD);
+    if (!Boolean.getBoolean("parley.web.withoutBridge")) {
+      b.waitLive();
+    }
+    return b;
+  }
+
+  @Test
+  void aMessageAndItsReadReceiptTravelLiveBetweenStaffAndClient() {
+    Fixtures.Company co = node.fixtures().company("Harbor Wealth");
+    Fixtures.Person alex = co.staff("Alex Morgan");
+    Fixtures.Person casey = co.staff("Casey Quinn");
+    Fixtures.Person blair = co.client("Blair Client", alex);
+
+    Browser a = signedIn("Alex", alex);
+    Browser b = signedIn("Blair", blair);
+    Browser c = signedIn("Casey", casey);
+    b.markPage();
+
+    // Alex writes with the editor: "c" opens New Message.
+    a.driver.findElement(By.tagName("body")).sendKeys("c");
+    a.waitFor(By.cssSelector("#compose-form"));
+    pick(a, "to", "Blair");
+    pick(a, "cc", "Casey");
+    a.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).sendKeys("Your quarterly review");
+    WebElement editor = a.driver.findElement(By.cssSelector("#compose-form .ql-editor"));
+    editor.click();
+    editor.sendKeys("Hello Blair, the review is ");
+    editor.sendKeys(Keys.chord(Keys.CONTROL, "b"));
+    editor.sendKeys("ready");
+    editor.sendKeys(Keys.chord(Keys.CONTROL, "b"));
+    editor.sendKeys(". Please take a look.");
+    a.driver.findElement(By.cssSelector("#compose-form input[name=readReceipt]")).click();
+    a.until(d -> d.findElements(By.cssSelector("#compose-form .ql-editor strong")).size() == 1);
+    a.resize(1280, 1120);
+    a.js("window.scrollTo(0, 0)");
+    a.screenshot("composer.png");
+    a.resize(1280, 900);
+    editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+
+    // Alex lands on the new thread; Blair has not read it yet.
+    a.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+    assertThat(a.driver.findElement(By.cssSelector(".thread-title")).getText()).isEqualTo("Your quarterly review");
+    String blairReceipt = ".message [data-recipient-id='" + blair.sid() + "'] .receipt";
+    assertThat(a.waitFor(By.cssSelector(blairReceipt)).getText()).isEqualTo("Not read");
+
+    // Blair's inbox shows it without a reload, unread, with the count in the title.
+    WebElement row = b.waitFor(By.xpath("//li[contains(@class,'thread-row') and contains(@class,'unread')]"
+        + "[.//div[@class='thread-subject' and text()='Your quarterly review']]"));
+    assertThat(row.findElement(By.className("thread-sender")).getText()).isEqualTo("Alex Morgan");
+    assertThat(row.findElement(By.className("thread-snippet")).getText()).contains("the review is ready");
+    assertThat(row.findElement(By.className("unread-badge")).getText()).isEqualTo("1");
+    b.until(d -> d.getTitle().startsWith("(1) Inbox"));
+    assertThat(b.pageKept()).isTrue();
+    b.screenshot("inbox.png");
+
+    // Casey, a second staff member on the thread, opens it too.
+    c.waitFor(By.xpath("//div[@class='thread-subject' and text()='Your quarterly review']")).click();
+    c.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+    c.markPage();
+    assertThat(c.waitFor(By.cssSelector(blairReceipt)).getText()).isEqualTo("Not read");
+    a.markPage();
+
+    // Blair opens it: sanitized rich text, sender and recipients as a client may see them.
+    row.findElement(By.className("thread-link")).click();
+    WebElement message = b.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+    assertThat(message.findElement(By.cssSelector(".message-body strong")).getText()).isEqualTo("ready");
+    assertThat(message.findElement(By.cssSelector(".message-from")).getText()).contains("Alex Morgan");
+    b.until(d -> d.getTitle().equals("Your quarterly review · Parley"));
+
+    // Both staff see "Read hh:mm" for Blair without reloading.
+    a.until(d -> d.findElement(By.cssSelector(blairReceipt)).getText().startsWith("Read "));
+    c.until(d -> d.findElement(By.cssSelector(blairReceipt)).getText().startsWith("Read "));
+    assertThat(a.pageKept()).isTrue();
+    assertThat(c.pageKept()).isTrue();
+    a.screenshot("thread.png");
+    b.screenshot("thread-client.png");
+
+    // Blair replies with Ctrl+Enter from the reply box; Alex sees the reply arrive.
+    b.driver.findElement(By.tagName("body")).sendKeys("r");
+    WebElement reply = b.waitFor(By.cssSelector("#reply-form .ql-editor"));
+    b.until(d -> reply.equals(d.switchTo().activeElement()));
+    reply.sendKeys("Thank you, I will read it tonight.");
+    reply.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+    a.until(d -> d.findElements(By.cssSelector(".message")).size() == 2);
+    assertThat(a.driver.findElements(By.cssSelector(".message .message-body")).get(1).getText())
+        .isEqualTo("Thank you, I will read it tonight.");
+
+    b.resize(360, 780);
+    b.go("#/inbox");
+    b.waitFor(By.cssSelector("main[data-loaded=true] .thread-row"));
+    b.screenshot("inbox-360.png");
+    a.resize(360, 780);
+    a.screenshot("thread-360.png");
+  }
+
+  @Test
+  void ctrlSlashOpensTheShortcutReferenceAndShortcutsNeverFireWhileTyping() {
+    Fixtures.Company co = node.fixtures().company("Shortcut Partners");
+    Fixtures.Person sam = co.staff("Sam Keys");
+    Fixtures.Person cleo = co.client("Cleo Client", sam);
+    Api.Session s = sam.login(api);
+    for (String subject : List.of("First topic", "Second topic", "Third topic")) {
+      assertThat(s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(cleo.sid()))
+          .put("subject", subject).put("bodyHtml", "<p>About the " + subject.toLowerCase() + ".</p>")
+          .put("readReceipt", false)).status()).isEqualTo(201);
+    }
+    Browser b = browser("Sam").signIn(sam.email(), Fixtures.PASSWORD);
+    b.waitFor(By.cssSelector(".thread-row"));
+
+    WebElement body = b.driver.findElement(By.tagName("body"));
+    new Actions(b.driver).keyDown(Keys.CONTROL).sendKeys("/").keyUp(Keys.CONTROL).perform();
+    WebElement help = b.waitFor(By.id("shortcut-help"));
+    assertThat(help.getText()).contains("New message", "Next conversation", "Back to the inbox", "Search the inbox");
+    b.screenshot("shortcuts.png");
+    new Actions(b.driver).sendKeys(Keys.ESCAPE).perform();
+    b.until(d -> d.findElements(By.id("shortcut-help")).isEmpty());
+
+    // The icon opens it too.
+    b.driver.findElement(By.id("shortcuts-button")).click();
+    b.waitFor(By.id("shortcut-help"));
+    new Actions(b.driver).sendKeys(Keys.ESCAPE).perform();
+    b.until(d -> d.findElements(By.id("shortcut-help")).isEmpty());
+
+    // j/k move through the inbox, o opens, u goes back.
+    body.sendKeys("j");
+    b.until(d -> d.findElement(By.cssSelector(".thread-link[aria-current=true] .thread-subject")).getText().equals("Second topic"));
+    body = b.driver.switchTo().activeElement();
+    body.sendKeys("k");
+    b.until(d -> d.findElement(By.cssSelector(".thread-link[aria-current=true] .thread-subject")).getText().equals("Third topic"));
+    b.driver.switchTo().activeElement().sendKeys("o");
+    b.until(d -> d.findElements(By.cssSelector(".thread-title")).stream().anyMatch(t -> t.getText().equals("Third topic")));
+    b.driver.findElement(By.tagName("body")).sendKeys("u");
+    b.waitFor(By.id("inbox-search"));
+
+    // "/" focuses search; typing "c" and "j" there searches instead of composing or moving.
+    b.driver.findElement(By.tagName("body")).sendKeys("/");
+    b.until(d -> "inbox-search".equals(d.switchTo().activeElement().getAttribute("id")));
+    b.driver.switchTo().activeElement().sendKeys("cj");
+    assertThat(b.driver.getCurrentUrl()).endsWith("#/inbox");
+    assertThat(b.driver.findElement(By.id("inbox-search")).getAttribute("value")).isEqualTo("cj");
+  }
+
+  @Test
+  void turningOnConvenienceModeShowsTheHipaaWarningAndNeedsConfirmation() {
+    Fixtures.Company co = node.fixtures().company("Convenient Advisors");
+    Fixtures.Person ada = co.admin("Ada Admin");
+    Api.Session admin = ada.login(api);
+    Browser b = browser("Ada").signIn(ada.email(), Fixtures.PASSWORD);
+
+    b.go("#/settings/company");
+    WebElement toggle = b.waitFor(By.cssSelector("#company-settings [data-toggle=convenienceMode] label"));
+    WebElement state = b.driver.findElement(By.cssSelector("#company-settings input[name=convenienceMode]"));
+    assertThat(state.isSelected()).isFalse();
+    assertThat(b.driver.findElement(By.id("mode-pill")).getText()).isEqualTo("Secure Mode is on");
+
+    // Turning it on asks first, with the warning; cancelling leaves Secure Mode on.
+    toggle.click();
+    WebElement dialog = b.waitFor(By.cssSelector("dialog.convenience-dialog"));
+    assertThat(dialog.getText()).contains("HIPAA compliance cannot be guaranteed", "you should NOT enable this setting");
+    WebElement confirm = dialog.findElement(By.cssSelector("[data-action=true]"));
+    assertThat(confirm.isEnabled()).isFalse();
+    b.screenshot("settings-convenience-confirm.png");
+    dialog.findElement(By.cssSelector("[data-action=false]")).click();
+    b.until(d -> d.findElements(By.cssSelector("dialog.convenience-dialog")).isEmpty());
+    assertThat(state.isSelected()).isFalse();
+    assertThat(admin.get("/api/settings/company").json().getBoolean("convenienceMode")).isFalse();
+
+    // Confirming (after acknowledging the warning) turns it on, and the warning stays in view.
+    toggle.click();
+    dialog = b.waitFor(By.cssSelector("dialog.convenience-dialog"));
+    dialog.findElement(By.id("hipaa-ack")).click();
+    WebElement turnOn = dialog.findElement(By.cssSelector("[data-action=true]"));
+    b.until(d -> turnOn.isEnabled());
+    turnOn.click();
+    b.until(d -> d.findElement(By.id("mode-pill")).getText().equals("Convenience Mode is on"));
+    assertThat(b.waitFor(By.id("hipaa-warning")).getText()).contains("HIPAA compliance cannot be guaranteed");
+    assertThat(admin.get("/api/settings/company").json().getBoolean("convenienceMode")).isTrue();
+    b.screenshot("settings-company.png");
+
+    // Turning it off needs no confirmation.
+    toggle.click();
+    b.until(d -> d.findElement(By.id("mode-pill")).getText().equals("Secure Mode is on"));
+    assertThat(admin.get("/api/settings/company").json().getBoolean("convenienceMode")).isFalse();
+  }
+
+  @Test
+  void aContactsComposeOffersOnlyTheStaffTheAdminDesignated() {
+    Fixtures.Company co = node.fixtures().company("Designated Partners");
+    Fixtures.Person ada = co.admin("Ada Admin");
+    Fixtures.Person dora = co.staff("Dora Designated");
+    Fixtures.Person olly = co.staff("Olly Other");
+    Fixtures.Person cleo = co.client("Cleo Client", olly);
+    co.client("Carl Client", olly);
+
+    // The admin designates Dora in Messaging Settings.
+    Browser admin = browser("Ada").signIn(ada.email(), Fixtures.PASSWORD);
+    admin.go("#/settings/messaging");
+    WebElement designate = admin.waitFor(By.cssSelector("#messaging-settings [data-toggle=designate] label"));
+    designate.click();
+    pick(admin, "designated-users", "Dora");
+    admin.screenshot("settings-messaging.png");
+    admin.driver.findElement(By.cssSelector("#messaging-settings button[type=submit]")).click();
+    admin.waitFor(By.xpath("//div[contains(@class,'toast')]//span[text()='Messaging settings saved']"));
+    JsonObject saved = ada.login(api).get("/api/settings/messaging").json();
+    assertThat(saved.getJsonObject("designated").getJsonArray("userIds").getList()).containsExactly(dora.sid());
+
+    // Cleo's To picker offers Dora and no one else: not Olly, not the admin, not another client.
+    Browser b = browser("Cleo").signIn(cleo.email(), Fixtures.PASSWORD);
+    b.go("#/compose");
+    WebElement to = b.waitFor(By.cssSelector("[data-picker=to] input"));
+    to.click();
+    b.until(d -> !d.findElements(By.cssSelector("[data-picker=to] .picker-option")).isEmpty());
+    assertThat(optionNames(b, "to")).containsExactly("Dora Designated");
+    to.sendKeys("o");
+    b.until(d -> optionNames(b, "to").equals(List.of("Dora Designated")));
+    b.screenshot("composer-contact.png");
+
+    // Typing Olly's name finds no one.
+    to.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Olly");
+    b.until(d -> d.findElement(By.cssSelector("[data-picker=to] .picker-list")).getText().contains("No one matches"));
+    assertThat(optionNames(b, "to")).isEmpty();
+  }
+
+  static List<String> optionNames(Browser b, String picker) {
+    return b.driver.findElements(By.cssSelector("[data-picker=" + picker + "] .picker-option .option-name"))
+        .stream().map(WebElement::getText).toList();
+  }
+
+  /** Types part of a name into a picker and chooses the matching option. */
+  static void pick(Browser b, String picker, String name) {
+    WebElement input = b.waitFor(By.cssSelector("[data-picker=" + picker + "] input"));
+    input.click();
+    input.sendKeys(name);
+    By option = By.xpath("//*[@data-picker='" + picker + "']//li[@role='option'][.//span[@class='option-name' and starts-with(text(),'"
+        + name + "')]]");
+    b.waitFor(option).click();
+    b.until(d -> !d.findElements(By.xpath("//*[@data-picker='" + picker + "']//li[contains(@class,'chip')]"
+        + "[.//span[@class='chip-name' and starts-with(text(),'" + name + "')]]")).isEmpty());
+  }
+}
