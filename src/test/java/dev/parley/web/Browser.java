@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -80,8 +81,11 @@ final class Browser implements AutoCloseable {
   Browser signIn(String email, String password) {
     driver.get(baseUrl + "/#/inbox");
     WebElement emailField = waitFor(By.cssSelector(".signin-form input[name=email]"));
+    emailField.clear();
     emailField.sendKeys(email);
-    driver.findElement(By.cssSelector(".signin-form input[name=password]")).sendKeys(password);
+    WebElement passwordField = driver.findElement(By.cssSelector(".signin-form input[name=password]"));
+    passwordField.clear();
+    passwordField.sendKeys(password);
     driver.findElement(By.cssSelector(".signin-form button[type=submit]")).click();
     waitFor(By.cssSelector("main#main[data-loaded=true] #thread-list"));
     return this;
@@ -101,7 +105,7 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T until(ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, WAIT).until(condition);
+    return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   Object js(String script, Object... args) {

@@ -162,6 +162,10 @@ class MessagingInTheBrowserTest {
     b.screenshot("inbox-360.png");
     a.resize(360, 780);
     a.screenshot("thread-360.png");
+    for (Browser narrow : List.of(a, b)) {
+      assertThat(narrow.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+          .as("%s's page fits 360 px without scrolling sideways", narrow.name).isEqualTo(true);
+    }
   }
 
   @Test
@@ -290,6 +294,48 @@ class MessagingInTheBrowserTest {
     to.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Olly");
     b.until(d -> d.findElement(By.cssSelector("[data-picker=to] .picker-list")).getText().contains("No one matches"));
     assertThat(optionNames(b, "to")).isEmpty();
+  }
+
+  @Test
+  void aCannedResponseSavedInTheManagerIsInsertedIntoANewMessage() {
+    Fixtures.Company co = node.fixtures().company("Canned Counsel");
+    Fixtures.Person sam = co.staff("Sam Saver");
+    Browser b = browser("Sam");
+
+    // A wrong password is answered on the sign-in page itself.
+    b.driver.get(node.baseUrl() + "/");
+    b.waitFor(By.cssSelector(".signin-form input[name=email]")).sendKeys(sam.email());
+    b.driver.findElement(By.cssSelector(".signin-form input[name=password]")).sendKeys("not-the-password");
+    b.driver.findElement(By.cssSelector(".signin-form button[type=submit]")).click();
+    assertThat(b.waitFor(By.cssSelector(".signin-form .banner-error")).getText())
+        .isEqualTo("That email and password do not match an account.");
+    b.screenshot("signin.png");
+    b.signIn(sam.email(), Fixtures.PASSWORD);
+
+    b.go("#/canned");
+    b.waitFor(By.id("new-canned")).click();
+    b.waitFor(By.cssSelector(".canned-form input[name=title]")).sendKeys("Office hours");
+    WebElement body = b.driver.findElement(By.cssSelector(".canned-form .ql-editor"));
+    body.click();
+    body.sendKeys("We are open Monday to Friday, 9 to 5.");
+    b.driver.findElement(By.cssSelector(".canned-form [data-toggle=shared] label")).click();
+    b.driver.findElement(By.cssSelector(".canned-form button[type=submit]")).click();
+    WebElement item = b.waitFor(By.cssSelector("#canned-list .canned-item"));
+    assertThat(item.getText()).contains("Office hours", "Shared", "We are open Monday to Friday, 9 to 5.");
+    b.screenshot("canned-responses.png");
+
+    b.go("#/compose");
+    WebElement canned = b.waitFor(By.id("canned-select"));
+    b.until(d -> canned.isEnabled());
+    new org.openqa.selenium.support.ui.Select(canned).selectByVisibleText("Office hours (shared)");
+    b.until(d -> d.findElement(By.cssSelector("#compose-form .ql-editor")).getText()
+        .contains("We are open Monday to Friday, 9 to 5."));
+    assertThat(b.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).getAttribute("value"))
+        .isEqualTo("Office hours");
+
+    // Sending without a recipient is refused next to the To field.
+    b.driver.findElement(By.id("send-message")).click();
+    assertThat(b.waitFor(By.cssSelector("[data-field=to] .field-error")).getText()).isEqualTo("Choose at least one recipient.");
   }
 
   static List<String> optionNames(Browser b, String picker) {
