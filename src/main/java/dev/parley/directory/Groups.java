@@ -60,8 +60,9 @@ public final class Groups {
   }
 
   /** How many of the ids are staff of the company. */
+  // (Object) casts here and below: Tuple.of(a, array) picks the varargs overload and spreads the array.
   public static Future<Long> countStaff(SqlClient client, UUID companyId, List<UUID> ids) {
-    return client.preparedQuery(STAFF_AMONG).execute(Tuple.of(companyId, ids.toArray(new UUID[0])))
+    return client.preparedQuery(STAFF_AMONG).execute(Tuple.of(companyId, (Object) ids.toArray(new UUID[0])))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -90,7 +91,7 @@ public final class Groups {
   private static Future<Void> setMembers(SqlClient tx, UUID groupId, List<UUID> memberIds) {
     return tx.preparedQuery(CLEAR_MEMBERS).execute(Tuple.of(groupId))
         .compose(v -> memberIds.isEmpty() ? Future.succeededFuture()
-            : tx.preparedQuery(ADD_MEMBERS).execute(Tuple.of(groupId, memberIds.toArray(new UUID[0]))).mapEmpty());
+            : tx.preparedQuery(ADD_MEMBERS).execute(Tuple.of(groupId, (Object) memberIds.toArray(new UUID[0]))).mapEmpty());
   }
 
   /** A Circle or Team. */
