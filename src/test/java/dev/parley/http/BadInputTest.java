@@ -95,6 +95,21 @@ class BadInputTest {
     assertThat(admin.get("/api/admin/groups").array("groups").getJsonObject(0).getJsonArray("memberIds")).isEmpty();
   }
 
+  @Test
+  void aBodyNotDeclaredAsJsonAnswers415SoThatACrossSiteFormCannotSignSomeoneIn() {
+    String formAsJson = "{\"email\":\"" + staff.email() + "\",\"password\":\"correct-horse=battery\"}";
+    for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+      Api.Response r = api.send("POST", "/api/auth/login", formAsJson, Map.of("Content-Type", type));
+      assertThat(r.status()).as(type).isEqualTo(415);
+      assertThat(r.json().getString("message")).contains("application/json");
+      assertThat(r.header("Set-Cookie")).isNull();
+    }
+    Api.Response json = api.send("POST", "/api/auth/login",
+        new JsonObject().put("email", staff.email()).put("password", Fixtures.PASSWORD),
+        Map.of("Content-Type", "application/json; charset=utf-8"));
+    assertThat(json.status()).isEqualTo(200);
+  }
+
   private static Map<String, Long> counts() {
     Pool pool = node.parley().platform().pool();
     long users = pool.query("select count(*) from users").execute().await().iterator().next().getLong(0);
