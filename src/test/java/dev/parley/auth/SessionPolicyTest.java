@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Automatic logoff: a session left idle past 30 minutes, or older than its 12 hours, ends although
+ * Automatic logoff: a session left idle past 15 minutes, or older than its 12 hours, ends although
  * its token is still valid. The session rows are aged in the database rather than waited for.
  */
 class SessionPolicyTest {
@@ -35,16 +35,16 @@ class SessionPolicyTest {
   }
 
   @Test
-  void aSessionIdleForLongerThanThirtyMinutesEnds() {
+  void aSessionIdleForLongerThanFifteenMinutesEnds() {
     Api.Session s = acme.staff("Ida Idle").login(node.api());
-    age(s, "last_seen_at = now() - interval '31 minutes'");
+    age(s, "last_seen_at = now() - interval '16 minutes'");
     assertThat(s.get("/api/me").status()).isEqualTo(401);
   }
 
   @Test
-  void usingASessionWithinThirtyMinutesKeepsItAlive() {
+  void usingASessionWithinFifteenMinutesKeepsItAlive() {
     Api.Session s = acme.client("Uma User").login(node.api());
-    age(s, "last_seen_at = now() - interval '29 minutes'");
+    age(s, "last_seen_at = now() - interval '14 minutes'");
     assertThat(s.get("/api/me").status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lastSeenSecondsAgo(s)).isLessThan(60));
     assertThat(s.get("/api/me").status()).isEqualTo(200);
