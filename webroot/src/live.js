@@ -13,7 +13,7 @@ const resyncListeners = new Set();
 
 let bus = null;
 let userId = null;
-let lastId = 0;
+let lastId = null;
 let state = 'idle';
 let catchingUp = null;
 let catchUpAgain = false;
@@ -51,9 +51,14 @@ export function connectionState() {
 export async function start(user) {
   stop();
   stopped = false;
+  lastId = null;
   userId = user.id;
-  lastId = await currentCursor();
-  connect();
+  try {
+    lastId = await currentCursor();
+  } finally {
+    // Without a cursor (server unreachable) the first catch-up finds one and the views reload.
+    connect();
+  }
 }
 
 export function stop() {
@@ -128,7 +133,7 @@ function stopPolling() {
 
 function receive(event) {
   if (!event || toId(event.id) === null) return;
-  if (catchingUp) {
+  if (catchingUp || lastId === null) {
     queued.push(event);
     return;
   }
@@ -137,6 +142,10 @@ function receive(event) {
 
 function apply(event, strict) {
   const id = toId(event.id);
+  if (lastId === null) {
+    queued.push(event);
+    return;
+  }
   if (id <= lastId) return;
   if (strict && id > lastId + 1) {
     queued.push(event);
@@ -166,12 +175,16 @@ export function catchUp() {
   }
   catchingUp = (async () => {
     try {
+      if (lastId === null) {
+        lastId = await currentCursor();
+        queued = queued.filter((ev) => toId(ev.id) > lastId);
+        for (const fn of [...resyncListeners]) fn();
+      }
       for (let page = 0; page < 50; page += 1) {
         const feed = await get(`/api/events${query({ after: lastId })}`);
         const events = [...(feed?.events || [])].sort((a, b) => toId(a.id) - toId(b.id));
         for (const e of events) apply(e, false);
-        const last = toId(feed?.last);
-        if (events.length === 0 || last === null || last <= lastId) break;
+        if (events.length === 0 || !feed.more) break;
       }
     } catch (e) {
       if (e instanceof ApiError && isCursorTooOld(e)) {
@@ -182,9 +195,11 @@ export function catchUp() {
       }
       // Otherwise (offline, server busy) the next reconnect or poll tries again.
     } finally {
-      const pending = queued.sort((a, b) => toId(a.id) - toId(b.id));
-      queued = [];
-      for (const e of pending) apply(e, false);
+      if (lastId !== null) {
+        const pending = queued.sort((a, b) => toId(a.id) - toId(b.id));
+        queued = [];
+        for (const e of pending) apply(e, false);
+      }
       catchingUp = null;
       if (catchUpAgain) {
         catchUpAgain = false;
