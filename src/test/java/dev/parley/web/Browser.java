@@ -105,7 +105,11 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T until(ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
+    return until(WAIT, condition);
+  }
+
+  <T> T until(Duration timeout, ExpectedCondition<T> condition) {
+    return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   Object js(String script, Object... args) {

@@ -267,7 +267,16 @@ class MessagingInTheBrowserTest {
     Fixtures.Person cleo = co.client("Cleo Client", olly);
     co.client("Carl Client", olly);
 
-    // The admin designates Dora in Messaging Settings.
+    // Before any restriction Cleo starts a message to Olly, her coordinator.
+    Browser b = browser("Cleo").signIn(cleo.email(), Fixtures.PASSWORD);
+    b.go("#/compose");
+    pick(b, "to", "Olly");
+    b.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).sendKeys("A question");
+    WebElement body = b.driver.findElement(By.cssSelector("#compose-form .ql-editor"));
+    body.click();
+    body.sendKeys("Can we talk on Friday?");
+
+    // Meanwhile the admin designates Dora alone in Messaging Settings.
     Browser admin = browser("Ada").signIn(ada.email(), Fixtures.PASSWORD);
     admin.go("#/settings/messaging");
     WebElement designate = admin.waitFor(By.cssSelector("#messaging-settings [data-toggle=designate] label"));
@@ -279,11 +288,15 @@ class MessagingInTheBrowserTest {
     JsonObject saved = ada.login(api).get("/api/settings/messaging").json();
     assertThat(saved.getJsonObject("designated").getJsonArray("userIds").getList()).containsExactly(dora.sid());
 
+    // The server refuses Olly now, and says so next to the To field.
+    b.driver.findElement(By.id("send-message")).click();
+    assertThat(b.waitFor(By.cssSelector("[data-field=to] .field-error")).getText())
+        .isEqualTo("You cannot message Olly Other. Remove them and try again.");
+    b.screenshot("composer-error.png");
+    b.driver.findElement(By.cssSelector("[data-picker=to] .chip-remove")).click();
+
     // Cleo's To picker offers Dora and no one else: not Olly, not the admin, not another client.
-    Browser b = browser("Cleo").signIn(cleo.email(), Fixtures.PASSWORD);
-    b.go("#/compose");
-    WebElement to = b.waitFor(By.cssSelector("[data-picker=to] input"));
-    to.click();
+    WebElement to = b.driver.findElement(By.cssSelector("[data-picker=to] input"));
     b.until(d -> !d.findElements(By.cssSelector("[data-picker=to] .picker-option")).isEmpty());
     assertThat(optionNames(b, "to")).containsExactly("Dora Designated");
     to.sendKeys("o");
@@ -294,6 +307,12 @@ class MessagingInTheBrowserTest {
     to.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Olly");
     b.until(d -> d.findElement(By.cssSelector("[data-picker=to] .picker-list")).getText().contains("No one matches"));
     assertThat(optionNames(b, "to")).isEmpty();
+
+    // Choosing Dora sends.
+    to.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+    pick(b, "to", "Dora");
+    b.driver.findElement(By.id("send-message")).click();
+    b.until(d -> d.findElements(By.cssSelector(".thread-title")).stream().anyMatch(t -> t.getText().equals("A question")));
   }
 
   @Test
@@ -336,6 +355,52 @@ class MessagingInTheBrowserTest {
     // Sending without a recipient is refused next to the To field.
     b.driver.findElement(By.id("send-message")).click();
     assertThat(b.waitFor(By.cssSelector("[data-field=to] .field-error")).getText()).isEqualTo("Choose at least one recipient.");
+  }
+
+  @Test
+  void afterTheConnectionDropsTheInboxCatchesUpWithoutAReload() {
+    TestNode own = TestNode.start();
+    TestNode restarted = null;
+    boolean ownClosed = false;
+    try {
+      Fixtures.Company co = own.fixtures().company("Reconnect Advisors");
+      Fixtures.Person rae = co.staff("Rae Staff");
+      Fixtures.Person cole = co.client("Cole Client", rae);
+      Browser b = Browser.open("Cole", own.baseUrl());
+      browsers.add(b);
+      b.signIn(cole.email(), Fixtures.PASSWORD);
+      b.waitLive();
+      b.markPage();
+
+      // The node goes away: the page says so, quietly, and keeps its place.
+      b.driver.executeCdpCommand("Network.enable", java.util.Map.of());
+      b.driver.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", List.of("*/eventbus/*")));
+      own.close();
+      ownClosed = true;
+      b.until(d -> d.findElement(By.id("live-indicator")).isDisplayed());
+      assertThat(b.driver.findElement(By.id("live-indicator")).getText()).isEqualTo("Reconnecting…");
+
+      // It comes back; a message is sent while this browser is not subscribed.
+      restarted = TestNode.startWith(own.env());
+      Api.Session s = rae.login(restarted.api());
+      assertThat(s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(cole.sid()))
+          .put("subject", "Sent while you were away").put("bodyHtml", "<p>Catch-up works.</p>")
+          .put("readReceipt", false)).status()).isEqualTo(201);
+      b.driver.executeCdpCommand("Network.setBlockedURLs", java.util.Map.of("urls", List.of()));
+
+      java.time.Duration reconnect = java.time.Duration.ofSeconds(40);
+      b.until(reconnect, d -> "open".equals(b.js("return document.documentElement.dataset.live")));
+      b.until(reconnect, d -> !d.findElements(By.xpath("//div[@class='thread-subject' and text()='Sent while you were away']")).isEmpty());
+      b.until(d -> !d.findElement(By.id("live-indicator")).isDisplayed());
+      assertThat(b.pageKept()).isTrue();
+    } finally {
+      if (!ownClosed) {
+        own.close();
+      }
+      if (restarted != null) {
+        restarted.close();
+      }
+    }
   }
 
   static List<String> optionNames(Browser b, String picker) {
