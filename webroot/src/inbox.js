@@ -173,7 +173,7 @@ export function mountInbox(main, app) {
     },
     reload: () => load(false),
     onEvent(event) {
-      if (['message.created', 'message.read', 'thread.updated', 'unread.changed'].includes(event.type)) {
+      if (['message.created', 'thread.updated', 'unread.changed'].includes(event.type)) {
         reloadSoon();
       }
     },

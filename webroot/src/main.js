@@ -153,7 +153,8 @@ function renderShell() {
   root.append(h('a', { class: 'skip-link', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),
     header, h('div', { class: 'layout' }, sidebar, main));
 
-  live.onState((state) => {
+  for (const off of liveSubscriptions.splice(0)) off();
+  liveSubscriptions.push(live.onState((state) => {
     clearTimeout(liveIndicator.timer);
     if (state === 'open' || state === 'idle') {
       liveIndicator.hidden = true;
@@ -166,13 +167,15 @@ function renderShell() {
       liveIndicator.querySelector('.live-text').textContent = state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
       liveIndicator.title = 'Live updates are paused; Parley checks for new messages in the background.';
     }, state === 'connecting' ? 4000 : 1500);
-  });
-  live.onEvent(onLiveEvent);
-  live.onResync(() => {
+  }));
+  liveSubscriptions.push(live.onEvent(onLiveEvent));
+  liveSubscriptions.push(live.onResync(() => {
     app.refreshUnread();
     app.screen?.reload?.();
-  });
+  }));
 }
+
+const liveSubscriptions = [];
 
 function toggleMenu(menu, button, force) {
   const open = force ?? menu.hidden;

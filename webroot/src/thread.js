@@ -164,7 +164,11 @@ export function mountThread(main, app, threadId) {
     const unread = messages.some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
     if (!unread || document.visibilityState !== 'visible') return;
     post(`/api/threads/${threadId}/read`, {})
-      .then(() => app.refreshUnread())
+      .then(() => {
+        app.refreshUnread();
+        // Keep the "new" marks in view for a moment, then let them go.
+        setTimeout(() => list.querySelectorAll('.message.unread').forEach((el) => el.classList.remove('unread')), 4000);
+      })
       .catch(() => {});
   }
 
@@ -247,7 +251,7 @@ export function mountThread(main, app, threadId) {
       const eventThread = d.threadId || d.thread?.id || d.message?.threadId || d.id;
       if (event.type === 'message.read') {
         if (d.threadId === threadId && !applyRead(d)) reloadSoon();
-      } else if ((event.type === 'message.created' || event.type === 'thread.updated') && eventThread === threadId) {
+      } else if (event.type === 'message.created' && eventThread === threadId) {
         reloadSoon();
       }
     },
