@@ -20,12 +20,12 @@ export function mountSettings(main, app, tab = 'messaging') {
   const tabLink = (id, label) => h('a', {
     class: 'tab', href: `#/settings/${id}`, role: 'tab', id: `tab-${id}`,
     'aria-selected': String(tab === id), 'aria-controls': 'settings-panel',
-  }, label);
+  }, label, h('span', { class: 'tab-suffix' }, ' Settings'));
   main.append(
     h('div', { class: 'page-head' },
       h('div', { class: 'page-title' }, h('h1', {}, 'Settings'),
         h('p', { class: 'page-sub muted' }, app.me.company?.name || ''))),
-    h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Settings' }, tabLink('messaging', 'Messaging Settings'), tabLink('company', 'Company Settings')),
+    h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Settings' }, tabLink('messaging', 'Messaging'), tabLink('company', 'Company')),
     h('div', { id: 'settings-panel', role: 'tabpanel', 'aria-labelledby': `tab-${tab}` }, body));
 
   let destroyed = false;
