@@ -82,6 +82,19 @@ class MessagingInTheBrowserTest {
     Fixtures.Person casey = co.staff("Casey Quinn");
     Fixtures.Person blair = co.client("Blair Client", alex);
 
+    // Earlier conversations Blair has already read.
+    Api.Session caseyApi = casey.login(api);
+    Api.Session blairApi = blair.login(api);
+    for (String[] earlier : new String[][] {
+        {"Welcome to Harbor Wealth", "<p>Welcome aboard! This is where we will keep in touch securely.</p>"},
+        {"Documents for your account", "<p>Please upload your <strong>ID</strong> and a recent statement when you can.</p>"}}) {
+      Api.Response sent = caseyApi.post("/api/threads", new JsonObject().put("to", new JsonArray().add(blair.sid()))
+          .put("subject", earlier[0]).put("bodyHtml", earlier[1]).put("readReceipt", false));
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      String threadId = sent.json().getJsonObject("thread").getString("id");
+      assertThat(blairApi.post("/api/threads/" + threadId + "/read", new JsonObject()).status()).isEqualTo(204);
+    }
+
     Browser a = signedIn("Alex", alex);
     Browser b = signedIn("Blair", blair);
     Browser c = signedIn("Casey", casey);
