@@ -28,7 +28,8 @@ final class HtmlText {
   private static final Set<String> VOID = Set.of("br", "hr");
   private static final List<String> QUOTE_CLASSES = List.of("gmail_quote", "gmail_extra", "yahoo_quoted", "moz-cite-prefix",
       "protonmail_quote", "zmail_extra");
-  private static final Set<String> QUOTE_IDS = Set.of("divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container",
+  /** Outlook and others put the quoted history after (not inside) these: the text ends where they start. */
+  private static final Set<String> HISTORY_IDS = Set.of("divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container",
       "origbody", "isforwardcontent", "zwchr");
 
   private HtmlText() {
@@ -39,6 +40,7 @@ final class HtmlText {
     StringBuilder out = new StringBuilder();
     Deque<Boolean> skipping = new ArrayDeque<>();
     Deque<String> open = new ArrayDeque<>();
+    boolean[] ended = {false};
     HtmlSanitizer.sanitize(clean, new HtmlSanitizer.Policy() {
       @Override
       public void openDocument() {
@@ -50,6 +52,9 @@ final class HtmlText {
 
       @Override
       public void openTag(String name, List<String> attrs) {
+        if (startsHistory(attrs)) {
+          ended[0] = true;
+        }
         boolean skip = !skipping.isEmpty() && skipping.peek();
         if (BLOCKS.contains(name) && !skip) {
           newline(out);
@@ -81,7 +86,7 @@ final class HtmlText {
 
       @Override
       public void text(String text) {
-        if (skipping.isEmpty() || !skipping.peek()) {
+        if (!ended[0] && (skipping.isEmpty() || !skipping.peek())) {
           out.append(text.replace('\u00a0', ' '));
         }
       }
@@ -102,7 +107,14 @@ final class HtmlText {
             return true;
           }
         }
-      } else if (attr.equals("id") && QUOTE_IDS.contains(value.trim())) {
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsHistory(List<String> attrs) {
+    for (int i = 0; i + 1 < attrs.size(); i += 2) {
+      if (attrs.get(i).equals("id") && HISTORY_IDS.contains(attrs.get(i + 1).trim().toLowerCase(Locale.ROOT))) {
         return true;
       }
     }

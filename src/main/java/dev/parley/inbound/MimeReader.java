@@ -76,6 +76,9 @@ public final class MimeReader {
     if (headerLength(raw) > MAX_HEADER_BYTES) {
       throw new Malformed("header block larger than " + MAX_HEADER_BYTES + " bytes");
     }
+    if (boundaryLines(raw) > 2 * MAX_PARTS) {
+      throw new Malformed("more than " + MAX_PARTS + " parts");
+    }
     try {
       MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
       Body body = new Body();
@@ -107,6 +110,26 @@ public final class MimeReader {
       }
     }
     return raw.length;
+  }
+
+  /**
+   * Lines that may be part boundaries ("--" then something other than dashes). Counted before parsing
+   * because Jakarta Mail parses all the parts of a multipart at once, at a cost per part.
+   */
+  static int boundaryLines(byte[] raw) {
+    int count = 0;
+    for (int i = 0; i + 2 < raw.length; i++) {
+      if ((i == 0 || raw[i - 1] == '\n') && raw[i] == '-' && raw[i + 1] == '-') {
+        int j = i + 2;
+        while (j < raw.length && raw[j] == '-') {
+          j++;
+        }
+        if (j < raw.length && raw[j] != '\r' && raw[j] != '\n') {
+          count++;
+        }
+      }
+    }
+    return count;
   }
 
   private static String header(Part p, String name) throws MessagingException {

@@ -14,7 +14,7 @@ final class Quotes {
 
   private static final Pattern ATTRIBUTION_START = Pattern.compile("(?i)^(on|am|le|el|il|op|em|den)\\s.*");
   private static final Pattern ATTRIBUTION = Pattern.compile(
-      "(?is)^(on|am|le|el|il|op|em|den)\\s.{0,400}(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\\s*:\\s*$");
+      "(?is)^(on|am|le|el|il|op|em|den)\\s.{0,400}(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)(\\s.{0,200})?\\s*:\\s*$");
   private static final Pattern SEPARATOR = Pattern.compile(
       "(?i)^\\s*-{2,}\\s*(original message|forwarded message|ursprüngliche nachricht|message d'origine|mensaje original)\\s*-{2,}\\s*$");
   private static final Pattern FORWARD = Pattern.compile("(?i)^\\s*begin forwarded message:\\s*$");
