@@ -1,5 +1,6 @@
--- Inbound mail: where the IMAP reader stands, which emails were already taken, webhook replays,
--- the throttle on "reply not delivered" emails, and the lease that lets one node poll at a time.
+-- Inbound mail: where the IMAP reader stands, which emails were already taken, webhook replays and
+-- the throttle on "reply not delivered" emails. (One node reads the mailbox at a time: it holds a
+-- PostgreSQL advisory lock on a connection of its own.)
 
 -- Per mailbox (user@host:port/folder): UIDVALIDITY and the last UID fully processed.
 create table inbound_mailboxes (
@@ -11,7 +12,7 @@ create table inbound_mailboxes (
 
 -- One row per email taken, keyed by its Message-ID within the company ('sha256:<hex>' of the raw
 -- message when it has none). 'claimed' is held only while the reply is being posted; a claim older
--- than a minute belongs to a node that died and may be taken over.
+-- than a minute (or an IMAP claim met again by the IMAP reader) was left by a worker that died.
 create table inbound_emails (
   company_id   uuid not null references companies(id),
   message_key  text not null,
@@ -40,9 +41,3 @@ create table inbound_refusals (
   last_sent_at  timestamptz not null
 );
 
--- Who polls a mailbox; renewed while held, taken over once expired.
-create table inbound_leases (
-  mailbox     text primary key,
-  holder      text not null,
-  expires_at  timestamptz not null
-);

@@ -6,10 +6,17 @@ import dev.parley.db.Db;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads the replies mailbox over IMAP and hands each new email to {@link Ingest}.
  * <ul>
- *   <li>Only the node holding the mailbox's lease (a row renewed every few seconds) reads it.</li>
+ *   <li>Only the node holding the mailbox's PostgreSQL advisory lock reads it. The lock is held on a
+ *       connection of its own, so it is let go as soon as that node stops or dies.</li>
  *   <li>UIDVALIDITY and the last UID taken are kept in PostgreSQL and advanced one email at a time,
  *       after the email was taken, so a restart neither re-reads nor skips; a taken email is marked \Seen.</li>
  *   <li>Waits with IDLE when the server has it (woken regularly to stay alive), else polls at the
@@ -30,48 +38,62 @@ public final class ImapPoller extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImapPoller.class);
 
-  static final int LEASE_SECONDS = 30;
-  private static final long LEASE_RENEW_MS = 10_000;
+  private static final long LOCK_CHECK_MS = 10_000;
+  /** Attempts at an email whose taking fails for a reason other than an outage, before moving past it. */
+  private static final int MAX_ATTEMPTS = 5;
   private static final long IDLE_WAKE_MS = 25_000;
   private static final long MAX_BACKOFF_MS = 5 * 60_000;
   private static final int BATCH = 25;
 
   private final Platform platform;
-  private final String holder = UUID.randomUUID().toString();
   private final String mailboxKey;
+  private final long lockKey;
   private final ImapMailbox mailbox;
   private Ingest ingest;
   private WorkerExecutor imap;
 
   private volatile boolean stopped;
-  private volatile boolean leased;
+  private volatile boolean locked;
   private int failures;
   private long nextTimer = -1;
-  private long leaseTimer = -1;
+  private long lockTimer = -1;
+  private SqlConnection lockConnection;
+  private final Map<Long, Integer> attempts = new HashMap<>();
   private Future<?> running = Future.succeededFuture();
 
   public ImapPoller(Platform platform) {
     this.platform = platform;
     this.mailboxKey = ImapMailbox.key(platform.mail(), platform.config().imapFolder());
     this.mailbox = new ImapMailbox(platform.mail(), platform.config().imapFolder());
+    this.lockKey = lockKey(mailboxKey);
+  }
+
+  /** The advisory lock key of a mailbox: the first 8 bytes of the SHA-256 of its key. */
+  static long lockKey(String mailboxKey) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(("parley.inbound." + mailboxKey).getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(d).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
   public Future<?> start() {
     ingest = new Ingest(platform);
-    imap = vertx.createSharedWorkerExecutor("parley-imap-" + holder, 1, 2, TimeUnit.MINUTES);
-    leaseTimer = vertx.setPeriodic(LEASE_RENEW_MS, id -> renewLease());
+    imap = vertx.createSharedWorkerExecutor("parley-imap-" + UUID.randomUUID(), 1, 2, TimeUnit.MINUTES);
+    lockTimer = vertx.setPeriodic(LOCK_CHECK_MS, id -> checkLock());
     LOG.info("reading replies from {}", mailbox);
     schedule(0);
     return Future.succeededFuture();
   }
 
-  /** Finishes the email in hand, then lets go of the connection and the lease. */
+  /** Finishes the email in hand, then lets go of the IMAP connection and the lock. */
   @Override
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(nextTimer);
-    vertx.cancelTimer(leaseTimer);
+    vertx.cancelTimer(lockTimer);
     vertx.executeBlocking(() -> {
       mailbox.wake();
       return null;
@@ -82,7 +104,7 @@ public final class ImapPoller extends VerticleBase {
           mailbox.closeQuietly();
           return null;
         }, false))
-        .transform(v -> leased ? InboundStore.dropLease(platform.pool(), mailboxKey, holder) : Future.succeededFuture())
+        .transform(v -> unlock())
         .transform(v -> imap.close())
         .recover(e -> Future.succeededFuture());
   }
@@ -97,36 +119,66 @@ public final class ImapPoller extends VerticleBase {
     });
   }
 
-  private void renewLease() {
-    if (leased && !stopped) {
-      InboundStore.lease(platform.pool(), mailboxKey, holder, LEASE_SECONDS)
-          .onSuccess(held -> {
-            if (!held) {
-              LOG.warn("lost the lease on {}; another node reads it now", mailboxKey);
-              leased = false;
-              wakeIdle();
-            }
-          })
-          .onFailure(e -> LOG.debug("lease on {} not renewed: {}", mailboxKey, e.getMessage()));
+  /** Takes the mailbox's lock when free; true while this node holds it. */
+  private Future<Boolean> lock() {
+    if (lockConnection != null) {
+      return Future.succeededFuture(true);
     }
+    return platform.pool().getConnection().compose(conn -> InboundStore.tryLock(conn, lockKey).compose(taken -> {
+      if (!taken) {
+        return conn.close().map(false);
+      }
+      lockConnection = conn;
+      conn.closeHandler(v -> {
+        if (lockConnection == conn) {
+          lockConnection = null;
+          this.locked = false;
+          wakeIdle();
+        }
+      });
+      return Future.succeededFuture(true);
+    }, e -> conn.close().transform(v -> Future.failedFuture(e))));
+  }
+
+  /** The lock lives as long as its connection: a connection that stopped answering means it is lost. */
+  private void checkLock() {
+    SqlConnection conn = lockConnection;
+    if (conn != null && !stopped) {
+      conn.query("select 1").execute().onFailure(e -> {
+        if (lockConnection == conn) {
+          LOG.warn("lost the lock on {} ({}); another node may read it now", mailboxKey, e.getMessage());
+          lockConnection = null;
+          locked = false;
+          conn.close();
+          wakeIdle();
+        }
+      });
+    }
+  }
+
+  private Future<Void> unlock() {
+    SqlConnection conn = lockConnection;
+    lockConnection = null;
+    locked = false;
+    if (conn == null) {
+      return Future.succeededFuture();
+    }
+    return InboundStore.unlock(conn, lockKey).eventually(conn::close).recover(e -> Future.succeededFuture());
   }
 
   /** What to do after a cycle. */
   private enum Next { IDLE, POLL, AGAIN }
 
   private Future<Next> cycle() {
-    Future<Next> f = InboundStore.lease(platform.pool(), mailboxKey, holder, LEASE_SECONDS).compose(held -> {
+    Future<Next> f = lock().compose(held -> {
       if (!held) {
-        if (leased) {
-          LOG.info("another node reads {}", mailboxKey);
-        }
-        leased = false;
+        locked = false;
         return blocking(() -> {
           mailbox.closeQuietly();
           return Next.POLL;
         });
       }
-      leased = true;
+      locked = true;
       return drain();
     });
     f.onComplete(ar -> {
@@ -180,7 +232,7 @@ public final class ImapPoller extends VerticleBase {
   }
 
   private Future<Next> batches(long uidValidity, long last, boolean skipSeen) {
-    if (stopped || !leased) {
+    if (stopped || !locked) {
       return Future.succeededFuture(Next.POLL);
     }
     return blocking(() -> mailbox.fetchAfter(last, skipSeen, BATCH, MimeReader.MAX_RAW_BYTES)).compose(batch -> {
@@ -198,7 +250,7 @@ public final class ImapPoller extends VerticleBase {
     if (i >= batch.size()) {
       return Future.succeededFuture(batch.get(batch.size() - 1).uid());
     }
-    if (stopped || !leased) {
+    if (stopped || !locked) {
       return Future.succeededFuture(-1L);
     }
     ImapMailbox.Fetched m = batch.get(i);
@@ -214,7 +266,10 @@ public final class ImapPoller extends VerticleBase {
     });
   }
 
-  /** True when the email is done with (taken, or given up as unreadable); false to try again later. */
+  /**
+   * True when the email is done with (taken, or given up after repeated failures); false to try again
+   * later. An outage (database, shutdown) fails the batch so that it is retried, never skipped.
+   */
   private Future<Boolean> take(ImapMailbox.Fetched m) {
     if (m.raw() == null) {
       if (!m.seen()) {
@@ -222,12 +277,19 @@ public final class ImapPoller extends VerticleBase {
       }
       return Future.succeededFuture(true);
     }
-    return ingest.accept(m.raw(), Ingest.Channel.IMAP).map(Outcome::isFinal).recover(e -> {
+    return ingest.accept(m.raw(), Ingest.Channel.IMAP).map(outcome -> {
+      attempts.remove(m.uid());
+      return outcome.isFinal();
+    }).recover(e -> {
       Throwable t = Db.translateFailure(e).cause();
-      if (t instanceof Problem p && (p.status() == 503 || p.status() == 429)) {
-        return Future.failedFuture(t);
+      boolean outage = stopped || (t instanceof Problem p && (p.status() == 503 || p.status() == 429))
+          || String.valueOf(e.getMessage()).contains("closed");
+      int tried = attempts.merge(m.uid(), 1, Integer::sum);
+      if (outage || tried < MAX_ATTEMPTS) {
+        return Future.failedFuture(e);
       }
-      LOG.error("email UID {} in {} could not be taken; moving past it", m.uid(), mailboxKey, e);
+      attempts.remove(m.uid());
+      LOG.error("email UID {} in {} could not be taken after {} attempts; moving past it", m.uid(), mailboxKey, tried, e);
       return Future.succeededFuture(true);
     });
   }
@@ -236,7 +298,7 @@ public final class ImapPoller extends VerticleBase {
   private Future<Void> idle() {
     long wake = vertx.setTimer(IDLE_WAKE_MS, id -> wakeIdle());
     Future<Void> waited = blocking(() -> {
-      if (!stopped && leased) {
+      if (!stopped && locked) {
         mailbox.idle();
       }
       return null;

@@ -32,7 +32,8 @@ final class InboundStore {
       on conflict (company_id, message_key) do nothing
       returning claimed_at""";
   private static final String EXISTING = """
-      select status, claimed_at, claimed_at < now() - make_interval(secs => $3::int) as stale
+      select status, claimed_at,
+             claimed_at < now() - make_interval(secs => $3::int) or (channel = 'imap' and $4 = 'imap') as stale
         from inbound_emails where company_id = $1 and message_key = $2 for update""";
   private static final String RECLAIM = """
       update inbound_emails set claimed_at = now(), channel = $3 where company_id = $1 and message_key = $2""";
@@ -67,12 +68,8 @@ final class InboundStore {
       on conflict (mailbox) do update set uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = now()
        where inbound_mailboxes.uid_validity <> excluded.uid_validity or inbound_mailboxes.last_uid < excluded.last_uid""";
 
-  private static final String TAKE_LEASE = """
-      insert into inbound_leases (mailbox, holder, expires_at) values ($1, $2, now() + make_interval(secs => $3::int))
-      on conflict (mailbox) do update set holder = excluded.holder, expires_at = excluded.expires_at
-       where inbound_leases.holder = excluded.holder or inbound_leases.expires_at < now()
-      returning holder""";
-  private static final String DROP_LEASE = "delete from inbound_leases where mailbox = $1 and holder = $2";
+  private static final String TRY_LOCK = "select pg_try_advisory_lock($1) as locked";
+  private static final String UNLOCK = "select pg_advisory_unlock($1)";
 
   private InboundStore() {
   }
@@ -112,13 +109,17 @@ final class InboundStore {
   record Claim(ClaimState state, OffsetDateTime since) {
   }
 
-  /** Inside a transaction: claims the email for posting, or says who has it. */
+  /**
+   * Inside a transaction: claims the email for posting, or says who has it. A claim is stale when it is
+   * older than {@link #CLAIM_STALE_SECONDS}, or when it was made over IMAP and IMAP asks again: only the
+   * one lock holder reads the mailbox, one email at a time, so such a claim was left by a reader that died.
+   */
   static Future<Claim> claim(SqlClient tx, UUID companyId, String key, String rawHash, String channel, UUID userId, UUID threadId) {
     return tx.preparedQuery(CLAIM).execute(Tuple.of(companyId, key, rawHash, channel, userId, threadId)).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(new Claim(ClaimState.FRESH, rows.iterator().next().getOffsetDateTime("claimed_at")));
       }
-      return tx.preparedQuery(EXISTING).execute(Tuple.of(companyId, key, CLAIM_STALE_SECONDS)).compose(existing -> {
+      return tx.preparedQuery(EXISTING).execute(Tuple.of(companyId, key, CLAIM_STALE_SECONDS, channel)).compose(existing -> {
         if (existing.size() == 0) {
           return Future.succeededFuture(new Claim(ClaimState.BUSY, null));
         }
@@ -187,12 +188,13 @@ final class InboundStore {
     return c.preparedQuery(SAVE_MAILBOX).execute(Tuple.of(mailbox, p.uidValidity(), p.lastUid())).mapEmpty();
   }
 
-  /** Takes or renews the lease on a mailbox; true while this holder has it. */
-  static Future<Boolean> lease(SqlClient c, String mailbox, String holder, int seconds) {
-    return c.preparedQuery(TAKE_LEASE).execute(Tuple.of(mailbox, holder, seconds)).map(rows -> rows.size() > 0);
+  /** On a connection of its own: true when this session now holds the mailbox's advisory lock. */
+  static Future<Boolean> tryLock(SqlClient c, long key) {
+    return c.preparedQuery(TRY_LOCK).execute(Tuple.of(key)).map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("locked")));
   }
 
-  static Future<Void> dropLease(SqlClient c, String mailbox, String holder) {
-    return c.preparedQuery(DROP_LEASE).execute(Tuple.of(mailbox, holder)).mapEmpty();
+  static Future<Void> unlock(SqlClient c, long key) {
+    return c.preparedQuery(UNLOCK).execute(Tuple.of(key)).mapEmpty();
   }
+
 }
