@@ -121,7 +121,7 @@ final class Emails {
       return Future.succeededFuture(Built.refused(row, "the recipient may not see this message"));
     }
     Map<String, String> v = common(row, m.threadId());
-    v.put("sender", HeaderGuard.name(m.sender().name()));
+    v.put("sender", HeaderGuard.text(m.sender().name()));
     String from = HeaderGuard.mailbox(m.sender().name() + " via " + row.companyName(), fromAddress);
     if (!row.convenienceMode()) {
       return Future.succeededFuture(mail(row, from, Templates.render("notification-secure", v), m.threadId(), null));
@@ -150,7 +150,7 @@ final class Emails {
       return Future.succeededFuture(Built.refused(row, "the reader is not a recipient of the message"));
     }
     Map<String, String> v = common(row, m.threadId());
-    v.put("reader", HeaderGuard.name(reader.person().name()));
+    v.put("reader", HeaderGuard.text(reader.person().name()));
     v.put("readAt", readAt(row.payload().getString("readAt")));
     String from = HeaderGuard.mailbox(row.companyName(), fromAddress);
     if (!row.convenienceMode()) {
@@ -168,7 +168,7 @@ final class Emails {
       return Built.refused(row, "will not answer our own address");
     }
     Map<String, String> v = new HashMap<>();
-    v.put("company", HeaderGuard.name(row.companyName()));
+    v.put("company", HeaderGuard.text(row.companyName()));
     v.put("to", to);
     v.put("portal", config.publicUrl() + "/");
     v.put("reason", Templates.reason(row.payload().getString("reason")));
@@ -197,8 +197,8 @@ final class Emails {
 
   private Map<String, String> common(Claimed row, UUID threadId) {
     Map<String, String> v = new HashMap<>();
-    v.put("company", HeaderGuard.name(row.companyName()));
-    v.put("recipient", HeaderGuard.name(row.recipientName()));
+    v.put("company", HeaderGuard.text(row.companyName()));
+    v.put("recipient", HeaderGuard.text(row.recipientName()));
     v.put("to", HeaderGuard.address(row.recipientEmail()));
     v.put("link", config.publicUrl() + "/#/thread/" + threadId);
     return v;
@@ -234,7 +234,7 @@ final class Emails {
     List<String> names = new ArrayList<>();
     for (Object o : seen.getJsonArray("recipients")) {
       JsonObject p = (JsonObject) o;
-      names.add(self.toString().equals(p.getString("id")) ? "you" : HeaderGuard.name(p.getString("name")));
+      names.add(self.toString().equals(p.getString("id")) ? "you" : HeaderGuard.text(p.getString("name")));
     }
     return String.join(", ", names);
   }

@@ -79,6 +79,9 @@ public final class OutboxVerticle extends VerticleBase {
     round().onComplete(ar -> {
       busy = false;
       if (ar.failed()) {
+        if (stopped) {
+          return;
+        }
         LOG.warn("outbox round failed, next poll retries: {}", ar.cause().toString());
         return;
       }
