@@ -160,4 +160,32 @@ class NotificationEmailTest {
     }
     assertThat(Mailboxes.to(mail, staff.email())).as("the sender is not notified of their own message").isEmpty();
   }
+
+  @Test
+  void aRefusedReplyIsAnsweredOnceAtItsAddressAndNeverAtOurOwnDomain() {
+    Fixtures.Company c = node.fixtures().company("Epsilon Care");
+    var pool = node.parley().platform().pool();
+    String insert = "insert into outbox (company_id, kind, recipient_id, payload) values ($1, $2, null, $3::jsonb) returning id";
+    UUID answered = pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(c.id, Outbox.REPLY_REFUSED,
+        new JsonObject().put("reason", "sender_mismatch").put("address", "stranger@example.test"))).await().iterator().next().getUUID(0);
+    UUID loop = pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(c.id, Outbox.REPLY_REFUSED,
+        new JsonObject().put("reason", "unknown_address").put("address", "reply+abc@parley.localhost"))).await().iterator().next().getUUID(0);
+    UUID injected = pool.preparedQuery(insert).execute(io.vertx.sqlclient.Tuple.of(c.id, Outbox.REPLY_REFUSED,
+        new JsonObject().put("reason", "x").put("address", "a@example.test\r\nBcc: spy@evil.test"))).await().iterator().next().getUUID(0);
+    Outbox.ring(node.parley().vertx());
+
+    MimeMessage m = awaitOne("stranger@example.test");
+    assertThat(Mailboxes.subject(m)).isEqualTo("Your reply to Epsilon Care was not delivered");
+    assertThat(Mailboxes.part(m, "text/plain")).contains("Replies are accepted only from the email address the notification was sent to.");
+    assertThat(Mailboxes.header(m, "Auto-Submitted")).isEqualTo("auto-replied");
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.preparedQuery("select count(*) from outbox where id = any($1) and status = 'pending'")
+        .execute(io.vertx.sqlclient.Tuple.of((Object) new UUID[] {answered, loop, injected})).await().iterator().next().getLong(0) == 0);
+    var statuses = pool.preparedQuery("select id, status, last_error from outbox where id = any($1)")
+        .execute(io.vertx.sqlclient.Tuple.of((Object) new UUID[] {answered, loop, injected})).await();
+    statuses.forEach(r -> {
+      UUID id = r.getUUID("id");
+      assertThat(r.getString("status")).as(r.getString("last_error")).isEqualTo(id.equals(answered) ? "sent" : "failed");
+    });
+    assertThat(Mailboxes.to(mail, "spy@evil.test")).isEmpty();
+  }
 }
