@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.inbound.ImapPoller;
+import dev.parley.notify.OutboxVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -12,7 +13,7 @@ final class Background {
 
   static Future<Void> deploy(Vertx vertx, Platform platform) {
     return Future.<Void>succeededFuture()
-        .compose(v -> vertx.deployVerticle(new ImapPoller(platform)))
-        .mapEmpty();
+        .compose(v -> vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty())
+        .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty());
   }
 }

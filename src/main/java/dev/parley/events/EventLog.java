@@ -21,7 +21,7 @@ import java.util.UUID;
  */
 public final class EventLog {
 
-  private static final String LOCK = "select id from users where id = any($1::uuid[]) order by id for update";
+  private static final String LOCK = "select id from users where id = any($1::uuid[]) order by id for no key update";
   private static final String BUMP = """
       update users u set last_event_seq = u.last_event_seq + x.n, unread_count = greatest(u.unread_count + x.d, 0)
         from unnest($1::uuid[], $2::int[], $3::int[]) as x(id, n, d)
@@ -35,6 +35,16 @@ public final class EventLog {
   private static final String LAST = "select last_event_seq, unread_count from users where id = $1";
 
   private EventLog() {
+  }
+
+  /**
+   * Locks the people's rows in id order. A writer calls this before its first insert: inserts that
+   * reference users take key-share locks, and taking the sequence locks after them lets two writers
+   * each hold a share the other must wait for. {@code FOR NO KEY UPDATE} does not conflict with those.
+   */
+  public static Future<Void> lock(SqlClient tx, java.util.Collection<UUID> users) {
+    UUID[] ids = new java.util.TreeSet<>(users).toArray(new UUID[0]);
+    return tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids)).mapEmpty();
   }
 
   /**

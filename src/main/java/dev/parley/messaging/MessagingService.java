@@ -62,7 +62,8 @@ public final class MessagingService {
   private static final String THREAD_FOR_VIEWER = """
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
-       where t.id = $1 and t.company_id = $2""";
+       where t.id = $1 and t.company_id = $2
+         for no key update of t""";
   private static final String PARTICIPANTS = """
       select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
        where tp.thread_id = $1 and tp.left_at is null and u.active""";
@@ -224,6 +225,9 @@ public final class MessagingService {
     involved[n] = viewer.userId();
     unread[n] = 0;
 
+    Set<UUID> everyone = new HashSet<>(List.of(involved));
+    d.staffOnThread().forEach(p -> everyone.add(p.id()));
+    Future<Void> locked = EventLog.lock(tx, everyone);
     Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
         viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt()));
     Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
@@ -231,7 +235,7 @@ public final class MessagingService {
         .execute(Tuple.of(d.threadId(), viewer.companyId(), d.messageId(), d.createdAt(), involved, unread));
     Future<RowSet<Row>> otherStaff = d.staffOnThread().isEmpty() ? Future.succeededFuture(null)
         : tx.preparedQuery(TOUCH_STAFF).execute(Tuple.of(d.threadId(), d.messageId(), d.createdAt(), involved));
-    return Future.all(message, recipients, participants, otherStaff).compose(done -> {
+    return Future.all(List.of(locked, message, recipients, participants, otherStaff)).compose(done -> {
       Map<UUID, Integer> threadUnread = new LinkedHashMap<>();
       participants.result().forEach(r -> threadUnread.put(r.getUUID("user_id"), r.getInteger("unread_count")));
       if (otherStaff.result() != null) {
