@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,22 +64,63 @@ class EmailReplyTest {
   record Conversation(Fixtures.Person client, Fixtures.Person staff, String threadId, String replyAddress) {
   }
 
-  static Conversation conversation(Fixtures.Company company, Fixtures.Person from, String clientName) {
-    Fixtures.Person client = company.client(clientName, from);
+  /** The emails GreenMail received for an address. */
+  static List<MimeMessage> mailTo(String address) {
+    List<MimeMessage> out = new ArrayList<>();
+    for (MimeMessage m : mail.getReceivedMessages()) {
+      try {
+        for (jakarta.mail.Address a : m.getAllRecipients()) {
+          if (a.toString().toLowerCase().contains(address.toLowerCase())) {
+            out.add(m);
+            break;
+          }
+        }
+      } catch (jakarta.mail.MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
+  static String header(MimeMessage m, String name) {
+    try {
+      return m.getHeader(name, ",");
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A Convenience Mode thread: the reply address is read from the client's notification email. */
+  static Conversation conversation(String clientName) {
+    Fixtures.Person client = acme.client(clientName, staff);
+    String threadId = startThread(staff, client, clientName);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !mailTo(client.email()).isEmpty());
+    MimeMessage notification = mailTo(client.email()).get(0);
+    assertThat(header(notification, "Auto-Submitted")).isEqualTo("auto-generated");
+    String replyTo = header(notification, "Reply-To");
+    assertThat(replyTo).startsWith("reply+").endsWith("@" + platform.config().replyDomain());
+    return new Conversation(client, staff, threadId, replyTo);
+  }
+
+  static String startThread(Fixtures.Person from, Fixtures.Person client, String clientName) {
     Api.Response sent = from.login(api).post("/api/threads", new JsonObject()
         .put("to", new JsonArray().add(client.sid()))
         .put("subject", "Quarterly review")
         .put("bodyHtml", "<p>Hello " + clientName + ", your statements are ready.</p>"));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
-    String threadId = sent.json().getJsonObject("thread").getString("id");
-    // The notification email carries this Reply-To; the address is issued the same way here.
+    return sent.json().getJsonObject("thread").getString("id");
+  }
+
+  /**
+   * A thread of a company in Secure Mode: its notification has no reply address, so one is issued
+   * here as it was while the mode was on.
+   */
+  static Conversation conversation(Fixtures.Company company, Fixtures.Person from, String clientName) {
+    Fixtures.Person client = company.client(clientName, from);
+    String threadId = startThread(from, client, clientName);
     String token = new ReplyTokens(platform.secrets().replyToken())
         .issue(platform.pool(), company.id, client.id(), UUID.fromString(threadId)).await();
     return new Conversation(client, from, threadId, ReplyTokens.address(token, platform.config().replyDomain()));
-  }
-
-  static Conversation conversation(String clientName) {
-    return conversation(acme, staff, clientName);
   }
 
   /** Delivers by SMTP to the reply address and waits until the poller has taken it. */
@@ -149,6 +191,17 @@ class EmailReplyTest {
         .contains(messageId);
     assertThat(Mails.count(platform, "select count(*) from outbox where kind = 'notification' and recipient_id = $1 "
         + "and payload->>'messageId' = $2", staff.id(), messageId)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(staff.email()).stream()
+        .anyMatch(n -> String.valueOf(header(n, "Message-ID")).contains(messageId)));
+  }
+
+  /** The explanatory email reached the address (besides the notification a client already had). */
+  static void awaitExplanation(String address, int mailsExpected) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(address).size() >= mailsExpected);
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> mailTo(address).size() == mailsExpected);
+    MimeMessage told = mailTo(address).get(mailsExpected - 1);
+    assertThat(header(told, "Auto-Submitted")).isIn("auto-replied", "auto-generated");
+    assertThat(header(told, "Reply-To")).isNull();
   }
 
   @Test
@@ -166,6 +219,7 @@ class EmailReplyTest {
     assertThat(told).hasSize(1);
     assertThat(told.get(0).getString("reason")).isEqualTo("bad_token");
     assertThat(told.get(0).getString("recipientId")).isEqualTo(c.client().sid());
+    awaitExplanation(c.client().email(), 2);
   }
 
   @Test
@@ -181,6 +235,7 @@ class EmailReplyTest {
     assertThat(told.get(0).getString("reason")).isEqualTo("wrong_sender");
     assertThat(told.get(0).getString("recipientId")).isNull();
     assertThat(refusals(c.client().email())).isEmpty();
+    awaitExplanation(stranger, 1);
   }
 
   @Test
@@ -195,6 +250,7 @@ class EmailReplyTest {
     List<JsonObject> told = refusals(c.client().email());
     assertThat(told).hasSize(1);
     assertThat(told.get(0).getString("reason")).isEqualTo("left_thread");
+    awaitExplanation(c.client().email(), 2);
   }
 
   @Test
@@ -209,6 +265,7 @@ class EmailReplyTest {
     List<JsonObject> told = refusals(c.client().email());
     assertThat(told).hasSize(1);
     assertThat(told.get(0).getString("reason")).isEqualTo("convenience_mode_off");
+    awaitExplanation(c.client().email(), 2);
   }
 
   @Test
@@ -225,6 +282,7 @@ class EmailReplyTest {
     assertThat(refusals(c.client().email())).hasSize(1);
     assertThat(Mails.count(platform, "select count(*) from inbound_emails where status = 'refused' and user_id = $1",
         c.client().id())).isEqualTo(3);
+    awaitExplanation(c.client().email(), 2);
   }
 
   @Test
@@ -242,6 +300,7 @@ class EmailReplyTest {
     assertThat(emailMessages(c.threadId())).isEmpty();
     assertThat(Mails.count(platform, "select count(*) from outbox")).isEqualTo(outboxBefore);
     assertThat(Mails.count(platform, "select count(*) from inbound_emails where user_id = $1", c.client().id())).isZero();
+    assertThat(mailTo(c.client().email())).hasSize(1);
   }
 
   @Test
