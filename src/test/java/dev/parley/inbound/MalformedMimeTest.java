@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -162,11 +160,5 @@ class MalformedMimeTest {
       assertThat(a.status()).as(e.getKey() + ": " + a.body()).isIn(202, 400, 413);
     }
     assertThat(node.api().get("/ready").status()).isEqualTo(200);
-  }
-
-  static byte[] resource(String name) throws IOException {
-    try (InputStream in = MalformedMimeTest.class.getResourceAsStream(name)) {
-      return in.readAllBytes();
-    }
   }
 }
