@@ -1,5 +1,7 @@
 package dev.parley;
 
+import dev.parley.inbound.ImapPoller;
+import dev.parley.notify.OutboxVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -10,6 +12,8 @@ final class Background {
   }
 
   static Future<Void> deploy(Vertx vertx, Platform platform) {
-    return Future.succeededFuture();
+    return Future.<Void>succeededFuture()
+        .compose(v -> vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty())
+        .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty());
   }
 }

@@ -166,7 +166,7 @@ public final class Parley {
 
       EmbeddedMailServer mailServer = null;
       if (config.embeddedSmtp() || config.embeddedImap()) {
-        mailServer = EmbeddedMailServer.start(config.embeddedSmtpPort(), config.embeddedImapPort());
+        mailServer = EmbeddedMailServer.start(config.embeddedSmtpPort(), config.embeddedImapPort(), config.replyDomain());
       }
       Platform.Mail mail = new Platform.Mail(
           config.smtpHost().orElse("127.0.0.1"),
@@ -175,8 +175,8 @@ public final class Parley {
           config.embeddedSmtp() ? "none" : config.smtpTls(),
           config.imapHost().orElse("127.0.0.1"),
           config.embeddedImap() ? mailServer.imapPort() : config.imapPort(),
-          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapUsername().orElse(null),
-          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapPassword().orElse(null),
+          config.embeddedImap() ? EmbeddedMailServer.repliesLogin(config.replyDomain()) : config.imapUsername().orElse(null),
+          config.embeddedImap() ? EmbeddedMailServer.repliesLogin(config.replyDomain()) : config.imapPassword().orElse(null),
           config.embeddedImap() ? "none" : config.imapTls(),
           mailServer);
 

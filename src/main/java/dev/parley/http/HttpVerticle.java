@@ -5,6 +5,7 @@ import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.Sessions;
 import dev.parley.directory.DirectoryRoutes;
+import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     AuthHandler auth = new AuthHandler(platform.tokens(), sessions, platform.config().publicUrl());
 
     Router api = Router.router(vertx);
+    new InboundRoutes(platform).mount(api);
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     new AuthRoutes(platform, auth).mount(api);
     api.route().handler(auth);
