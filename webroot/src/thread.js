@@ -112,7 +112,8 @@ export function mountThread(main, app, threadId) {
           m.source === 'email' ? h('span', { class: 'source-tag', title: 'Sent as a reply to an email notification' }, icon('mail', 12), 'via email') : null),
         recipientsBlock(m)),
       h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
-    body);
+    body,
+    m.note ? h('p', { class: 'message-note' }, icon('mail', 14), m.note) : null);
   }
 
   function render() {
