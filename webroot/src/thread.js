@@ -5,6 +5,7 @@ import { get, post } from './api.js';
 import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff, debounce } from './dom.js';
 import { spinner, emptyState, banner, toggle } from './ui.js';
 import { createEditor } from './editor.js';
+import { loadCanned } from './canned.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -27,8 +28,27 @@ export function mountThread(main, app, threadId) {
   const editor = createEditor({ placeholder: 'Write a reply…', label: 'Reply', labelId: replyLabelId, minHeight: 120 });
   const receipt = toggle({ label: 'Read Receipt', description: 'Email me when each recipient opens this reply.', name: 'reply-read-receipt' });
   const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-reply' }, icon('send', 16), 'Send reply');
+  const cannedId = `reply-canned-${threadId}`;
+  const canned = h('select', { id: cannedId, name: 'canned', disabled: true }, h('option', { value: '' }, 'Loading…'));
+  let cannedItems = [];
+  loadCanned().then((items) => {
+    cannedItems = items;
+    canned.replaceChildren(h('option', { value: '' }, items.length ? 'Choose a response…' : 'No canned responses yet'),
+      ...items.map((c) => h('option', { value: c.id }, c.shared ? `${c.title} (shared)` : c.title)));
+    canned.disabled = items.length === 0;
+  }).catch(() => canned.replaceChildren(h('option', { value: '' }, 'Unavailable')));
+  canned.addEventListener('change', () => {
+    const chosen = cannedItems.find((c) => c.id === canned.value);
+    if (!chosen) return;
+    editor.insertHtml(chosen.bodyHtml || '');
+    canned.value = '';
+  });
   const replyForm = h('form', { class: 'panel reply', id: 'reply-form', 'aria-labelledby': replyLabelId, novalidate: true },
-    h('h2', { class: 'reply-title', id: replyLabelId }, 'Reply'),
+    h('div', { class: 'label-row reply-head' },
+      h('h2', { class: 'reply-title', id: replyLabelId }, 'Reply'),
+      h('div', { class: 'canned-picker' },
+        h('label', { for: cannedId, class: 'label-inline' }, icon('canned', 14), 'Use Canned Response'),
+        canned)),
     replyError,
     h('div', { class: 'field', dataset: { field: 'bodyHtml' } }, editor.element,
       h('p', { class: 'field-error', id: `reply-error-${threadId}`, hidden: true })),
