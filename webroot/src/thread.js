@@ -1,11 +1,12 @@
 // A thread: its messages in order, who each was sent to as this viewer may see it, read status
 // (live, for staff), and the reply box. Opening the thread marks it read.
 
-import { get, post } from './api.js';
+import { get, post, query } from './api.js';
 import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff, debounce } from './dom.js';
-import { spinner, emptyState, banner, toggle } from './ui.js';
+import { spinner, emptyState, banner, toggle, field } from './ui.js';
 import { createEditor } from './editor.js';
 import { loadCanned } from './canned.js';
+import { createPicker } from './picker.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -43,6 +44,23 @@ export function mountThread(main, app, threadId) {
     editor.insertHtml(chosen.bodyHtml || '');
     canned.value = '';
   });
+  // Staff may bring more people into the conversation with a reply.
+  const searchRecipients = async (q) => (await get(`/api/recipients${query({ q })}`)).recipients || [];
+  const addTo = createPicker({ name: 'reply-to', placeholder: 'Add recipients', search: searchRecipients });
+  const addCc = createPicker({ name: 'reply-cc', placeholder: 'Add people to copy', search: searchRecipients });
+  const addFields = h('div', { class: 'reply-add', hidden: true },
+    field({ label: 'Also to', control: addTo.input, element: addTo.element, name: 'to' }),
+    field({ label: 'Also CC', control: addCc.input, element: addCc.element, name: 'cc' }));
+  const addToggle = h('button', {
+    type: 'button', class: 'link-button', 'aria-expanded': 'false',
+    onclick: () => {
+      addFields.hidden = !addFields.hidden;
+      addToggle.setAttribute('aria-expanded', String(!addFields.hidden));
+      if (!addFields.hidden) addTo.input.focus();
+    },
+  }, icon('plus', 14), 'Add people to this conversation');
+  const addPeople = h('div', { class: 'reply-people' }, addToggle, addFields);
+
   const replyForm = h('form', { class: 'panel reply', id: 'reply-form', 'aria-labelledby': replyLabelId, novalidate: true },
     h('div', { class: 'label-row reply-head' },
       h('h2', { class: 'reply-title', id: replyLabelId }, 'Reply'),
@@ -50,6 +68,7 @@ export function mountThread(main, app, threadId) {
         h('label', { for: cannedId, class: 'label-inline' }, icon('canned', 14), 'Use Canned Response'),
         canned)),
     replyError,
+    staffViewer ? addPeople : null,
     h('div', { class: 'field', dataset: { field: 'bodyHtml' } }, editor.element,
       h('p', { class: 'field-error', id: `reply-error-${threadId}`, hidden: true })),
     h('div', { class: 'form-actions' },
@@ -221,15 +240,28 @@ export function mountThread(main, app, threadId) {
     sending = true;
     sendButton.disabled = true;
     try {
-      await post(`/api/threads/${threadId}/messages`, { bodyHtml: editor.html(), readReceipt: receipt.input.checked });
+      const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
+      if (staffViewer && addTo.value().length) body.to = addTo.value();
+      if (staffViewer && addCc.value().length) body.cc = addCc.value();
+      await post(`/api/threads/${threadId}/messages`, body);
       editor.clear();
       receipt.input.checked = false;
+      addTo.clear();
+      addCc.clear();
+      addFields.hidden = true;
+      addToggle.setAttribute('aria-expanded', 'false');
       app.toast('Reply sent', 'success');
       await load();
       list.lastElementChild?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
-      if (e.field === 'bodyHtml' || /body|message/i.test(e.message)) setReplyError(e.message);
-      else replyError.show(e.message);
+      if (e.code === 'recipient_not_allowed') {
+        const who = [...addTo.items(), ...addCc.items()].find((i) => e.message.includes(i.id));
+        replyError.show(who ? `You cannot message ${who.name}. Remove them and try again.` : e.message);
+      } else if (e.field === 'bodyHtml' || /body|message is empty/i.test(e.message)) {
+        setReplyError(e.message);
+      } else {
+        replyError.show(e.message);
+      }
     } finally {
       sending = false;
       sendButton.disabled = false;
