@@ -117,7 +117,7 @@ function renderShell() {
     h('button', { type: 'button', role: 'menuitem', class: 'menu-item', onclick: signOut }, icon('logout'), 'Sign out'));
   const userButton = h('button', {
     type: 'button', class: 'user-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
-    'aria-controls': 'user-menu', 'aria-label': `Account menu for ${me.name}`,
+    'aria-controls': 'user-menu', title: 'Account menu',
     onclick: (e) => {
       e.stopPropagation();
       toggleMenu(userMenu, userButton);

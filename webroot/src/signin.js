@@ -40,8 +40,8 @@ export function renderSignIn(root, { onSignedIn, notice }) {
     }
   });
 
-  root.append(h('div', { class: 'signin' },
-    h('main', { class: 'signin-card' },
+  root.append(h('main', { class: 'signin' },
+    h('div', { class: 'signin-card' },
       h('div', { class: 'signin-brand' },
         h('span', { class: 'brand-mark large', 'aria-hidden': 'true' }, icon('mail', 22)),
         h('span', { class: 'brand-name' }, 'Parley')),

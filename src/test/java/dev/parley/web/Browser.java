@@ -141,6 +141,30 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  static final Path AXE = Path.of("webroot", "node_modules", "axe-core", "axe.min.js");
+
+  /** axe-core's findings on the current page (impact, rule and the first elements), or null without axe. */
+  List<String> accessibilityProblems() {
+    if (!Files.isReadable(AXE)) {
+      return null;
+    }
+    try {
+      js(Files.readString(AXE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Object found = ((JavascriptExecutor) driver).executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] })
+          .then((r) => done(r.violations.map((v) => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+            + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', '))))
+          .catch((e) => done(['axe failed: ' + e]));
+        """);
+    @SuppressWarnings("unchecked")
+    List<String> problems = (List<String>) found;
+    return problems;
+  }
+
   /** Errors the page wrote to its console (uncaught exceptions, failed requests). */
   List<String> consoleErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

@@ -421,6 +421,57 @@ class MessagingInTheBrowserTest {
     }
   }
 
+  @Test
+  void everyScreenPassesAnAutomatedAccessibilityCheck() {
+    Fixtures.Company co = node.fixtures().company("Accessible Advisors");
+    Fixtures.Person ada = co.admin("Ada Admin");
+    Fixtures.Person cleo = co.client("Cleo Client", ada);
+    Api.Response sent = ada.login(api).post("/api/threads", new JsonObject().put("to", new JsonArray().add(cleo.sid()))
+        .put("subject", "Checking in").put("bodyHtml", "<p>How are <em>you</em>?</p>").put("readReceipt", true));
+    assertThat(sent.status()).isEqualTo(201);
+    String threadId = sent.json().getJsonObject("thread").getString("id");
+
+    Browser b = browser("Ada");
+    b.driver.get(node.baseUrl() + "/");
+    b.waitFor(By.cssSelector(".signin-form input[name=email]"));
+    List<String> problems = new ArrayList<>();
+    record("sign-in", b, problems);
+    b.signIn(ada.email(), Fixtures.PASSWORD);
+    b.waitFor(By.cssSelector(".thread-row"));
+    record("inbox", b, problems);
+    b.go("#/thread/" + threadId);
+    b.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+    record("thread", b, problems);
+    b.go("#/compose");
+    b.waitFor(By.id("compose-form"));
+    record("composer", b, problems);
+    b.go("#/settings/messaging");
+    b.waitFor(By.id("messaging-settings"));
+    record("messaging settings", b, problems);
+    b.go("#/settings/company");
+    b.waitFor(By.id("company-settings"));
+    record("company settings", b, problems);
+    b.go("#/canned");
+    b.waitFor(By.id("new-canned")).click();
+    b.waitFor(By.cssSelector(".canned-form"));
+    record("canned responses", b, problems);
+    b.driver.findElement(By.id("shortcuts-button")).click();
+    b.waitFor(By.id("shortcut-help"));
+    record("shortcut reference", b, problems);
+    b.resize(360, 780);
+    new Actions(b.driver).sendKeys(Keys.ESCAPE).perform();
+    b.go("#/inbox");
+    b.waitFor(By.cssSelector("main[data-loaded=true] .thread-row"));
+    record("inbox at 360 px", b, problems);
+    assertThat(problems).isEmpty();
+  }
+
+  static void record(String screen, Browser b, List<String> problems) {
+    List<String> found = b.accessibilityProblems();
+    assumeTrue(found != null, "axe-core is installed by npm ci in webroot");
+    found.forEach(p -> problems.add(screen + ": " + p));
+  }
+
   static void assertFitsNarrowScreen(Browser b) {
     assertThat(b.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
         .as("%s's page fits 360 px without scrolling sideways", b.name).isEqualTo(true);
