@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -97,7 +99,14 @@ public final class Parley {
 
   /** Stops the node: verticles, pool, cluster membership, then the embedded servers. */
   public Future<Void> close() {
-    return vertx.close().onComplete(ar -> infrastructure.close());
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (String id : vertx.deploymentIDs()) {
+      undeployed.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return Future.join(undeployed)
+        .transform(ar -> platform.pool().close().recover(e -> Future.succeededFuture()))
+        .transform(ar -> vertx.close())
+        .onComplete(ar -> infrastructure.close());
   }
 
   private static Future<Vertx> createVertx(ParleyConfig config) {
