@@ -1,15 +1,21 @@
 package dev.parley;
 
+import dev.parley.realtime.EventPruner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.time.Duration;
+
 /** Deploys the background workers of a node (outbox, inbound mail, event pruning). */
 final class Background {
+
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
   private Background() {
   }
 
   static Future<Void> deploy(Vertx vertx, Platform platform) {
-    return Future.succeededFuture();
+    return vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
+        .mapEmpty();
   }
 }
