@@ -9,6 +9,7 @@ import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
+import dev.parley.realtime.LiveBridge;
 import dev.parley.settings.SettingsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -63,6 +64,9 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
     api.route().failureHandler(Failures.handler(platform.pool()));
     router.route("/api/*").subRouter(api);
+
+    LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl());
+    router.route("/eventbus/*").subRouter(live.router());
 
     router.route("/*").handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().failureHandler(Failures::handle);
