@@ -5,6 +5,8 @@
 // is dropped; one more than a step ahead means something was missed, so we catch up first.
 
 const POLL_WHILE_OFFLINE_MS = 10_000;
+const SUBSCRIBE_GRACE_MS = 3_000;
+const SUBSCRIBED = 'live.subscribed';
 
 /**
  * A feed of one user's events. `openBus()` answers an object with the vertx-eventbus client's
@@ -57,10 +59,10 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       });
       stopPolling();
       setState('open');
-      catchUp();
-      // The registration is not acknowledged; a second look closes the window in which it travels.
+      // The server says "live.subscribed" once the subscription is active on every node: that is
+      // when to catch up. Should that word never come, catch up anyway after a moment.
       clearTimer(settleTimer);
-      settleTimer = setTimer(catchUp, 1500);
+      settleTimer = setTimer(catchUp, SUBSCRIBE_GRACE_MS);
     };
     bus.onclose = () => {
       if (stopped) return;
@@ -80,6 +82,11 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   }
 
   function receive(event) {
+    if (event?.type === SUBSCRIBED) {
+      clearTimer(settleTimer);
+      catchUp();
+      return;
+    }
     if (!event || toId(event.id) === null) return;
     if (catchingUp || lastId === null) {
       queued.push(event);

@@ -8,7 +8,8 @@ import { createFeed } from './feed.js';
 
 const feed = createFeed({
   openBus: () => new EventBus('/eventbus', {
-    vertxbus_ping_interval: 15_000,
+    // The bridge closes a socket that says nothing for 10 s.
+    vertxbus_ping_interval: 5_000,
     vertxbus_reconnect_delay_min: 500,
     vertxbus_reconnect_delay_max: 10_000,
   }),

@@ -59,6 +59,11 @@ function world({ events = [], last } = {}) {
         deliver(event) {
           bus.handlers['user.u1'](null, { body: event });
         },
+        /** Opens the socket and confirms the subscription, as the bridge does. */
+        open() {
+          bus.onopen();
+          bus.deliver({ type: 'live.subscribed' });
+        },
       };
       buses.push(bus);
       return bus;
@@ -89,11 +94,13 @@ async function settle(feed) {
   }
 }
 
-test('subscribes first and then catches up from the cursor it started with', async () => {
+test('subscribes first and catches up from its cursor once the subscription is active', async () => {
   const server = world({ last: 7 });
   const { feed, seen } = await started(server);
   server.add('message.created');
   server.buses[0].onopen();
+  assert.deepEqual(server.calls, ['cursor', 'register:user.u1']);
+  server.buses[0].deliver({ type: 'live.subscribed' });
   await settle(feed);
   assert.deepEqual(server.calls.slice(0, 3), ['cursor', 'register:user.u1', 'after:7']);
   assert.deepEqual(seen, [8]);
@@ -102,7 +109,7 @@ test('subscribes first and then catches up from the cursor it started with', asy
 test('drops live events it has already seen', async () => {
   const server = world({ last: 2 });
   const { feed, seen } = await started(server);
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   const e3 = server.add('message.created');
   server.buses[0].deliver(e3);
@@ -115,7 +122,7 @@ test('drops live events it has already seen', async () => {
 test('a live event beyond the next id fetches the missing ones first', async () => {
   const server = world({ last: 2 });
   const { feed, seen } = await started(server);
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   server.add('message.created');
   server.add('thread.updated');
@@ -130,7 +137,7 @@ test('events pushed while a catch-up is running are applied once, in order', asy
   const { feed, seen } = await started(server);
   server.add('message.created');
   const release = server.hold();
-  server.buses[0].onopen();
+  server.buses[0].open();
   const e2 = server.add('message.read');
   server.buses[0].deliver(e2);
   server.buses[0].deliver({ id: 1, type: 'message.created', data: {} });
@@ -144,11 +151,11 @@ test('after a drop it reconnects, registers again and replays what it missed, pa
   const { feed, seen } = await started(server);
   const states = [];
   feed.onState((s) => states.push(s));
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   server.buses[0].onclose();
   for (let i = 0; i < 5; i += 1) server.add('message.created');
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   assert.deepEqual(seen, [1, 2, 3, 4, 5]);
   assert.deepEqual(states, ['connecting', 'open', 'reconnecting', 'open']);
@@ -164,7 +171,7 @@ test('a cursor the server no longer keeps makes the views reload and continues f
   });
   for (let i = 0; i < 3; i += 1) server.add('message.created');
   server.expired = 2;
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   assert.equal(reloads, 1);
   assert.deepEqual(seen, []);
@@ -190,7 +197,7 @@ test('without a starting cursor it finds one on connect and reloads the views', 
   assert.equal(feed.state(), 'connecting');
   assert.equal(feed.lastId(), null);
   offline = false;
-  server.buses[0].onopen();
+  server.buses[0].open();
   await settle(feed);
   assert.equal(feed.lastId(), 4);
   assert.equal(reloads, 1);

@@ -134,6 +134,7 @@ final class Browser implements AutoCloseable {
       Files.createDirectories(SCREENSHOTS);
       File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
       Path target = SCREENSHOTS.resolve(file);
+      Files.createDirectories(target.getParent());
       Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
       return target;
     } catch (IOException e) {

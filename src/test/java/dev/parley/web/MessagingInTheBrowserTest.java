@@ -50,8 +50,13 @@ class MessagingInTheBrowserTest {
   }
 
   @AfterEach
-  void closeBrowsers() {
+  void closeBrowsers(org.junit.jupiter.api.TestInfo test) {
     for (Browser b : browsers) {
+      try {
+        b.screenshot("last/" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + b.name + ".png");
+      } catch (RuntimeException e) {
+        System.err.println("no last screenshot of " + b.name + ": " + e);
+      }
       List<String> errors = b.consoleErrors();
       if (!errors.isEmpty()) {
         System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
@@ -69,9 +74,7 @@ class MessagingInTheBrowserTest {
 
   Browser signedIn(String name, Fixtures.Person person) {
     Browser b = browser(name).signIn(person.email(), Fixtures.PASSWORD);
-    if (!Boolean.getBoolean("parley.web.withoutBridge")) {
-      b.waitLive();
-    }
+    b.waitLive();
     return b;
   }
 
