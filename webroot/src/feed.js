@@ -46,7 +46,11 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     setState('connecting');
     bus = openBus();
     bus.enableReconnect(true);
-    bus.onerror = () => {};
+    // The bridge answers a refused registration without an address, so it lands here: the session
+    // has most likely ended, and the catch-up's 401 takes the user back to sign-in.
+    bus.onerror = (e) => {
+      if (/not_logged_in|access_denied/.test(String(e?.body ?? ''))) catchUp();
+    };
     bus.onopen = () => {
       // Subscribe first, then catch up: anything committed in between arrives one way or the other.
       bus.registerHandler(`user.${userId}`, {}, (err, message) => {

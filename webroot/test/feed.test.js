@@ -202,3 +202,14 @@ test('without a starting cursor it finds one on connect and reloads the views', 
   assert.equal(feed.lastId(), 4);
   assert.equal(reloads, 1);
 });
+
+test('a refused registration (session ended) makes it ask the server, which signs the user out', async () => {
+  const server = world({ last: 3 });
+  const { feed } = await started(server);
+  server.buses[0].onopen();
+  const before = server.calls.length;
+  server.buses[0].onerror({ type: 'err', body: 'not_logged_in' });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(server.calls.slice(before), ['after:3']);
+  feed.stop();
+});

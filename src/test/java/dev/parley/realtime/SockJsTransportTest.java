@@ -65,8 +65,8 @@ class SockJsTransportTest {
       options.putHeader("Cookie", cookie);
     }
     List<String> frames = new CopyOnWriteArrayList<>();
-    WebSocket ws = client.createWebSocketClient().connect(options).await();
-    ws.textMessageHandler(frames::add);
+    // The handler is set on the event loop as the socket opens, so the "o" frame cannot slip past it.
+    WebSocket ws = client.createWebSocketClient().connect(options).map(s -> s.textMessageHandler(frames::add)).await();
     sockets.add(ws);
     await().atMost(Duration.ofSeconds(10)).until(() -> frames.contains("o"));
     return frames;

@@ -425,6 +425,22 @@ class MessagingInTheBrowserTest {
   }
 
   @Test
+  void deactivatingSomeoneSendsTheirOpenBrowserBackToSignIn() {
+    Fixtures.Company co = node.fixtures().company("Offboarding Partners");
+    Fixtures.Person ada = co.admin("Ada Admin");
+    Fixtures.Person dee = co.client("Dee Departing", ada);
+    Browser b = signedIn("Dee", dee);
+
+    Api.Response off = ada.login(api).patch("/api/admin/users/" + dee.sid(), new JsonObject().put("active", false));
+    assertThat(off.status()).as(off.toString()).isEqualTo(200);
+
+    // The server closes the live socket; the page notices without any click and asks to sign in again.
+    assertThat(b.waitFor(By.cssSelector(".signin-form .banner-info")).getText())
+        .isEqualTo("Your session has ended. Sign in again to continue.");
+    assertThat(b.driver.findElements(By.cssSelector(".topbar"))).isEmpty();
+  }
+
+  @Test
   void everyScreenPassesAnAutomatedAccessibilityCheck() {
     Fixtures.Company co = node.fixtures().company("Accessible Advisors");
     Fixtures.Person ada = co.admin("Ada Admin");
