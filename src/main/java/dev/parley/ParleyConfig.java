@@ -158,7 +158,7 @@ public record ParleyConfig(
         s.bool(DEMO, dbUrl.isEmpty()),
         s.str(DEMO_ADMIN_PASSWORD, "demo-admin"),
         Duration.ofMinutes(s.integer(TOKEN_MINUTES, 15)),
-        Duration.ofMinutes(s.integer(SESSION_IDLE_MINUTES, 30)),
+        Duration.ofMinutes(s.integer(SESSION_IDLE_MINUTES, 15)),
         Duration.ofHours(s.integer(SESSION_MAX_HOURS, 12)),
         s.integer(BCRYPT_COST, 12),
         s.integer(LOGIN_LIMIT_ACCOUNT, 5),

@@ -21,7 +21,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   public static final String COOKIE = "parley_session";
   public static final String CSRF_HEADER = "X-Parley-CSRF";
-  private static final String VIEWER = "parley.viewer";
+  /** Where an authenticated request keeps its viewer. */
+  public static final String VIEWER = "parley.viewer";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Tokens tokens;

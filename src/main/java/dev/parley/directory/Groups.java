@@ -60,6 +60,7 @@ public final class Groups {
   }
 
   /** How many of the ids are staff of the company. */
+  // (Object) casts here and below: Tuple.of(a, array) picks the varargs overload and spreads the array.
   public static Future<Long> countStaff(SqlClient client, UUID companyId, List<UUID> ids) {
     return client.preparedQuery(STAFF_AMONG).execute(Tuple.of(companyId, (Object) ids.toArray(new UUID[0])))
         .map(rows -> rows.iterator().next().getLong(0));

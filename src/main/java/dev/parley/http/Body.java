@@ -27,6 +27,7 @@ public final class Body {
 
   /** The request's JSON object, accepting only the named fields. */
   public static Body of(RoutingContext ctx, String... allowed) {
+    requireJsonContentType(ctx);
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return strict(new JsonObject(), allowed);
@@ -41,6 +42,21 @@ public final class Body {
       throw Problem.badRequest("malformed_json", "the body must be a JSON object");
     }
     return strict(obj, allowed);
+  }
+
+  /**
+   * A body must be declared as JSON: an HTML form (text/plain, urlencoded, multipart) cannot send
+   * that type across sites without a CORS preflight, so a forged form post never reaches a handler.
+   */
+  private static void requireJsonContentType(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null) {
+      return;
+    }
+    String mime = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!mime.equals("application/json") && !(mime.startsWith("application/") && mime.endsWith("+json"))) {
+      throw new Problem(415, "unsupported_media_type", "the body must be sent as application/json, not " + abbreviate(mime));
+    }
   }
 
   public static Body strict(JsonObject json, String... allowed) {

@@ -15,9 +15,24 @@ public final class Failures {
   private Failures() {
   }
 
-  public static void handle(RoutingContext ctx) {
+  /** The failure handler; refusals of signed-in people (403, 404, 429) are also written to the audit log. */
+  public static io.vertx.core.Handler<RoutingContext> handler(io.vertx.sqlclient.Pool pool) {
+    return ctx -> {
+      Problem p = handle(ctx);
+      if (p != null && (p.status() == 403 || p.status() == 404 || p.status() == 429)) {
+        dev.parley.auth.Viewer v = ctx.get(dev.parley.auth.AuthHandler.VIEWER);
+        if (v != null) {
+          dev.parley.audit.Audit.log(pool, v.companyId(), v.userId(), dev.parley.audit.Audit.REFUSED,
+              ctx.request().method() + " " + ctx.request().path(),
+              new JsonObject().put("status", p.status()).put("error", p.code()), null);
+        }
+      }
+    };
+  }
+
+  public static Problem handle(RoutingContext ctx) {
     if (ctx.response().ended() || ctx.response().closed()) {
-      return;
+      return null;
     }
     Problem p = toProblem(ctx);
     if (p.status() >= 500 && p.status() != 503) {
@@ -28,6 +43,7 @@ public final class Failures {
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(new JsonObject().put("error", p.code()).put("message", p.getMessage()).encode());
+    return p;
   }
 
   static Problem toProblem(RoutingContext ctx) {

@@ -59,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
     new CannedResponses(platform).mount(api);
     new SettingsRoutes(platform).mount(api);
     api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
-    api.route().failureHandler(Failures::handle);
+    api.route().failureHandler(Failures.handler(platform.pool()));
     router.route("/api/*").subRouter(api);
 
     router.route("/*").handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));

@@ -72,6 +72,16 @@ class InvisibleThreadsTest {
   }
 
   @Test
+  void refusalsAreAuditedWithoutBodies() {
+    bystander.login(api).get("/api/threads/" + threadId);
+    var rows = node.parley().platform().pool()
+        .preparedQuery("select target, detail::text from audit_log where action = 'access.refused' and actor_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(bystander.id())).await();
+    assertThat(rows.size()).isPositive();
+    rows.forEach(r -> assertThat(r.getString(1)).doesNotContain("For Chris"));
+  }
+
+  @Test
   void aContactCannotMarkOrSeeAMessageSentToAnotherContact() {
     Api.Session chris = client.login(api);
     Api.Response read = chris.post("/api/threads/" + threadId + "/read",

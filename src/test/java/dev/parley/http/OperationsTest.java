@@ -1,0 +1,93 @@
+package dev.parley.http;
+
+import dev.parley.testing.Api;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health, readiness and the headers every answer carries. */
+class OperationsTest {
+
+  static TestNode node;
+  static Api api;
+  static Api.Session staff;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    api = node.api();
+    staff = node.fixtures().company("Acme Wealth").staff("Sam Staff").login(api);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void healthAndReadyAnswer200WhileTheDatabaseIsUp() {
+    Api.Response health = api.get("/health");
+    Api.Response ready = api.get("/ready");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json().getString("status")).isEqualTo("up");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("status")).isEqualTo("ready");
+  }
+
+  @Test
+  void everyAnswerCarriesAContentSecurityPolicyWithoutInlineScriptAndRefusesFraming() {
+    for (Api.Response r : List.of(api.get("/health"), api.get("/"), api.get("/api/me"), staff.get("/api/me"))) {
+      String csp = r.header("Content-Security-Policy");
+      assertThat(csp).as(r.toString()).contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'");
+      assertThat(csp).doesNotContain("unsafe-eval");
+      assertThat(scriptSource(csp)).doesNotContain("unsafe-inline");
+      assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+      assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+      assertThat(r.header("Referrer-Policy")).isEqualTo("no-referrer");
+    }
+  }
+
+  @Test
+  void apiAnswersAreNeverCachedWhetherTheySucceedOrFail() {
+    for (Api.Response r : List.of(staff.get("/api/me"), staff.get("/api/recipients"), api.get("/api/me"),
+        staff.get("/api/no-such-endpoint"), staff.get("/api/admin/users"))) {
+      assertThat(r.header("Cache-Control")).as(r.toString()).isEqualTo("no-store");
+    }
+  }
+
+  @Test
+  void noStrictTransportSecurityIsSentOverPlainHttp() {
+    assertThat(api.get("/health").header("Strict-Transport-Security")).isNull();
+  }
+
+  @Test
+  void errorsAreJsonWithACodeAndAMessageAndNothingElse() {
+    Api.Response unknown = staff.get("/api/no-such-endpoint");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().fieldNames()).containsExactlyInAnyOrder("error", "message");
+    assertThat(unknown.error()).isEqualTo("not_found");
+
+    Api.Response anonymous = api.get("/api/recipients");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.json().fieldNames()).containsExactlyInAnyOrder("error", "message");
+
+    Api.Response wrongMethod = staff.send("PUT", "/api/me", null);
+    assertThat(wrongMethod.status()).isIn(404, 405);
+    assertThat(wrongMethod.json().fieldNames()).containsExactlyInAnyOrder("error", "message");
+  }
+
+  private static String scriptSource(String csp) {
+    for (String directive : csp.split(";")) {
+      if (directive.trim().startsWith("script-src")) {
+        return directive;
+      }
+    }
+    return "";
+  }
+}
