@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.notify.OutboxVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -10,6 +11,7 @@ final class Background {
   }
 
   static Future<Void> deploy(Vertx vertx, Platform platform) {
-    return Future.succeededFuture();
+    return Future.<Void>succeededFuture()
+        .compose(v -> vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty());
   }
 }

@@ -51,7 +51,11 @@ public record ParleyConfig(
     int loginLimitPerAddress,
     Duration loginLimitWindow,
     int sendLimitPerMinute,
-    Duration eventRetention) {
+    Duration eventRetention,
+    Duration outboxPollInterval,
+    Duration outboxRetryBase,
+    int outboxMaxAttempts,
+    Duration smtpTimeout) {
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -92,6 +96,10 @@ public record ParleyConfig(
   public static final String LOGIN_LIMIT_WINDOW_SECONDS = "PARLEY_LOGIN_LIMIT_WINDOW_SECONDS";
   public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
   public static final String EVENT_RETENTION_DAYS = "PARLEY_EVENT_RETENTION_DAYS";
+  public static final String OUTBOX_POLL_MS = "PARLEY_OUTBOX_POLL_MS";
+  public static final String OUTBOX_RETRY_BASE_MS = "PARLEY_OUTBOX_RETRY_BASE_MS";
+  public static final String OUTBOX_MAX_ATTEMPTS = "PARLEY_OUTBOX_MAX_ATTEMPTS";
+  public static final String SMTP_TIMEOUT_SECONDS = "PARLEY_SMTP_TIMEOUT_SECONDS";
 
   public boolean embeddedDatabase() {
     return dbUrl.isEmpty();
@@ -165,7 +173,11 @@ public record ParleyConfig(
         s.integer(LOGIN_LIMIT_ADDRESS, 20),
         Duration.ofSeconds(s.integer(LOGIN_LIMIT_WINDOW_SECONDS, 300)),
         s.integer(SEND_LIMIT_PER_MINUTE, 120),
-        Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)));
+        Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)),
+        Duration.ofMillis(s.integer(OUTBOX_POLL_MS, 3000)),
+        Duration.ofMillis(s.integer(OUTBOX_RETRY_BASE_MS, 30_000)),
+        s.integer(OUTBOX_MAX_ATTEMPTS, 10),
+        Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)));
   }
 
   private static String stripSlash(String url) {

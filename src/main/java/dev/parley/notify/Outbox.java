@@ -14,6 +14,7 @@ import java.util.UUID;
 /**
  * Emails owed, written in the same transaction as what they announce; the outbox worker sends them.
  * Payloads name records, never carry content: the email is built at send time from the database.
+ * Each kind maps to one template set of {@code OutboxVerticle}; see {@code docs/EMAIL.md}.
  */
 public final class Outbox {
 
@@ -21,7 +22,15 @@ public final class Outbox {
   public static final String NOTIFICATION = "notification";
   /** A sender is told a recipient opened their message. Payload: messageId, threadId, readerId, readAt. */
   public static final String READ_RECEIPT = "read_receipt";
-  /** Someone whose emailed reply was refused is told why. Payload: reason, address. */
+  /**
+   * Someone whose emailed reply was refused is told why. {@code recipient_id} is null; the email goes
+   * to {@code payload.address}. Payload: {@code address} (the From address of the refused email, a
+   * plain {@code local@domain}), {@code reason} (a code: {@code unknown_address}, {@code sender_mismatch},
+   * {@code convenience_off}, {@code not_on_thread}, {@code inactive}, {@code too_large}, {@code empty},
+   * {@code rate_limited}; any other code gets a generic sentence). The sentences live with the
+   * templates, in {@code templates/email/reply-refused-reasons.properties}. Never written for an
+   * auto-reply or a bounce, and never sent to an address of the reply domain.
+   */
   public static final String REPLY_REFUSED = "reply_refused";
 
   private static final String INSERT = """

@@ -42,7 +42,7 @@ public final class Settings {
       select $1::uuid, u, null::uuid from unnest($2::uuid[]) as u
       union all select $1::uuid, null::uuid, g from unnest($3::uuid[]) as g""";
   private static final String CLEAR_NOTIFY = "delete from notify_on_read where company_id = $1";
-  private static final String ADD_NOTIFY = "insert into notify_on_read (company_id, user_id) select $1, unnest($2::uuid[])";
+  private static final String ADD_NOTIFY = "insert into notify_on_read (company_id, user_id) select $1::uuid, unnest($2::uuid[])";
   private static final String COUNT_STAFF =
       "select count(*) from users where company_id = $1 and role in ('admin', 'staff') and id = any($2::uuid[])";
   private static final String COUNT_USERS = "select count(*) from users where company_id = $1 and id = any($2::uuid[])";

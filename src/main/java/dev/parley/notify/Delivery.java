@@ -1,0 +1,49 @@
+package dev.parley.notify;
+
+import io.vertx.ext.mail.SMTPException;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** What a failed send means for its row: when to try again, or that it never will succeed. */
+final class Delivery {
+
+  static final Duration MAX_DELAY = Duration.ofHours(1);
+
+  private Delivery() {
+  }
+
+  /**
+   * A 5xx answer is final. A 4xx answer, a refused or dropped connection, a timeout or anything else
+   * on the way is worth another attempt (they are bounded by the attempt limit).
+   */
+  static boolean isPermanent(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SMTPException s) {
+        return s.getReplyCode() >= 500 && s.getReplyCode() < 600;
+      }
+    }
+    return false;
+  }
+
+  /** Exponential backoff with jitter: a random point in the upper half of base * 2^(attempt-1), capped. */
+  static Duration backoff(Duration base, int attempt) {
+    long cap = MAX_DELAY.toMillis();
+    long full = Math.max(1, base.toMillis());
+    for (int i = 1; i < attempt && full < cap; i++) {
+      full *= 2;
+    }
+    full = Math.min(full, cap);
+    long half = full / 2;
+    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(full - half + 1));
+  }
+
+  /** A short description of a failure for {@code outbox.last_error}. */
+  static String describe(Throwable e) {
+    if (e instanceof SMTPException s) {
+      return "SMTP " + s.getReplyCode() + " " + s.getReplyMessage();
+    }
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

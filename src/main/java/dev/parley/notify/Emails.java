@@ -1,0 +1,275 @@
+package dev.parley.notify;
+
+import dev.parley.ParleyConfig;
+import dev.parley.directory.Role;
+import dev.parley.messaging.MessageView;
+import dev.parley.messaging.Sanitizer;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds the email of each claimed outbox row from the database as it is at send time: the company's
+ * mode is read now, so switching Convenience Mode off makes the next email secure. Each kind maps to
+ * one composer and its templates; a contact's email is built from {@link MessageView#as} for that
+ * contact, so it never names another contact.
+ */
+final class Emails {
+
+  private static final String MESSAGES = """
+      select m.id, m.company_id, m.thread_id, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
+             t.subject, s.id as sender_id, s.name as sender_name, s.role as sender_role
+        from messages m join threads t on t.id = m.thread_id join users s on s.id = m.sender_id
+       where m.id = any($1::uuid[])""";
+  private static final String RECIPIENTS = """
+      select r.message_id, r.kind, r.read_at, u.id, u.name, u.role
+        from message_recipients r join users u on u.id = r.user_id
+       where r.message_id = any($1::uuid[])
+       order by r.message_id, lower(u.name)""";
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm 'UTC'", Locale.ENGLISH)
+      .withZone(ZoneOffset.UTC);
+
+  /** The email of one row, or why it cannot be sent (a permanent failure). */
+  record Built(Claimed row, MailMessage mail, String refusal, String problem) {
+    static Built refused(Claimed row, String why) {
+      return new Built(row, null, why, null);
+    }
+
+    /** Not built now for a passing reason (the database did not answer): try again later. */
+    static Built later(Claimed row, String problem) {
+      return new Built(row, null, null, problem);
+    }
+  }
+
+  /** The messages a batch refers to, with the company each belongs to. */
+  private record Loaded(Map<UUID, MessageView> messages, Map<UUID, UUID> companyOf) {
+  }
+
+  private interface Composer {
+    Future<Built> compose(SqlClient client, Claimed row, Loaded loaded);
+  }
+
+  private final ParleyConfig config;
+  private final ReplyTokens replyTokens;
+  private final String fromAddress;
+  private final Map<String, Composer> composers = new HashMap<>();
+
+  Emails(ParleyConfig config, ReplyTokens replyTokens) {
+    this.config = config;
+    this.replyTokens = replyTokens;
+    this.fromAddress = HeaderGuard.addressOf(config.mailFrom());
+    composers.put(Outbox.NOTIFICATION, this::notification);
+    composers.put(Outbox.READ_RECEIPT, this::readReceipt);
+    composers.put(Outbox.REPLY_REFUSED, (client, row, loaded) -> Future.succeededFuture(replyRefused(row)));
+  }
+
+  /** The emails of a batch, in its order; {@code client} is used for the reads (and reply tokens). */
+  Future<List<Built>> build(SqlClient client, List<Claimed> rows) {
+    List<UUID> messageIds = new ArrayList<>();
+    for (Claimed r : rows) {
+      if (r.payload().getString("messageId") != null && composers.containsKey(r.kind())) {
+        try {
+          messageIds.add(r.uuid("messageId"));
+        } catch (HeaderGuard.Unsafe e) {
+          // refused below, row by row
+        }
+      }
+    }
+    return load(client, messageIds).compose(loaded -> {
+      List<Future<Built>> out = new ArrayList<>();
+      for (Claimed r : rows) {
+        Composer c = composers.get(r.kind());
+        Future<Built> f;
+        try {
+          f = c == null ? Future.succeededFuture(Built.refused(r, "no template for kind " + r.kind()))
+              : c.compose(client, r, loaded);
+        } catch (HeaderGuard.Unsafe e) {
+          f = Future.succeededFuture(Built.refused(r, e.getMessage()));
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+        out.add(f.recover(e -> Future.succeededFuture(e instanceof HeaderGuard.Unsafe
+            ? Built.refused(r, e.getMessage()) : Built.later(r, String.valueOf(e.getMessage())))));
+      }
+      return Future.all(out).map(all -> all.<Built>list());
+    });
+  }
+
+  private Future<Built> notification(SqlClient client, Claimed row, Loaded loaded) {
+    MessageView m = loaded.messages().get(row.uuid("messageId"));
+    Built unusable = checkRecipient(row, m, loaded);
+    if (unusable != null) {
+      return Future.succeededFuture(unusable);
+    }
+    JsonObject seen = m.as(row.recipientId(), row.recipientRole().isStaff()).orElse(null);
+    if (seen == null) {
+      return Future.succeededFuture(Built.refused(row, "the recipient may not see this message"));
+    }
+    Map<String, String> v = common(row, m.threadId());
+    v.put("sender", HeaderGuard.text(m.sender().name()));
+    String from = HeaderGuard.mailbox(m.sender().name() + " via " + row.companyName(), fromAddress);
+    if (!row.convenienceMode()) {
+      return Future.succeededFuture(mail(row, from, Templates.render("notification-secure", v), m.threadId(), null));
+    }
+    v.put("subject", HeaderGuard.text(m.subject()));
+    v.put("body", m.bodyText());
+    v.put("bodyHtml", Sanitizer.html(m.bodyHtml()));
+    v.put("recipients", recipients(seen, row.recipientId()));
+    return replyTokens.issue(client, row.companyId(), row.recipientId(), m.threadId())
+        .map(token -> mail(row, from, Templates.render("notification-convenience", v), m.threadId(),
+            HeaderGuard.address(ReplyTokens.address(token, config.replyDomain()))));
+  }
+
+  private Future<Built> readReceipt(SqlClient client, Claimed row, Loaded loaded) {
+    MessageView m = loaded.messages().get(row.uuid("messageId"));
+    Built unusable = checkRecipient(row, m, loaded);
+    if (unusable != null) {
+      return Future.succeededFuture(unusable);
+    }
+    if (!m.sender().id().equals(row.recipientId())) {
+      return Future.succeededFuture(Built.refused(row, "a read receipt goes to the sender of the message"));
+    }
+    UUID readerId = row.uuid("readerId");
+    MessageView.Recipient reader = m.recipients().stream().filter(r -> r.person().id().equals(readerId)).findFirst().orElse(null);
+    if (reader == null) {
+      return Future.succeededFuture(Built.refused(row, "the reader is not a recipient of the message"));
+    }
+    Map<String, String> v = common(row, m.threadId());
+    v.put("reader", HeaderGuard.text(reader.person().name()));
+    v.put("readAt", readAt(row.payload().getString("readAt")));
+    String from = HeaderGuard.mailbox(row.companyName(), fromAddress);
+    if (!row.convenienceMode()) {
+      return Future.succeededFuture(mail(row, from, Templates.render("read-receipt-secure", v), m.threadId(), null));
+    }
+    v.put("subject", HeaderGuard.text(m.subject()));
+    v.put("snippet", Sanitizer.snippet(m.bodyText(), 200));
+    return Future.succeededFuture(mail(row, from, Templates.render("read-receipt-convenience", v), m.threadId(), null));
+  }
+
+  private Built replyRefused(Claimed row) {
+    String to = HeaderGuard.address(row.payload().getString("address"));
+    if (to.toLowerCase(Locale.ROOT).endsWith("@" + config.replyDomain().toLowerCase(Locale.ROOT))
+        || to.equalsIgnoreCase(fromAddress)) {
+      return Built.refused(row, "will not answer our own address");
+    }
+    Map<String, String> v = new HashMap<>();
+    v.put("company", HeaderGuard.text(row.companyName()));
+    v.put("to", to);
+    v.put("portal", config.publicUrl() + "/");
+    v.put("reason", Templates.reason(row.payload().getString("reason")));
+    MailMessage mail = new MailMessage()
+        .setFrom(HeaderGuard.mailbox(row.companyName(), fromAddress))
+        .setTo(to);
+    Templates.Rendered r = Templates.render("reply-refused", v);
+    mail.setSubject(r.subject()).setText(r.text()).setHtml(r.html());
+    // RFC 3834: an automatic answer to a message is auto-replied, which also stops reply loops
+    mail.setHeaders(headers(row, "auto-replied"));
+    return new Built(row, mail, null, null);
+  }
+
+  private static Built checkRecipient(Claimed row, MessageView m, Loaded loaded) {
+    if (m == null || !m.threadId().equals(row.uuid("threadId")) || !row.companyId().equals(loaded.companyOf().get(m.id()))) {
+      return Built.refused(row, "the message is not there");
+    }
+    if (row.recipientEmail() == null || row.recipientRole() == null) {
+      return Built.refused(row, "the recipient is not there");
+    }
+    if (!row.recipientActive()) {
+      return Built.refused(row, "the recipient is deactivated");
+    }
+    return null;
+  }
+
+  private Map<String, String> common(Claimed row, UUID threadId) {
+    Map<String, String> v = new HashMap<>();
+    v.put("company", HeaderGuard.text(row.companyName()));
+    v.put("recipient", HeaderGuard.text(row.recipientName()));
+    v.put("to", HeaderGuard.address(row.recipientEmail()));
+    v.put("link", config.publicUrl() + "/#/thread/" + threadId);
+    return v;
+  }
+
+  private Built mail(Claimed row, String from, Templates.Rendered r, UUID threadId, String replyTo) {
+    MultiMap h = headers(row, "auto-generated");
+    String root = "<t." + threadId + "@" + config.replyDomain() + ">";
+    h.set("In-Reply-To", HeaderGuard.messageId(root));
+    h.set("References", root);
+    if (replyTo != null) {
+      h.set("Reply-To", replyTo);
+    }
+    MailMessage mail = new MailMessage()
+        .setFrom(from)
+        .setTo(HeaderGuard.mailbox(row.recipientName(), row.recipientEmail()))
+        .setSubject(r.subject())
+        .setText(r.text())
+        .setHtml(r.html())
+        .setHeaders(h);
+    return new Built(row, mail, null, null);
+  }
+
+  private MultiMap headers(Claimed row, String autoSubmitted) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap();
+    h.set("Message-ID", HeaderGuard.messageId(row.messageId()));
+    h.set("Auto-Submitted", autoSubmitted);
+    h.set("X-Auto-Response-Suppress", "All");
+    return h;
+  }
+
+  private static String recipients(JsonObject seen, UUID self) {
+    List<String> names = new ArrayList<>();
+    for (Object o : seen.getJsonArray("recipients")) {
+      JsonObject p = (JsonObject) o;
+      names.add(self.toString().equals(p.getString("id")) ? "you" : HeaderGuard.text(p.getString("name")));
+    }
+    return String.join(", ", names);
+  }
+
+  private static String readAt(String iso) {
+    try {
+      return WHEN.format(Instant.parse(iso));
+    } catch (RuntimeException e) {
+      throw new HeaderGuard.Unsafe("payload field readAt is not a time");
+    }
+  }
+
+  private static Future<Loaded> load(SqlClient client, List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(new Loaded(Map.of(), Map.of()));
+    }
+    UUID[] arr = ids.stream().distinct().toArray(UUID[]::new);
+    Future<io.vertx.sqlclient.RowSet<Row>> msgs = client.preparedQuery(MESSAGES).execute(Tuple.of((Object) arr));
+    Future<io.vertx.sqlclient.RowSet<Row>> rcpts = client.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) arr));
+    return Future.all(msgs, rcpts).map(done -> {
+      Map<UUID, List<MessageView.Recipient>> recipients = new HashMap<>();
+      rcpts.result().forEach(r -> recipients.computeIfAbsent(r.getUUID("message_id"), k -> new ArrayList<>())
+          .add(new MessageView.Recipient(new MessageView.Person(r.getUUID("id"), r.getString("name"),
+              Role.parse(r.getString("role"))), r.getString("kind"), r.getOffsetDateTime("read_at"))));
+      Map<UUID, MessageView> out = new LinkedHashMap<>();
+      Map<UUID, UUID> companyOf = new HashMap<>();
+      for (Row r : msgs.result()) {
+        UUID id = r.getUUID("id");
+        companyOf.put(id, r.getUUID("company_id"));
+        out.put(id, new MessageView(id, r.getUUID("thread_id"), r.getString("subject"),
+            new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
+            r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
+            Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients.getOrDefault(id, List.of())));
+      }
+      return new Loaded(out, companyOf);
+    });
+  }
+}
