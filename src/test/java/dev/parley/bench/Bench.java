@@ -25,6 +25,8 @@ public final class Bench {
   private final BenchOptions o;
   private final Vertx vertx;
   private final JsonObject report = new JsonObject();
+  /** Emails Parley's outbox handed to the SMTP sink so far, when Parley was started here. */
+  private java.util.concurrent.atomic.AtomicLong emails;
 
   private Bench(BenchOptions o) {
     this.o = o;
@@ -74,10 +76,15 @@ public final class Bench {
         if (o.url == null) {
           log("starting Parley from " + o.jar);
           Path jfr = o.jfr ? out.resolve("parley.jfr") : null;
+          SmtpSink sink = SmtpSink.start(vertx).await();
+          emails = sink.accepted;
           try (ServerProcess parley = ServerProcess.parley(o.jar, db.url(), out.resolve("parley-data"), o.serverJvmOptions,
-              out.resolve("parley.log"), jfr)) {
+              out.resolve("parley.log"), jfr, sink.port())) {
             report.put("parley", runTarget("Parley", parley.baseUrl(), o.rates, new Cpu.Meter(parley.pid(), postmaster),
                 db, parley.pid()));
+          } finally {
+            sink.close().await();
+            emails = null;
           }
         } else {
           report.put("parley", runTarget("Parley", o.url, o.rates, new Cpu.Meter(o.serverPid, postmaster), db, o.serverPid));
@@ -127,8 +134,12 @@ public final class Bench {
       JsonArray steps = new JsonArray();
       int best = 0;
       for (int rate : rates) {
+        long emailsBefore = emails == null ? 0 : emails.get();
         Step step = driver.run(rate, o.stepSeconds, cpu);
         JsonObject j = step.toJson(o.p99LimitMs);
+        if (emails != null) {
+          j.put("notificationEmailsSent", emails.get() - emailsBefore);
+        }
         steps.add(j);
         System.out.println(Table.row(name, j));
         if (step.passed(o.p99LimitMs)) {

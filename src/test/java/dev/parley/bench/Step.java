@@ -120,6 +120,30 @@ final class Step {
     this.cpu = cpu;
   }
 
+  long expected() {
+    return expected.get();
+  }
+
+  long delivered() {
+    return delivered.get();
+  }
+
+  long duplicates() {
+    return duplicates.get();
+  }
+
+  long sendErrors() {
+    return sendErrors.get();
+  }
+
+  long readsSent() {
+    return readsSent.get();
+  }
+
+  long readsReceived() {
+    return readsReceived.get();
+  }
+
   long lost() {
     return Math.max(0, expected.get() - delivered.get()) + (count - accepted.get());
   }
