@@ -1,7 +1,6 @@
 package dev.parley;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Tokens;
@@ -10,6 +9,7 @@ import dev.parley.db.Migrations;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
 import dev.parley.http.HttpVerticle;
+import dev.parley.realtime.Cluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -97,7 +99,14 @@ public final class Parley {
 
   /** Stops the node: verticles, pool, cluster membership, then the embedded servers. */
   public Future<Void> close() {
-    return vertx.close().onComplete(ar -> infrastructure.close());
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (String id : vertx.deploymentIDs()) {
+      undeployed.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return Future.join(undeployed)
+        .transform(ar -> platform.pool().close().recover(e -> Future.succeededFuture()))
+        .transform(ar -> vertx.close())
+        .onComplete(ar -> infrastructure.close());
   }
 
   private static Future<Vertx> createVertx(ParleyConfig config) {
@@ -105,21 +114,11 @@ public final class Parley {
     if (!config.cluster()) {
       return Future.succeededFuture(Vertx.vertx(options));
     }
-    Config hz = new Config();
-    hz.setClusterName("parley");
-    hz.setProperty("hazelcast.logging.type", "slf4j");
-    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
-    hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.getNetworkConfig().setPort(config.clusterPort()).setPortAutoIncrement(true);
-    hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(config.clusterHost());
-    JoinConfig join = hz.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true);
-    for (String member : config.clusterMembers().split(",")) {
-      if (!member.isBlank()) {
-        join.getTcpIpConfig().addMember(member.trim());
-      }
+    Config hz;
+    try {
+      hz = Cluster.hazelcast(config);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
@@ -166,7 +165,7 @@ public final class Parley {
 
       EmbeddedMailServer mailServer = null;
       if (config.embeddedSmtp() || config.embeddedImap()) {
-        mailServer = EmbeddedMailServer.start(config.embeddedSmtpPort(), config.embeddedImapPort());
+        mailServer = EmbeddedMailServer.start(config.embeddedSmtpPort(), config.embeddedImapPort(), config.replyDomain());
       }
       Platform.Mail mail = new Platform.Mail(
           config.smtpHost().orElse("127.0.0.1"),
@@ -175,8 +174,8 @@ public final class Parley {
           config.embeddedSmtp() ? "none" : config.smtpTls(),
           config.imapHost().orElse("127.0.0.1"),
           config.embeddedImap() ? mailServer.imapPort() : config.imapPort(),
-          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapUsername().orElse(null),
-          config.embeddedImap() ? "replies@" + config.replyDomain() : config.imapPassword().orElse(null),
+          config.embeddedImap() ? EmbeddedMailServer.repliesLogin(config.replyDomain()) : config.imapUsername().orElse(null),
+          config.embeddedImap() ? EmbeddedMailServer.repliesLogin(config.replyDomain()) : config.imapPassword().orElse(null),
           config.embeddedImap() ? "none" : config.imapTls(),
           mailServer);
 

@@ -41,6 +41,7 @@ public record ParleyConfig(
     String clusterMembers,
     int clusterPort,
     String clusterHost,
+    Path clusterConfig,
     boolean demo,
     String demoAdminPassword,
     Duration tokenLifetime,
@@ -85,6 +86,7 @@ public record ParleyConfig(
   public static final String CLUSTER_MEMBERS = "PARLEY_CLUSTER_MEMBERS";
   public static final String CLUSTER_PORT = "PARLEY_CLUSTER_PORT";
   public static final String CLUSTER_HOST = "PARLEY_CLUSTER_HOST";
+  public static final String CLUSTER_CONFIG = "PARLEY_CLUSTER_CONFIG";
   public static final String DEMO = "PARLEY_DEMO";
   public static final String DEMO_ADMIN_PASSWORD = "PARLEY_DEMO_ADMIN_PASSWORD";
   public static final String TOKEN_MINUTES = "PARLEY_TOKEN_MINUTES";
@@ -163,6 +165,7 @@ public record ParleyConfig(
         s.str(CLUSTER_MEMBERS, ""),
         s.integer(CLUSTER_PORT, 5701),
         s.str(CLUSTER_HOST, "127.0.0.1"),
+        Path.of(s.str(CLUSTER_CONFIG, "conf/cluster.xml")),
         s.bool(DEMO, dbUrl.isEmpty()),
         s.str(DEMO_ADMIN_PASSWORD, "demo-admin"),
         Duration.ofMinutes(s.integer(TOKEN_MINUTES, 15)),

@@ -1,14 +1,20 @@
 package dev.parley.embedded;
 
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserException;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
+
 /**
  * An SMTP + IMAP server inside the process (GreenMail), used when no mail server is configured.
  * Anyone can read the mail sent to an address by signing in to IMAP with that address as login and
- * password.
+ * password. Every reply address of the reply domain ({@code reply+<token>@<reply domain>}) is delivered
+ * to the one mailbox {@code replies@<reply domain>} that the inbound poller reads.
  */
 public final class EmbeddedMailServer implements AutoCloseable {
 
@@ -21,14 +27,39 @@ public final class EmbeddedMailServer implements AutoCloseable {
   }
 
   /** Blocking: starts SMTP and IMAP on 127.0.0.1 at the given ports (0 picks free ones). */
-  public static EmbeddedMailServer start(int smtpPort, int imapPort) {
+  public static EmbeddedMailServer start(int smtpPort, int imapPort, String replyDomain) {
     ServerSetup smtp = new ServerSetup(smtpPort == 0 ? freePort() : smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     ServerSetup imap = new ServerSetup(imapPort == 0 ? freePort() : imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
     GreenMail gm = new GreenMail(new ServerSetup[] {smtp, imap});
     gm.start();
+    routeReplies(gm.getUserManager(), replyDomain);
     EmbeddedMailServer server = new EmbeddedMailServer(gm);
     LOG.info("embedded mail server: SMTP on 127.0.0.1:{}, IMAP on 127.0.0.1:{}", server.smtpPort(), server.imapPort());
     return server;
+  }
+
+  /** The login (and password) of the mailbox that receives every reply address of the domain. */
+  public static String repliesLogin(String replyDomain) {
+    return "replies@" + replyDomain.toLowerCase(Locale.ROOT);
+  }
+
+  private static void routeReplies(UserManager users, String replyDomain) {
+    String login = repliesLogin(replyDomain);
+    String suffix = "@" + replyDomain.toLowerCase(Locale.ROOT);
+    GreenMailUser replies;
+    try {
+      replies = users.hasUser(login) ? users.getUser(login) : users.createUser(login, login, login);
+    } catch (UserException e) {
+      throw new IllegalStateException("cannot create the replies mailbox " + login, e);
+    }
+    users.setMessageDeliveryHandler((message, address) -> {
+      String email = address.getEmail().toLowerCase(Locale.ROOT);
+      if (email.startsWith("reply+") && email.endsWith(suffix)) {
+        return replies;
+      }
+      GreenMailUser user = users.getUserByEmail(email);
+      return user != null ? user : users.createUser(email, email, email);
+    });
   }
 
   private static int freePort() {

@@ -5,9 +5,11 @@ import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.Sessions;
 import dev.parley.directory.DirectoryRoutes;
+import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
+import dev.parley.realtime.LiveBridge;
 import dev.parley.settings.SettingsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
     AuthHandler auth = new AuthHandler(platform.tokens(), sessions, platform.config().publicUrl());
 
     Router api = Router.router(vertx);
+    new InboundRoutes(platform).mount(api);
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     new AuthRoutes(platform, auth).mount(api);
     api.route().handler(auth);
@@ -61,6 +64,9 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
     api.route().failureHandler(Failures.handler(platform.pool()));
     router.route("/api/*").subRouter(api);
+
+    LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl());
+    router.route("/eventbus/*").subRouter(live.router());
 
     router.route("/*").handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().failureHandler(Failures::handle);

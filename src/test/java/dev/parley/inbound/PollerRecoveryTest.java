@@ -1,0 +1,228 @@
+package dev.parley.inbound;
+
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.parley.ParleyConfig;
+import dev.parley.Platform;
+import dev.parley.notify.ReplyTokens;
+import dev.parley.testing.Api;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestDatabase;
+import dev.parley.testing.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import jakarta.mail.Flags;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The IMAP reader against a mail server of its own: restarts, outages, and workers that died half-way. */
+class PollerRecoveryTest {
+
+  static final String LOGIN = "replies@parley.localhost";
+
+  /** A node reading the replies mailbox of {@code imap}, with a thread and the client's reply address. */
+  record Setup(TestNode node, Map<String, String> env, Fixtures.Person client, String threadId, String replyAddress) {
+    Platform platform() {
+      return node.parley().platform();
+    }
+  }
+
+  static Map<String, String> env(int imapPort) {
+    Map<String, String> env = TestNode.defaults();
+    env.put(ParleyConfig.DB_URL, TestDatabase.newDatabase());
+    env.put(ParleyConfig.IMAP_HOST, "127.0.0.1");
+    env.put(ParleyConfig.IMAP_PORT, Integer.toString(imapPort));
+    env.put(ParleyConfig.IMAP_USERNAME, LOGIN);
+    env.put(ParleyConfig.IMAP_PASSWORD, "mailbox-secret");
+    env.put(ParleyConfig.IMAP_POLL_SECONDS, "1");
+    return env;
+  }
+
+  static Setup setup(Map<String, String> env) {
+    TestNode node = TestNode.startWith(env);
+    Platform platform = node.parley().platform();
+    Fixtures.Company c = node.fixtures().company("Acme");
+    platform.pool().preparedQuery("update companies set convenience_mode = true where id = $1").execute(Tuple.of(c.id)).await();
+    Fixtures.Person staff = c.staff("Sam Staff");
+    Fixtures.Person client = c.client("Chris Client", staff);
+    Api.Response sent = staff.login(node.api()).post("/api/threads", new JsonObject()
+        .put("to", new JsonArray().add(client.sid())).put("subject", "Statements").put("bodyHtml", "<p>Ready.</p>"));
+    String threadId = sent.json().getJsonObject("thread").getString("id");
+    String token = new ReplyTokens(platform.secrets().replyToken())
+        .issue(platform.pool(), c.id, client.id(), UUID.fromString(threadId)).await();
+    return new Setup(node, env, client, threadId, ReplyTokens.address(token, platform.config().replyDomain()));
+  }
+
+  static GreenMail imapServer(int port) {
+    GreenMail gm = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+    gm.start();
+    gm.setUser(LOGIN, LOGIN, "mailbox-secret");
+    return gm;
+  }
+
+  static String raw(Setup s, String messageId, String text) {
+    return "MIME-Version: 1.0\r\nFrom: Chris Client <" + s.client().email() + ">\r\nTo: <" + s.replyAddress() + ">\r\n"
+        + "Message-ID: <" + messageId + ">\r\nSubject: Re: Statements\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + text + "\r\n\r\nOn Mon, 3 Mar 2025 at 09:00, Sam Staff wrote:\r\n> Ready.\r\n";
+  }
+
+  static void deliver(GreenMail gm, String raw) throws Exception {
+    GreenMailUser user = gm.getUserManager().getUser(LOGIN);
+    user.deliver(new MimeMessage(Session.getInstance(new Properties()),
+        new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  static long emailMessages(Platform platform, String threadId) {
+    return Mails.count(platform, "select count(*) from messages where thread_id = $1 and source = 'email'", UUID.fromString(threadId));
+  }
+
+  static long distinctTexts(Platform platform, String threadId) {
+    return Mails.count(platform, "select count(distinct body_text) from messages where thread_id = $1 and source = 'email'",
+        UUID.fromString(threadId));
+  }
+
+  static long mailboxLocks(Platform platform) {
+    return Mails.count(platform, "select count(*) from pg_locks where locktype = 'advisory' and granted "
+        + "and database = (select oid from pg_database where datname = current_database())");
+  }
+
+  @Test
+  void twoNodesOnOneDatabaseReadTheMailboxOneAtATime() throws Exception {
+    int port = TestNode.freePort();
+    GreenMail gm = imapServer(port);
+    Setup s = setup(env(port));
+    Map<String, String> otherEnv = new java.util.HashMap<>(TestNode.defaults());
+    otherEnv.putAll(Map.of(ParleyConfig.DB_URL, s.env().get(ParleyConfig.DB_URL), ParleyConfig.DATA_DIR, s.env().get(ParleyConfig.DATA_DIR)));
+    s.env().forEach((k, v) -> {
+      if (k.startsWith("PARLEY_IMAP_")) {
+        otherEnv.put(k, v);
+      }
+    });
+    try (TestNode other = TestNode.startWith(otherEnv)) {
+      for (int i = 0; i < 30; i++) {
+        deliver(gm, raw(s, "pair-" + i + "@mail.example.test", "Reply to both nodes " + i));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> emailMessages(s.platform(), s.threadId()) >= 30);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailMessages(s.platform(), s.threadId()) == 30);
+      assertThat(mailboxLocks(s.platform())).isEqualTo(1);
+      assertThat(distinctTexts(s.platform(), s.threadId())).isEqualTo(30);
+    } finally {
+      s.node().close();
+      gm.stop();
+    }
+  }
+
+  @Test
+  void stoppingThePollerMidBatchAndStartingAnotherNodeLosesAndDuplicatesNothing() throws Exception {
+    int port = TestNode.freePort();
+    GreenMail gm = imapServer(port);
+    Setup s = setup(env(port));
+    int n = 100;
+    try {
+      for (int i = 0; i < n; i++) {
+        deliver(gm, raw(s, "restart-" + i + "@mail.example.test", "Reply number " + i));
+      }
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .until(() -> emailMessages(s.platform(), s.threadId()) >= 10);
+      s.node().close();
+      java.time.OffsetDateTime stoppedAt = java.time.OffsetDateTime.now();
+
+      try (TestNode second = TestNode.startWith(s.env())) {
+        Platform p = second.parley().platform();
+        long atStop = Mails.count(p, "select count(*) from messages where thread_id = $1 and source = 'email' and created_at <= $2",
+            UUID.fromString(s.threadId()), stoppedAt);
+        System.out.println("inbound restart: first node stopped with " + atStop + " of " + n + " replies taken");
+        await().atMost(Duration.ofSeconds(30)).until(() -> emailMessages(p, s.threadId()) >= n);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> emailMessages(p, s.threadId()) == n);
+        assertThat(distinctTexts(p, s.threadId())).isEqualTo(n);
+        assertThat(Mails.count(p, "select count(*) from inbound_emails where status = 'claimed'")).isZero();
+
+        MailFolder inbox = Mails.inbox(gm, LOGIN);
+        assertThat(inbox.getMessages()).allMatch(m -> m.getFlags().contains(Flags.Flag.SEEN));
+        assertThat(Mails.takenUid(p)).isEqualTo(Mails.lastUid(inbox));
+        assertThat(atStop).isLessThan(n);
+      }
+
+      try (TestNode third = TestNode.startWith(s.env())) {
+        Platform p = third.parley().platform();
+        deliver(gm, raw(s, "after-restart@mail.example.test", "One more after the restarts"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> emailMessages(p, s.threadId()) == n + 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> emailMessages(p, s.threadId()) == n + 1);
+      }
+    } finally {
+      gm.stop();
+    }
+  }
+
+  @Test
+  void thePollerBacksOffWhileTheServerIsDownAndReadsItOnceItIsUp() throws Exception {
+    int port = TestNode.freePort();
+    Setup s = setup(env(port));
+    GreenMail gm = null;
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> mailboxLocks(s.platform()) == 1);
+      gm = imapServer(port);
+      deliver(gm, raw(s, "outage@mail.example.test", "Sent while the mailbox was down"));
+      long start = System.nanoTime();
+      await().atMost(Duration.ofSeconds(30)).until(() -> emailMessages(s.platform(), s.threadId()) == 1);
+      System.out.println("inbound outage: reply taken " + (System.nanoTime() - start) / 1_000_000 + " ms after the server came up");
+    } finally {
+      s.node().close();
+      if (gm != null) {
+        gm.stop();
+      }
+    }
+  }
+
+  @Test
+  void anEmailLeftClaimedByADeadWorkerIsTakenOverWithoutDuplicating() {
+    int port = TestNode.freePort();
+    GreenMail gm = imapServer(port);
+    Setup s = setup(env(port));
+    Platform p = s.platform();
+    UUID companyId = p.pool().preparedQuery("select company_id from threads where id = $1")
+        .execute(Tuple.of(UUID.fromString(s.threadId()))).await().iterator().next().getUUID(0);
+    try {
+      // posted, then the worker died before marking it taken
+      byte[] first = raw(s, "dead-1@mail.example.test", "Posted before the crash").getBytes(StandardCharsets.UTF_8);
+      assertThat(Mails.webhook(s.node(), first).json().getString("outcome")).isEqualTo("posted");
+      p.pool().preparedQuery("update inbound_emails set status = 'claimed', message_id = null, done_at = null, "
+          + "claimed_at = now() - interval '2 minutes' where message_key = $1").execute(Tuple.of("<dead-1@mail.example.test>")).await();
+      assertThat(Mails.webhook(s.node(), first).json().getString("outcome")).isEqualTo("duplicate");
+      assertThat(emailMessages(p, s.threadId())).isEqualTo(1);
+
+      // claimed, then the worker died before posting
+      p.pool().preparedQuery("insert into inbound_emails (company_id, message_key, raw_hash, status, channel, claimed_at) "
+          + "values ($1, $2, 'x', 'claimed', 'imap', now() - interval '2 minutes')")
+          .execute(Tuple.of(companyId, "<dead-2@mail.example.test>")).await();
+      byte[] second = raw(s, "dead-2@mail.example.test", "Never posted before the crash").getBytes(StandardCharsets.UTF_8);
+      assertThat(Mails.webhook(s.node(), second).json().getString("outcome")).isEqualTo("posted");
+      assertThat(emailMessages(p, s.threadId())).isEqualTo(2);
+
+      // claimed just now by a live worker: asked to come back later, nothing posted twice
+      p.pool().preparedQuery("insert into inbound_emails (company_id, message_key, raw_hash, status, channel) "
+          + "values ($1, $2, 'x', 'claimed', 'imap')").execute(Tuple.of(companyId, "<busy@mail.example.test>")).await();
+      byte[] third = raw(s, "busy@mail.example.test", "Being taken elsewhere").getBytes(StandardCharsets.UTF_8);
+      assertThat(Mails.webhook(s.node(), third).status()).isEqualTo(503);
+      assertThat(emailMessages(p, s.threadId())).isEqualTo(2);
+    } finally {
+      s.node().close();
+      gm.stop();
+    }
+  }
+}

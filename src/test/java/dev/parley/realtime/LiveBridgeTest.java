@@ -1,0 +1,236 @@
+package dev.parley.realtime;
+
+import dev.parley.Topics;
+import dev.parley.testing.Api;
+import dev.parley.testing.BridgeClient;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LiveBridgeTest {
+
+  static TestNode node;
+  static Api api;
+  static Vertx clients;
+  static Fixtures.Company acme;
+  static Fixtures.Person alex;   // staff, sends
+  static Fixtures.Person blair;  // client, reads
+  static Fixtures.Person casey;  // staff on the thread
+  static Fixtures.Person dana;   // another client on the thread
+  static BridgeClient alexLive;
+  static BridgeClient blairLive;
+  static BridgeClient caseyLive;
+  static BridgeClient danaLive;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    api = node.api();
+    clients = Vertx.vertx();
+    acme = node.fixtures().company("Acme");
+    alex = acme.staff("Alex Staff");
+    blair = acme.client("Blair Client", alex);
+    casey = acme.staff("Casey Colleague");
+    dana = acme.client("Dana Other", alex);
+    alexLive = subscribe(alex.login(api));
+    blairLive = subscribe(blair.login(api));
+    caseyLive = subscribe(casey.login(api));
+    danaLive = subscribe(dana.login(api));
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.close().await();
+    node.close();
+  }
+
+  static BridgeClient subscribe(Api.Session session) {
+    BridgeClient live = BridgeClient.connect(clients, node.baseUrl(), session.token());
+    live.register(Topics.USER_PREFIX + session.userId());
+    await().atMost(Duration.ofSeconds(5)).until(live::subscribed);
+    return live;
+  }
+
+  static String send(Fixtures.Person from, List<Fixtures.Person> to, List<Fixtures.Person> cc, String subject) {
+    Api.Response sent = from.login(api).post("/api/threads", new JsonObject()
+        .put("to", ids(to)).put("cc", ids(cc))
+        .put("subject", subject).put("bodyHtml", "<p>" + subject + "</p>").put("readReceipt", false));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+    return sent.json().getJsonObject("thread").getString("id");
+  }
+
+  static JsonArray ids(List<Fixtures.Person> people) {
+    JsonArray a = new JsonArray();
+    people.forEach(p -> a.add(p.sid()));
+    return a;
+  }
+
+  static Optional<JsonObject> event(BridgeClient live, String type, String threadId) {
+    return live.events().stream().filter(e -> e.getString("type").equals(type))
+        .filter(e -> threadId.equals(e.getJsonObject("data").getString("threadId"))
+            || e.getJsonObject("data").getJsonObject("thread") != null
+            && threadId.equals(e.getJsonObject("data").getJsonObject("thread").getString("id")))
+        .findFirst();
+  }
+
+  @Test
+  void theRecipientReceivesTheNewMessageWithinASecondAsTheFeedHasIt() {
+    String thread = send(alex, List.of(blair, dana), List.of(casey), "Statements are ready");
+
+    await().atMost(Duration.ofSeconds(1)).until(() -> event(blairLive, "message.created", thread).isPresent());
+    JsonObject live = event(blairLive, "message.created", thread).orElseThrow();
+    JsonArray feed = blair.login(api).get("/api/events?after=" + (live.getLong("id") - 1)).json().getJsonArray("events");
+    assertThat(feed.getJsonObject(0)).isEqualTo(live);
+    assertThat(live.encode()).doesNotContain(dana.sid(), dana.name(), dana.email());
+  }
+
+  @Test
+  void aReadReachesTheSenderAndTheStaffOnTheThreadButNotTheOtherContact() {
+    String thread = send(alex, List.of(blair, dana), List.of(casey), "Your new adviser");
+    await().atMost(Duration.ofSeconds(2)).until(() -> event(blairLive, "message.created", thread).isPresent());
+
+    Api.Response read = blair.login(api).post("/api/threads/" + thread + "/read", new JsonObject());
+    assertThat(read.status()).as(read.toString()).isEqualTo(204);
+
+    await().atMost(Duration.ofSeconds(1)).until(() -> event(alexLive, "message.read", thread).isPresent());
+    assertThat(event(alexLive, "message.read", thread).orElseThrow().getJsonObject("data").getString("readerId"))
+        .isEqualTo(blair.sid());
+    await().atMost(Duration.ofSeconds(1)).until(() -> event(caseyLive, "message.read", thread).isPresent());
+
+    // a later message to Dana alone: once it is there, anything about Blair's read would be too
+    String marker = send(alex, List.of(dana), List.of(), "Only for Dana");
+    await().atMost(Duration.ofSeconds(2)).until(() -> event(danaLive, "message.created", marker).isPresent());
+    assertThat(event(danaLive, "message.read", thread)).isEmpty();
+    assertThat(new JsonArray(danaLive.events()).encode()).doesNotContain(blair.sid(), blair.name(), blair.email());
+  }
+
+  @Test
+  void registeringOnAnotherUsersAddressIsDeniedAndReceivesNothing() {
+    Api.Session danaSession = dana.login(api);
+    BridgeClient spy = BridgeClient.connect(clients, node.baseUrl(), danaSession.token());
+    spy.register(Topics.user(blair.id()));
+    await().atMost(Duration.ofSeconds(2)).until(() -> spy.errors().contains("access_denied"));
+    spy.register(Topics.user(dana.id()));
+    await().atMost(Duration.ofSeconds(2)).until(spy::subscribed);
+
+    String toBlair = send(alex, List.of(blair), List.of(), "For Blair only");
+    String toDana = send(alex, List.of(dana), List.of(), "For Dana only");
+    await().atMost(Duration.ofSeconds(2)).until(() -> event(spy, "message.created", toDana).isPresent());
+    assertThat(event(spy, "message.created", toBlair)).isEmpty();
+    assertThat(spy.frames()).allSatisfy(f -> {
+      if ("rec".equals(f.getString("type"))) {
+        assertThat(f.getString("address")).isEqualTo(Topics.user(dana.id()));
+      }
+    });
+    spy.close();
+  }
+
+  @Test
+  void anAnonymousSocketCannotRegister() {
+    BridgeClient stranger = BridgeClient.anonymous(clients, node.baseUrl());
+    stranger.register(Topics.user(blair.id()));
+    await().atMost(Duration.ofSeconds(2)).until(() -> stranger.errors().contains("not_logged_in"));
+
+    String thread = send(alex, List.of(blair), List.of(), "Not for strangers");
+    await().atMost(Duration.ofSeconds(2)).until(() -> event(blairLive, "message.created", thread).isPresent());
+    assertThat(stranger.events()).isEmpty();
+    assertThat(stranger.subscribed()).isFalse();
+    stranger.close();
+  }
+
+  @Test
+  void nothingMayBeSentOrPublishedIntoTheBus() {
+    AtomicInteger arrived = new AtomicInteger();
+    node.parley().vertx().eventBus().consumer(Topics.user(blair.id()), m -> arrived.incrementAndGet()).completion().await();
+    BridgeClient sender = subscribe(blair.login(api));
+    sender.send(new JsonObject().put("type", "send").put("address", Topics.user(blair.id())).put("body", new JsonObject()));
+    sender.send(new JsonObject().put("type", "publish").put("address", Topics.SESSION_ENDED)
+        .put("body", new JsonObject().put("userId", alex.sid())));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sender.errors().stream().filter("rejected"::equals).count() == 2);
+    assertThat(arrived).hasValue(0);
+    assertThat(alexLive.closed()).isFalse();
+    sender.close();
+  }
+
+  @Test
+  void aSocketFromAnotherSiteIsRefused() {
+    String token = blair.login(api).token();
+    BridgeClient foreign = BridgeClient.connectAsync(clients, node.baseUrl(),
+        Map.of("Cookie", "parley_session=" + token, "Origin", "https://evil.example")).await();
+    foreign.register(Topics.user(blair.id()));
+    await().atMost(Duration.ofSeconds(2)).until(foreign::closed);
+    assertThat(foreign.subscribed()).isFalse();
+  }
+
+  @Test
+  void signingOutClosesThatSessionsSockets() {
+    Api.Session leaving = blair.login(api);
+    BridgeClient live = subscribe(leaving);
+    BridgeClient otherDevice = subscribe(blair.login(api));
+
+    assertThat(leaving.post("/api/auth/logout", null).status()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(2)).until(live::closed);
+    assertThat(otherDevice.closed()).isFalse();
+    otherDevice.close();
+  }
+
+  @Test
+  void deactivatingAUserClosesAllItsSockets() {
+    Fixtures.Person admin = acme.admin("Ada Admin");
+    Fixtures.Person leaver = acme.client("Lee Leaver", alex);
+    BridgeClient one = subscribe(leaver.login(api));
+    BridgeClient two = subscribe(leaver.login(api));
+
+    Api.Response off = admin.login(api).patch("/api/admin/users/" + leaver.sid(), new JsonObject().put("active", false));
+    assertThat(off.status()).as(off.toString()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(2)).until(() -> one.closed() && two.closed());
+  }
+
+  static boolean hasListener(String address) {
+    var probe = node.parley().vertx().eventBus()
+        .request(address, new JsonObject().put("type", "test.probe"), new DeliveryOptions().setSendTimeout(300));
+    try {
+      probe.await();
+      return true;
+    } catch (ReplyException e) {
+      return e.failureType() != ReplyFailure.NO_HANDLERS;
+    }
+  }
+
+  @Test
+  void aSocketThatStopsReadingIsCutOffInsteadOfBufferedForEver() {
+    Fixtures.Person slow = acme.client("Sam Slow", alex);
+    BridgeClient live = subscribe(slow.login(api));
+    live.pause();
+    JsonObject big = new JsonObject().put("id", 0).put("type", "test.filler").put("data",
+        new JsonObject().put("pad", "x".repeat(8 * 1024)));
+    long cutBefore = LiveBridge.cutOffCount();
+    int published = 4_000;
+    for (int i = 0; i < published; i++) {
+      node.parley().vertx().eventBus().publish(Topics.user(slow.id()), big);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> LiveBridge.cutOffCount() > cutBefore);
+    // once the client reads again it finds the connection cut short, and the subscription gone
+    live.resume();
+    await().atMost(Duration.ofSeconds(30)).until(live::closed);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !hasListener(Topics.user(slow.id())));
+    assertThat(live.events().size()).isLessThan(published);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.parley.realtime;
+
+import dev.parley.ParleyConfig;
+import dev.parley.Topics;
+import dev.parley.testing.Api;
+import dev.parley.testing.BridgeClient;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Two nodes in a Hazelcast cluster on loopback, one database. The second test stops node 2. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveClusterTest {
+
+  static TestNode node1;
+  static TestNode node2;
+  static Vertx clients;
+  static Fixtures.Person alex;
+  static Fixtures.Person blair;
+
+  @BeforeAll
+  static void start() {
+    int port1 = TestNode.freePort();
+    int port2 = TestNode.freePort();
+    String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
+    node1 = TestNode.start(Map.of(ParleyConfig.CLUSTER, "true", ParleyConfig.CLUSTER_HOST, "127.0.0.1",
+        ParleyConfig.CLUSTER_PORT, Integer.toString(port1), ParleyConfig.CLUSTER_MEMBERS, members));
+    node2 = TestNode.startWith(secondNode(node1.env(), port2));
+    clients = Vertx.vertx();
+    Fixtures.Company acme = node1.fixtures().company("Acme");
+    alex = acme.staff("Alex Staff");
+    blair = acme.client("Blair Client", alex);
+  }
+
+  /** The same database and data directory (hence the same signing keys); its own ports. */
+  static Map<String, String> secondNode(Map<String, String> first, int clusterPort) {
+    Map<String, String> env = new HashMap<>(first);
+    int http = TestNode.freePort();
+    env.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
+    env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
+    env.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(TestNode.freePort()));
+    env.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(TestNode.freePort()));
+    env.put(ParleyConfig.CLUSTER_PORT, Integer.toString(clusterPort));
+    return env;
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.close().await();
+    if (node2 != null) {
+      node2.close();
+    }
+    node1.close();
+  }
+
+  static String send(Api.Session from, Fixtures.Person to, String subject) {
+    Api.Response sent = from.post("/api/threads", new JsonObject()
+        .put("to", new JsonArray().add(to.sid())).put("cc", new JsonArray())
+        .put("subject", subject).put("bodyHtml", "<p>" + subject + "</p>").put("readReceipt", false));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+    return sent.json().getJsonObject("thread").getString("id");
+  }
+
+  @Test
+  @Order(1)
+  void aMessageSentThroughOneNodeReachesASocketOnTheOther() {
+    Api.Session alexOnNode1 = alex.login(node1.api());
+    BridgeClient live = BridgeClient.connect(clients, node2.baseUrl(), blair.login(node2.api()).token());
+    live.register(Topics.user(blair.id()));
+    await().atMost(Duration.ofSeconds(5)).until(live::subscribed);
+
+    String thread = send(alexOnNode1, blair, "Across the cluster");
+    await().atMost(Duration.ofSeconds(1)).until(() -> live.events().stream()
+        .anyMatch(e -> e.getString("type").equals("message.created")
+            && e.getJsonObject("data").getJsonObject("thread").getString("id").equals(thread)));
+    live.close();
+  }
+
+  @Test
+  @Order(2)
+  void whenANodeDiesItsBrowsersReconnectElsewhereAndEndWithEveryEventOnceInOrder() throws Exception {
+    Api.Session alexOnNode1 = alex.login(node1.api());
+    Api.Session blairSession = blair.login(node2.api());
+    long before = blairSession.get("/api/events").json().getLong("last");
+
+    LiveFeed feed = new LiveFeed(clients, blairSession);
+    feed.connect(node2.baseUrl());
+    await().atMost(Duration.ofSeconds(5)).until(() -> feed.last() == before);
+
+    // messages keep flowing through node 1 while node 2, which holds Blair's socket, goes away
+    int messages = 30;
+    AtomicInteger sent = new AtomicInteger();
+    CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < messages; i++) {
+        send(alexOnNode1, blair, "Update " + i);
+        sent.incrementAndGet();
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> sent.get() >= 5);
+    node2.close();
+    node2 = null;
+    await().atMost(Duration.ofSeconds(10)).until(feed.socket()::closed);
+
+    feed.connect(node1.baseUrl());
+    sender.get();
+    long newest = new Api.Session(node1.api(), blairSession.token(), blairSession.userId())
+        .get("/api/events").json().getLong("last");
+    await().atMost(Duration.ofSeconds(10)).until(() -> feed.last() == newest);
+
+    List<Long> ids = new ArrayList<>();
+    feed.applied().forEach(e -> ids.add(e.getLong("id")));
+    List<Long> expected = new ArrayList<>();
+    for (long i = 1; i <= newest; i++) {
+      expected.add(i);
+    }
+    assertThat(ids).containsExactlyElementsOf(expected);
+    long created = feed.applied().stream()
+        .filter(e -> e.getLong("id") > before && e.getString("type").equals("message.created")).count();
+    assertThat(created).isEqualTo(messages);
+    feed.close();
+  }
+}
