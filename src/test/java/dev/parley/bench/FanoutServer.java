@@ -69,6 +69,8 @@ public final class FanoutServer extends VerticleBase {
         String address = f.getString("address");
         registered.add(address);
         SOCKETS.computeIfAbsent(address, k -> new CopyOnWriteArrayList<>()).add(ws);
+        ws.writeTextMessage(new JsonObject().put("type", "rec").put("address", address)
+            .put("body", new JsonObject().put("type", LiveSocket.SUBSCRIBED)).encode());
       }
     });
     ws.closeHandler(v -> registered.forEach(a -> {
