@@ -79,7 +79,7 @@ public final class Bench {
           SmtpSink sink = SmtpSink.start(vertx).await();
           emails = sink.accepted;
           try (ServerProcess parley = ServerProcess.parley(o.jar, db.url(), out.resolve("parley-data"), o.serverJvmOptions,
-              out.resolve("parley.log"), jfr, sink.port())) {
+              out.resolve("parley.log"), jfr, sink.port(), o.emails)) {
             report.put("parley", runTarget("Parley", parley.baseUrl(), o.rates, new Cpu.Meter(parley.pid(), postmaster),
                 db, parley.pid()));
           } finally {
@@ -232,7 +232,8 @@ public final class Bench {
         .put("httpConnections", o.httpConnections)
         .put("p99LimitMs", o.p99LimitMs)
         .put("idleConnections", new JsonArray(o.idleConnections))
-        .put("serverJvmOptions", o.serverJvmOptions);
+        .put("serverJvmOptions", o.serverJvmOptions)
+        .put("notificationEmails", o.emails);
   }
 
   private static long ms(long t0) {

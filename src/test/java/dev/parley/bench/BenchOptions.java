@@ -42,6 +42,8 @@ public final class BenchOptions {
   public boolean fanout = true;
   public boolean parley = true;
   public boolean jfr = false;
+  /** Whether the started Parley sends its notification emails (to an SMTP sink) during the run. */
+  public boolean emails = false;
   public String serverJvmOptions = "-Xmx2g";
   /** Parley to drive instead of starting one; needs {@link #dbUrl} for seeding. */
   public String url;
@@ -78,6 +80,7 @@ public final class BenchOptions {
       Map.entry("--pgbench-clients", "pgbench clients"),
       Map.entry("--no-fanout", "skip the raw WebSocket fan-out baseline"),
       Map.entry("--no-parley", "skip Parley (baselines only)"),
+      Map.entry("--emails", "let the started Parley send its notification emails (to an SMTP sink) during the run"),
       Map.entry("--jfr", "record a JFR profile of the Parley process into the output folder"),
       Map.entry("--server-jvm-options", "JVM options of the Parley process"),
       Map.entry("--url", "drive this started Parley (with --db-url) instead of starting one"),
@@ -107,7 +110,7 @@ public final class BenchOptions {
       if (!HELP.containsKey(flag)) {
         throw new IllegalArgumentException("unknown flag " + flag + " (see --help)");
       }
-      boolean bool = flag.equals("--keep-going") || flag.equals("--jfr") || flag.startsWith("--no-");
+      boolean bool = flag.equals("--keep-going") || flag.equals("--jfr") || flag.equals("--emails") || flag.startsWith("--no-");
       if (!bool && value == null) {
         if (i + 1 >= a.size()) {
           throw new IllegalArgumentException(flag + " needs a value");
@@ -141,6 +144,7 @@ public final class BenchOptions {
         case "--no-fanout" -> o.fanout = false;
         case "--no-parley" -> o.parley = false;
         case "--jfr" -> o.jfr = true;
+        case "--emails" -> o.emails = true;
         case "--server-jvm-options" -> o.serverJvmOptions = value;
         case "--url" -> o.url = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
         case "--db-url" -> o.dbUrl = value;

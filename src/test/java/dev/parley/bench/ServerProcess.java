@@ -33,8 +33,8 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar parley.jar} against the bench database, with limits out of the way. */
-  static ServerProcess parley(Path jar, String dbUrl, Path dataDir, String jvmOptions, Path log, Path jfr, int smtpPort)
-      throws Exception {
+  static ServerProcess parley(Path jar, String dbUrl, Path dataDir, String jvmOptions, Path log, Path jfr, int smtpPort,
+                              boolean emails) throws Exception {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
@@ -63,6 +63,7 @@ final class ServerProcess implements AutoCloseable {
     env.put("PARLEY_SEND_LIMIT_PER_MINUTE", "100000000");
     env.put("PARLEY_BCRYPT_COST", "4");
     env.put("PARLEY_TOKEN_MINUTES", "720");
+    env.put("PARLEY_OUTBOX_WORKER", Boolean.toString(emails));
     if (smtpPort > 0) {
       env.put("PARLEY_SMTP_HOST", "127.0.0.1");
       env.put("PARLEY_SMTP_PORT", Integer.toString(smtpPort));
