@@ -186,7 +186,7 @@ public final class Bench {
       t0 = System.nanoTime();
       long failuresBefore = driver.socketFailures.get();
       try {
-        open.addAll(driver.openIdle(people.subList(from, target), 200).await());
+        open.addAll(driver.openIdle(people.subList(from, target), 100).await());
       } catch (Exception e) {
         levels.add(new JsonObject().put("connections", target).put("error", e.toString()));
         log(name + ": could not open " + target + " connections: " + e);
@@ -208,7 +208,7 @@ public final class Bench {
       levels.add(level);
       log(name + ": idle " + level.encode());
     }
-    driver.closeIdle(open).await();
+    driver.closeIdle().await();
     return out.put("levels", levels);
   }
 

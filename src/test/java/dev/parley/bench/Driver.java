@@ -179,34 +179,51 @@ final class Driver {
     return done;
   }
 
-  /** Opens extra idle sockets (the memory measurement); they ping too. */
+  /**
+   * Opens extra idle sockets (the memory measurement). They ping from the moment they are open, as a
+   * browser does; a socket that fails is counted in {@link #socketFailures}, not fatal.
+   */
   Future<List<LiveSocket>> openIdle(List<User> users, int parallel) {
-    List<LiveSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+    if (idlePinger < 0) {
+      idlePinger = vertx.setPeriodic(5_000, t -> {
+        synchronized (idle) {
+          idle.forEach(LiveSocket::ping);
+        }
+      });
+    }
+    List<LiveSocket> opened = Collections.synchronizedList(new ArrayList<>());
     return forEach(users, parallel, u -> openOnSomeLoop(u, frame -> {
           if (frame.contains("\"err\"")) {
             errorFrames.incrementAndGet();
           }
         })
         .map(s -> {
-          sockets.add(s);
+          idle.add(s);
+          opened.add(s);
           return null;
-        })).map(v -> {
-          long p = vertx.setPeriodic(5_000, t -> {
-            synchronized (sockets) {
-              sockets.forEach(LiveSocket::ping);
-            }
-          });
-          idlePingers.add(p);
-          return sockets;
-        });
+        })
+        .otherwise(e -> {
+          if (socketFailures.incrementAndGet() <= 3) {
+            System.err.println("idle socket failed: " + e);
+          }
+          return null;
+        })).map(v -> opened);
   }
 
-  private final List<Long> idlePingers = new ArrayList<>();
+  private final List<LiveSocket> idle = Collections.synchronizedList(new ArrayList<>());
+  private long idlePinger = -1;
 
-  Future<Void> closeIdle(List<LiveSocket> sockets) {
-    idlePingers.forEach(vertx::cancelTimer);
-    idlePingers.clear();
-    return forEach(new ArrayList<>(sockets), 500, LiveSocket::close);
+  Future<Void> closeIdle() {
+    if (idlePinger >= 0) {
+      vertx.cancelTimer(idlePinger);
+      idlePinger = -1;
+    }
+    List<LiveSocket> all;
+    synchronized (idle) {
+      all = new ArrayList<>(idle);
+      idle.clear();
+    }
+    return forEach(all, 500, LiveSocket::close);
   }
 
   /** Creates every thread of the workload through the API. */
