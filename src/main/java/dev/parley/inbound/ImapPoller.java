@@ -296,7 +296,10 @@ public final class ImapPoller extends VerticleBase {
 
   /** Waits for the server to announce new mail (or for the regular wake-up), then reads again. */
   private Future<Void> idle() {
-    long wake = vertx.setTimer(IDLE_WAKE_MS, id -> wakeIdle());
+    // A message that lands between the last check and the IDLE command is not announced by every
+    // server, so an IDLE never waits longer than the poll interval.
+    long wake = vertx.setTimer(Math.min(IDLE_WAKE_MS, Math.max(1000, platform.config().imapPollInterval().toMillis())),
+        id -> wakeIdle());
     Future<Void> waited = blocking(() -> {
       if (!stopped && locked) {
         mailbox.idle();

@@ -7,6 +7,7 @@ import dev.parley.auth.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.net.URI;
@@ -55,9 +56,28 @@ final class LiveAuth {
     return host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host));
   }
 
+  private static final String KEPT_TOKEN = "parley.live.token";
+
+  /** Notes the request's bearer token or session cookie for {@link #token} before SockJS strips it. */
+  static void keepCredentials(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    Cookie cookie = ctx.request().getCookie(AuthHandler.COOKIE);
+    String token = auth != null
+        ? (auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null)
+        : cookie == null ? null : cookie.getValue();
+    if (token != null) {
+      ctx.put(KEPT_TOKEN, token);
+    }
+    ctx.next();
+  }
+
   private static String token(SockJSSocket socket) {
     if (socket.routingContext() == null) {
       return null;
+    }
+    String kept = socket.routingContext().get(KEPT_TOKEN);
+    if (kept != null) {
+      return kept;
     }
     String auth = headers(socket).get("Authorization");
     if (auth != null) {

@@ -85,7 +85,13 @@ public final class LiveBridge {
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setInsertJSESSIONID(false);
-    return SockJSHandler.create(vertx, options).bridge(bridge, this::handle);
+    Router sockJs = SockJSHandler.create(vertx, options).bridge(bridge, this::handle);
+    // SockJS's session transports (what the browser client uses) strip Cookie from the request
+    // itself before the socket is handed over, so the credentials are read while still there.
+    Router router = Router.router(vertx);
+    router.route().handler(LiveAuth::keepCredentials);
+    router.route("/*").subRouter(sockJs);
+    return router;
   }
 
   /** How many sockets this process has cut off for not reading. */

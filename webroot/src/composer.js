@@ -1,0 +1,188 @@
+// New Message: To and CC pickers (only people this user may message), Subject, the editor,
+// Read Receipt, and "Use Canned Response".
+
+import { get, post, query } from './api.js';
+import { h, icon } from './dom.js';
+import { field, toggle, banner } from './ui.js';
+import { createEditor } from './editor.js';
+import { createPicker } from './picker.js';
+import { loadCanned } from './canned.js';
+
+const SUBJECT_MAX = 200;
+
+async function searchRecipients(q) {
+  const r = await get(`/api/recipients${query({ q })}`);
+  return r.recipients || [];
+}
+
+export function mountComposer(main, app) {
+  app.setTitle('New Message');
+  let sending = false;
+  let dirty = false;
+  const markDirty = () => {
+    dirty = true;
+  };
+
+  const to = createPicker({ name: 'to', placeholder: 'Type a name to add recipients', search: searchRecipients, onChange: markDirty });
+  const cc = createPicker({ name: 'cc', placeholder: 'Add people to copy', search: searchRecipients, onChange: markDirty });
+  to.input.dataset.autofocus = '';
+  const subject = h('input', { type: 'text', name: 'subject', maxlength: String(SUBJECT_MAX), autocomplete: 'off', oninput: markDirty });
+  const editor = createEditor({ placeholder: 'Write your message…', label: 'Message', labelId: 'compose-message-label', minHeight: 220 });
+  editor.onChange(markDirty);
+  const receipt = toggle({
+    label: 'Read Receipt',
+    description: 'Email me when each recipient opens this message in Parley.',
+    name: 'readReceipt',
+  });
+  const canned = h('select', { name: 'canned', id: 'canned-select', disabled: true },
+    h('option', { value: '' }, 'Loading…'));
+  let cannedItems = [];
+
+  const fields = {
+    to: field({ label: 'To', control: to.input, element: to.element, name: 'to' }),
+    cc: field({ label: 'CC', control: cc.input, element: cc.element, name: 'cc', hint: app.isStaff() ? 'Clients and prospects are always sent a blind copy: they never see each other.' : null }),
+    subject: field({ label: 'Subject', control: subject, name: 'subject' }),
+  };
+  const messageError = h('p', { class: 'field-error', id: 'compose-message-error', hidden: true, dataset: { errorFor: 'bodyHtml' } });
+  editor.describedBy('compose-message-error');
+  const messageField = h('div', { class: 'field', dataset: { field: 'bodyHtml' } },
+    h('div', { class: 'label-row' },
+      h('span', { class: 'label', id: 'compose-message-label' }, 'Message'),
+      h('div', { class: 'canned-picker' },
+        h('label', { for: 'canned-select', class: 'label-inline' }, icon('canned', 14), 'Use Canned Response'),
+        canned)),
+    editor.element,
+    messageError);
+  fields.bodyHtml = messageField;
+  messageField.setError = (msg) => {
+    messageError.textContent = msg || '';
+    messageError.hidden = !msg;
+    messageField.classList.toggle('invalid', Boolean(msg));
+  };
+
+  const error = banner('error');
+  const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-message' }, icon('send', 16), 'Send');
+  const form = h('form', { class: 'panel compose', id: 'compose-form', novalidate: true, 'aria-labelledby': 'compose-title' },
+    error,
+    fields.to, fields.cc, fields.subject,
+    messageField,
+    h('div', { class: 'form-actions' },
+      receipt,
+      h('div', { class: 'actions-right' },
+        h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
+        h('button', { type: 'button', class: 'button', onclick: () => discard() }, 'Discard'),
+        sendButton)));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    send();
+  });
+
+  main.append(
+    h('div', { class: 'page-head' },
+      h('a', { class: 'icon-button back', href: '#/inbox', 'aria-label': 'Back to inbox', title: 'Back to inbox' }, icon('back', 20)),
+      h('div', { class: 'page-title' }, h('h1', { id: 'compose-title' }, 'New Message'),
+        h('p', { class: 'page-sub muted' }, 'Recipients are told by email that a message is waiting; the message itself stays in Parley.'))),
+    form);
+
+  loadCanned().then((items) => {
+    cannedItems = items;
+    canned.replaceChildren(h('option', { value: '' }, items.length ? 'Choose a response…' : 'No canned responses yet'),
+      ...items.map((c) => h('option', { value: c.id }, c.shared ? `${c.title} (shared)` : c.title)));
+    canned.disabled = items.length === 0;
+  }).catch(() => {
+    canned.replaceChildren(h('option', { value: '' }, 'Unavailable'));
+  });
+  canned.addEventListener('change', () => {
+    const chosen = cannedItems.find((c) => c.id === canned.value);
+    if (!chosen) return;
+    editor.insertHtml(chosen.bodyHtml || '');
+    if (!subject.value.trim() && chosen.title) subject.value = chosen.title;
+    canned.value = '';
+    markDirty();
+    app.toast(`Inserted “${chosen.title}”`, 'success');
+  });
+
+  function clearErrors() {
+    error.show('');
+    for (const f of Object.values(fields)) f.setError('');
+  }
+
+  function fieldFor(e) {
+    if (e.code === 'recipient_not_allowed') {
+      const named = (items) => items.find((i) => e.message.includes(i.id));
+      const inCc = named(cc.items());
+      const who = inCc || named(to.items());
+      if (who) e.message = `You cannot message ${who.name}. Remove them and try again.`;
+      return inCc ? 'cc' : 'to';
+    }
+    if (e.field && fields[e.field]) return e.field;
+    const text = e.message || '';
+    if (/\bcc\b/i.test(text)) return 'cc';
+    if (/recipient|\bto\b|may not message|cannot message/i.test(text)) return 'to';
+    if (/subject/i.test(text)) return 'subject';
+    if (/body|message is|empty message|too long/i.test(text)) return 'bodyHtml';
+    return null;
+  }
+
+  async function send() {
+    if (sending) return;
+    clearErrors();
+    const problems = [];
+    if (to.value().length === 0) problems.push(['to', 'Choose at least one recipient.']);
+    if (!subject.value.trim()) problems.push(['subject', 'Enter a subject.']);
+    if (editor.isEmpty()) problems.push(['bodyHtml', 'Write a message.']);
+    if (problems.length) {
+      for (const [name, msg] of problems) fields[name].setError(msg);
+      const first = problems[0][0];
+      if (first === 'bodyHtml') editor.focus();
+      else (first === 'to' ? to.input : subject).focus();
+      return;
+    }
+    sending = true;
+    sendButton.disabled = true;
+    sendButton.lastChild.textContent = 'Sending…';
+    try {
+      const r = await post('/api/threads', {
+        to: to.value(),
+        cc: cc.value(),
+        subject: subject.value.trim(),
+        bodyHtml: editor.html(),
+        readReceipt: receipt.input.checked,
+      });
+      dirty = false;
+      app.toast('Message sent', 'success');
+      app.navigate(`#/thread/${r.thread.id}`);
+    } catch (e) {
+      const name = fieldFor(e);
+      if (name) fields[name].setError(e.message);
+      else error.show(e.message);
+    } finally {
+      sending = false;
+      sendButton.disabled = false;
+      sendButton.lastChild.textContent = 'Send';
+    }
+  }
+
+  async function discard() {
+    if (dirty && !(await app.confirm({ title: 'Discard this message?', message: 'What you have written will be lost.', confirmLabel: 'Discard', danger: true }))) {
+      return;
+    }
+    dirty = false;
+    app.navigate('#/inbox');
+  }
+
+  function beforeUnload(e) {
+    if (dirty) e.preventDefault();
+  }
+  window.addEventListener('beforeunload', beforeUnload);
+
+  return {
+    destroy() {
+      window.removeEventListener('beforeunload', beforeUnload);
+    },
+    actions: {
+      send,
+      close: discard,
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// Messaging > Inbox: the threads this viewer can see, newest first, live.
+
+import { get, query } from './api.js';
+import { h, clear, icon, avatar, timeEl, debounce } from './dom.js';
+import { spinner, emptyState, banner } from './ui.js';
+
+const PAGE = 50;
+
+export function mountInbox(main, app) {
+  app.setTitle('Inbox');
+  let threads = [];
+  let nextCursor = null;
+  let unreadOnly = sessionStorage.getItem('parley.inbox.unread') === '1';
+  let selected = Number(sessionStorage.getItem('parley.inbox.selected') || 0);
+  let destroyed = false;
+  let loadSeq = 0;
+
+  const searchInput = h('input', {
+    type: 'search', id: 'inbox-search', class: 'search-input', placeholder: 'Search messages',
+    autocomplete: 'off', value: sessionStorage.getItem('parley.inbox.q') || '',
+  });
+  const allButton = h('button', { type: 'button', class: 'segment', 'aria-pressed': String(!unreadOnly), onclick: () => setFilter(false) }, 'All');
+  const unreadButton = h('button', { type: 'button', class: 'segment', 'aria-pressed': String(unreadOnly), onclick: () => setFilter(true) }, 'Unread');
+  const error = banner('error');
+  const list = h('ul', { class: 'thread-list', id: 'thread-list', 'aria-label': 'Conversations' });
+  const more = h('div', { class: 'list-more' });
+  const summary = h('p', { class: 'page-sub muted', id: 'inbox-summary' }, '');
+
+  main.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'page-title' }, h('h1', {}, 'Inbox'), summary),
+      h('a', { class: 'button primary', href: '#/compose', id: 'new-message' }, icon('compose', 16), 'New Message')),
+    h('div', { class: 'toolbar' },
+      h('div', { class: 'search' },
+        h('label', { for: 'inbox-search', class: 'visually-hidden' }, 'Search messages'),
+        icon('search', 16), searchInput,
+        h('kbd', { class: 'search-kbd', 'aria-hidden': 'true' }, '/')),
+      h('div', { class: 'segmented', role: 'group', 'aria-label': 'Show' }, allButton, unreadButton)),
+    error,
+    h('section', { class: 'panel list-panel', 'aria-label': 'Conversations' }, list, more));
+
+  searchInput.addEventListener('input', debounce(() => {
+    sessionStorage.setItem('parley.inbox.q', searchInput.value);
+    selected = 0;
+    load();
+  }, 250));
+  searchInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && searchInput.value) {
+      e.stopPropagation();
+      searchInput.value = '';
+      sessionStorage.setItem('parley.inbox.q', '');
+      load();
+    } else if (e.key === 'ArrowDown' || (e.key === 'Enter' && visible().length)) {
+      e.preventDefault();
+      focusRow(0);
+    }
+  });
+
+  function setFilter(unread) {
+    unreadOnly = unread;
+    sessionStorage.setItem('parley.inbox.unread', unread ? '1' : '0');
+    allButton.setAttribute('aria-pressed', String(!unread));
+    unreadButton.setAttribute('aria-pressed', String(unread));
+    selected = 0;
+    load();
+  }
+
+  function visible() {
+    return threads;
+  }
+
+  function others(t) {
+    const people = (t.participants || []).filter((p) => p.id !== app.me.id);
+    return people.length ? people : (t.participants || []);
+  }
+
+  function row(t, index) {
+    const people = others(t);
+    const unread = Number(t.unreadCount) > 0;
+    const fromMe = t.sender?.id === app.me.id;
+    const lead = (fromMe ? people[0] : t.sender) || people[0] || { name: '?' };
+    const otherNames = people.map((p) => p.name).join(', ') || 'Only you';
+    const names = fromMe ? `To ${otherNames}` : (t.sender?.name || otherNames);
+    return h('li', { class: `thread-row${unread ? ' unread' : ''}`, dataset: { threadId: t.id, index: String(index) } },
+      h('a', {
+        class: 'thread-link',
+        href: `#/thread/${t.id}`,
+        'aria-current': index === selected ? 'true' : null,
+        onfocus: () => select(index, false),
+      },
+      avatar(lead, 'md'),
+      h('div', { class: 'thread-main' },
+        h('div', { class: 'thread-top' },
+          h('span', { class: 'thread-sender', title: otherNames }, names),
+          timeEl(t.lastMessageAt)),
+        h('div', { class: 'thread-subject' }, t.subject || '(no subject)'),
+        h('div', { class: 'thread-snippet' }, t.snippet || '')),
+      unread
+        ? h('span', { class: 'badge unread-badge', 'aria-label': `${t.unreadCount} unread` }, String(t.unreadCount))
+        : h('span', { class: 'badge-space', 'aria-hidden': 'true' })));
+  }
+
+  function render() {
+    if (destroyed) return;
+    const shown = visible();
+    app.inboxOrder = shown.map((t) => t.id);
+    if (selected >= shown.length) selected = Math.max(0, shown.length - 1);
+    const hadFocus = list.contains(document.activeElement);
+    clear(list);
+    clear(more);
+    const unreadThreads = threads.filter((t) => Number(t.unreadCount) > 0).length;
+    summary.textContent = threads.length === 0 ? ''
+      : unreadThreads > 0 ? `${unreadThreads} unread conversation${unreadThreads === 1 ? '' : 's'}`
+        : 'You are all caught up';
+    if (shown.length === 0) {
+      list.append(h('li', { class: 'list-empty' }, searchInput.value.trim()
+        ? emptyState('search', 'No matching messages', 'Try another name or word, or clear the search.')
+        : unreadOnly
+          ? emptyState('checks', 'No unread messages', 'New messages appear here as they arrive.')
+          : emptyState('inbox', 'Your inbox is empty', 'Messages you send and receive appear here.',
+            h('a', { class: 'button primary', href: '#/compose' }, icon('compose', 16), 'New Message'))));
+    } else {
+      shown.forEach((t, i) => list.append(row(t, i)));
+      if (hadFocus) select(selected, true);
+    }
+    if (nextCursor) {
+      more.append(h('button', { type: 'button', class: 'button', onclick: () => load(true) }, 'Load older messages'));
+    }
+  }
+
+  function select(index, focus = true) {
+    const rows = list.querySelectorAll('.thread-link');
+    if (!rows.length) return;
+    selected = Math.max(0, Math.min(index, rows.length - 1));
+    sessionStorage.setItem('parley.inbox.selected', String(selected));
+    rows.forEach((r, i) => (i === selected ? r.setAttribute('aria-current', 'true') : r.removeAttribute('aria-current')));
+    if (focus) rows[selected].focus();
+  }
+
+  function focusRow(index) {
+    select(index, true);
+  }
+
+  async function load(append = false) {
+    const mine = ++loadSeq;
+    if (!append && threads.length === 0) {
+      clear(list);
+      list.append(h('li', { class: 'list-empty' }, spinner('Loading your inbox…')));
+    }
+    try {
+      const q = searchInput.value.trim();
+      const r = await get(`/api/inbox${query({ limit: PAGE, cursor: append ? nextCursor : null, unread: unreadOnly ? 'true' : null, q })}`);
+      if (destroyed || mine !== loadSeq) return;
+      threads = append ? [...threads, ...(r.threads || [])] : (r.threads || []);
+      nextCursor = r.nextCursor || null;
+      error.show('');
+      render();
+      main.dataset.loaded = 'true';
+    } catch (e) {
+      if (!destroyed && mine === loadSeq) {
+        error.show(e.message);
+        if (threads.length === 0) clear(list);
+      }
+    }
+  }
+
+  const reloadSoon = debounce(() => load(false), 120);
+  load();
+
+  return {
+    destroy() {
+      destroyed = true;
+    },
+    reload: () => load(false),
+    onEvent(event) {
+      if (['message.created', 'thread.updated', 'unread.changed'].includes(event.type)) {
+        reloadSoon();
+      }
+    },
+    actions: {
+      next: () => select(selected + 1),
+      prev: () => select(selected - 1),
+      open: () => {
+        const id = app.inboxOrder[selected];
+        if (id) app.navigate(`#/thread/${id}`);
+      },
+      search: () => {
+        searchInput.focus();
+        searchInput.select();
+      },
+    },
+  };
+}

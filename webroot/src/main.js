@@ -1,0 +1,272 @@
+// Boots the app: who is signed in, the shell around the screens, hash routing and the title.
+
+import { get, post, onUnauthorized } from './api.js';
+import * as live from './live.js';
+import { h, clear, icon, avatar, roleLabel, isStaff } from './dom.js';
+import { renderSignIn } from './signin.js';
+import { mountInbox } from './inbox.js';
+import { mountThread } from './thread.js';
+import { mountComposer } from './composer.js';
+import { mountSettings } from './settings.js';
+import { mountCanned } from './canned.js';
+import { installShortcuts, openShortcutHelp } from './shortcuts.js';
+import { toast, confirmDialog } from './ui.js';
+
+const root = document.getElementById('app');
+
+const app = {
+  me: null,
+  unread: 0,
+  title: 'Inbox',
+  inboxOrder: [],
+  screen: null,
+  navigate(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  setTitle(title) {
+    app.title = title;
+    renderTitle();
+  },
+  setUnread(n) {
+    app.unread = Math.max(0, Number(n) || 0);
+    renderTitle();
+    const badge = document.getElementById('nav-unread');
+    if (badge) {
+      badge.textContent = app.unread > 99 ? '99+' : String(app.unread);
+      badge.hidden = app.unread === 0;
+      badge.setAttribute('aria-label', `${app.unread} unread`);
+    }
+  },
+  refreshUnread() {
+    return get('/api/unread').then((r) => app.setUnread(r?.unread)).catch(() => {});
+  },
+  toast,
+  confirm: confirmDialog,
+  isStaff: () => isStaff(app.me),
+  isAdmin: () => app.me?.role === 'admin',
+};
+
+function renderTitle() {
+  document.title = `${app.unread > 0 ? `(${app.unread}) ` : ''}${app.title} · Parley`;
+}
+
+onUnauthorized(() => {
+  if (!app.me) return;
+  signedOut('Your session has ended. Sign in again to continue.');
+});
+
+async function boot() {
+  try {
+    app.me = await get('/api/me');
+  } catch {
+    showSignIn();
+    return;
+  }
+  await enter();
+}
+
+function showSignIn(notice) {
+  app.me = null;
+  live.stop();
+  if (app.screen?.destroy) app.screen.destroy();
+  app.screen = null;
+  app.setTitle('Sign in');
+  renderSignIn(root, {
+    notice,
+    onSignedIn: async () => {
+      app.me = await get('/api/me');
+      await enter();
+    },
+  });
+}
+
+function signedOut(notice) {
+  const back = location.hash;
+  showSignIn(notice);
+  if (back && back !== '#/inbox') sessionStorage.setItem('parley.returnTo', back);
+}
+
+async function enter() {
+  renderShell();
+  try {
+    await live.start(app.me);
+  } catch {
+    // The feed is unavailable for now; views still load, and live.js keeps trying.
+  }
+  app.refreshUnread();
+  const returnTo = sessionStorage.getItem('parley.returnTo');
+  sessionStorage.removeItem('parley.returnTo');
+  if (returnTo) location.hash = returnTo;
+  else if (!location.hash || location.hash === '#/' || location.hash === '#/signin') location.hash = '#/inbox';
+  route();
+}
+
+function navLink(hash, label, iconName, extra) {
+  return h('a', { class: 'nav-link', href: hash, dataset: { nav: hash } }, icon(iconName), h('span', {}, label), extra);
+}
+
+function renderShell() {
+  clear(root);
+  const me = app.me;
+  const userMenu = h('div', { class: 'menu', id: 'user-menu', role: 'menu', hidden: true },
+    h('div', { class: 'menu-head' },
+      h('strong', {}, me.name), h('span', { class: 'muted' }, me.email),
+      h('span', { class: 'muted' }, `${roleLabel(me.role)} · ${me.company?.name || ''}`)),
+    app.isAdmin() ? h('a', { role: 'menuitem', href: '#/settings/company', class: 'menu-item' }, icon('settings'), 'Company Settings') : null,
+    h('button', { type: 'button', role: 'menuitem', class: 'menu-item', onclick: signOut }, icon('logout'), 'Sign out'));
+  const userButton = h('button', {
+    type: 'button', class: 'user-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+    'aria-controls': 'user-menu', title: 'Account menu',
+    onclick: (e) => {
+      e.stopPropagation();
+      toggleMenu(userMenu, userButton);
+    },
+  }, avatar(me, 'sm'), h('span', { class: 'user-name' }, me.name));
+
+  const liveIndicator = h('div', { class: 'live-indicator', id: 'live-indicator', role: 'status', hidden: true },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'live-text' }, ''));
+
+  const header = h('header', { class: 'topbar' },
+    h('a', { class: 'brand', href: '#/inbox', 'aria-label': 'Parley home' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, icon('mail', 16)), h('span', { class: 'brand-name' }, 'Parley')),
+    h('span', { class: 'company-name' }, me.company?.name || ''),
+    h('div', { class: 'topbar-spacer' }),
+    liveIndicator,
+    h('button', {
+      type: 'button', class: 'icon-button', id: 'shortcuts-button', title: 'Keyboard shortcuts (Ctrl+/)',
+      'aria-label': 'Keyboard shortcuts', onclick: () => openShortcutHelp(),
+    }, icon('keyboard', 20)),
+    h('div', { class: 'user' }, userButton, userMenu));
+
+  const unreadBadge = h('span', { class: 'badge', id: 'nav-unread', hidden: true }, '0');
+  const sidebar = h('nav', { class: 'sidebar', 'aria-label': 'Messaging' },
+    h('div', { class: 'nav-section' }, 'Messaging'),
+    h('a', { class: 'button primary nav-compose', href: '#/compose', 'aria-label': 'New Message', title: 'New Message (c)', dataset: { nav: '#/compose' } }, icon('compose'), h('span', {}, 'New Message')),
+    navLink('#/inbox', 'Inbox', 'inbox', unreadBadge),
+    navLink('#/canned', 'Canned Responses', 'canned'),
+    app.isAdmin() ? navLink('#/settings', 'Settings', 'settings') : null,
+    h('div', { class: 'sidebar-foot' },
+      h('span', { class: 'secure-note' }, icon('lock', 14), 'Messages stay inside Parley')));
+
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  root.append(h('a', { class: 'skip-link', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, 'Skip to content'),
+    header, h('div', { class: 'layout' }, sidebar, main));
+
+  for (const off of liveSubscriptions.splice(0)) off();
+  liveSubscriptions.push(live.onState((state) => {
+    clearTimeout(liveIndicator.timer);
+    if (state === 'open' || state === 'idle') {
+      liveIndicator.hidden = true;
+      return;
+    }
+    // Quiet: only say something when the connection stays down for a moment.
+    liveIndicator.timer = setTimeout(() => {
+      liveIndicator.hidden = false;
+      liveIndicator.dataset.state = state;
+      liveIndicator.querySelector('.live-text').textContent = state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+      liveIndicator.title = 'Live updates are paused; Parley checks for new messages in the background.';
+    }, state === 'connecting' ? 4000 : 1500);
+  }));
+  liveSubscriptions.push(live.onEvent(onLiveEvent));
+  liveSubscriptions.push(live.onResync(() => {
+    app.refreshUnread();
+    app.screen?.reload?.();
+  }));
+}
+
+const liveSubscriptions = [];
+
+function toggleMenu(menu, button, force) {
+  const open = force ?? menu.hidden;
+  menu.hidden = !open;
+  button.setAttribute('aria-expanded', String(open));
+  if (open) menu.querySelector('[role=menuitem]')?.focus();
+}
+
+document.addEventListener('click', (e) => {
+  const menu = document.getElementById('user-menu');
+  if (menu && !menu.hidden && !menu.contains(e.target)) {
+    toggleMenu(menu, document.querySelector('.user-button'), false);
+  }
+});
+document.addEventListener('keydown', (e) => {
+  const menu = document.getElementById('user-menu');
+  if (e.key === 'Escape' && menu && !menu.hidden) {
+    toggleMenu(menu, document.querySelector('.user-button'), false);
+    document.querySelector('.user-button')?.focus();
+  }
+});
+
+function onLiveEvent(event) {
+  if (event.type === 'unread.changed' && typeof event.data?.unread === 'number') {
+    app.setUnread(event.data.unread);
+  } else if (event.type === 'message.created' || event.type === 'message.read' || event.type === 'unread.changed') {
+    scheduleUnread();
+  }
+  app.screen?.onEvent?.(event);
+}
+
+let unreadTimer = null;
+function scheduleUnread() {
+  clearTimeout(unreadTimer);
+  unreadTimer = setTimeout(() => app.refreshUnread(), 150);
+}
+
+async function signOut() {
+  try {
+    await post('/api/auth/logout');
+  } catch {
+    // Signed out locally either way.
+  }
+  location.hash = '#/inbox';
+  showSignIn('You have signed out.');
+}
+
+const ROUTES = [
+  [/^#\/inbox$/, () => mountInbox],
+  [/^#\/thread\/([0-9a-fA-F-]{36})$/, () => mountThread],
+  [/^#\/compose$/, () => mountComposer],
+  [/^#\/settings(?:\/(messaging|company))?$/, () => mountSettings],
+  [/^#\/canned$/, () => mountCanned],
+];
+
+function route() {
+  if (!app.me) return;
+  const hash = location.hash || '#/inbox';
+  let mount = null;
+  let params = [];
+  for (const [pattern, screen] of ROUTES) {
+    const m = pattern.exec(hash);
+    if (m) {
+      mount = screen();
+      params = m.slice(1);
+      break;
+    }
+  }
+  if (!mount) {
+    location.replace('#/inbox');
+    return;
+  }
+  if (app.screen?.destroy) app.screen.destroy();
+  const main = document.getElementById('main');
+  clear(main);
+  main.scrollTop = 0;
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    const target = link.dataset.nav;
+    const active = hash === target || (target === '#/inbox' && hash.startsWith('#/thread/'))
+      || (target === '#/settings' && hash.startsWith('#/settings'));
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  app.screen = mount(main, app, ...params) || null;
+  const focusTarget = main.querySelector('[data-autofocus]') || main.querySelector('h1');
+  if (focusTarget && !main.contains(document.activeElement)) {
+    if (focusTarget.tagName === 'H1') focusTarget.setAttribute('tabindex', '-1');
+    focusTarget.focus({ preventScroll: true });
+  }
+}
+
+window.addEventListener('hashchange', route);
+installShortcuts(app);
+boot();

@@ -1,0 +1,214 @@
+// Settings (admins): Messaging Settings (who contacts may message, read notifications) and
+// Company Settings (Convenience Mode, behind the HIPAA warning).
+
+import { get, put } from './api.js';
+import { h, clear, icon, roleLabel, isStaff } from './dom.js';
+import { field, toggle, banner, spinner, dialog } from './ui.js';
+import { createPicker, localSearch } from './picker.js';
+
+export const HIPAA_WARNING = 'By enabling this setting, HIPAA compliance cannot be guaranteed. If you are working with '
+  + 'sensitive information that is required by law to be privacy compliant, you should NOT enable this setting.';
+
+export function mountSettings(main, app, tab = 'messaging') {
+  app.setTitle(tab === 'company' ? 'Company Settings' : 'Messaging Settings');
+  if (!app.isAdmin()) {
+    main.append(h('div', { class: 'page-head' }, h('div', { class: 'page-title' }, h('h1', {}, 'Settings'))),
+      h('div', { class: 'panel' }, h('p', {}, 'Only administrators can change settings. Ask an administrator of your company for help.')));
+    return null;
+  }
+  const body = h('div', { class: 'settings-body' }, spinner('Loading settings…'));
+  const tabLink = (id, label) => h('a', {
+    class: 'tab', href: `#/settings/${id}`, role: 'tab', id: `tab-${id}`,
+    'aria-selected': String(tab === id), 'aria-controls': 'settings-panel',
+  }, label, h('span', { class: 'tab-suffix' }, ' Settings'));
+  main.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'page-title' }, h('h1', {}, 'Settings'),
+        h('p', { class: 'page-sub muted' }, app.me.company?.name || ''))),
+    h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Settings' }, tabLink('messaging', 'Messaging'), tabLink('company', 'Company')),
+    h('div', { id: 'settings-panel', role: 'tabpanel', 'aria-labelledby': `tab-${tab}` }, body));
+
+  let destroyed = false;
+  (tab === 'company' ? companySettings(body, app) : messagingSettings(body, app))
+    .then(() => {
+      if (!destroyed) main.dataset.loaded = 'true';
+    })
+    .catch((e) => {
+      if (destroyed) return;
+      const b = banner('error');
+      body.replaceChildren(b);
+      b.show(e.message);
+    });
+  return {
+    destroy() {
+      destroyed = true;
+    },
+  };
+}
+
+async function messagingSettings(body, app) {
+  const [settings, usersR, groupsR] = await Promise.all([
+    get('/api/settings/messaging'), get('/api/admin/users'), get('/api/admin/groups')]);
+  const users = (usersR.users || []).filter((u) => u.active !== false);
+  const groups = groupsR.groups || [];
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const staff = users.filter(isStaff).map((u) => ({ id: u.id, name: u.name, role: u.role, detail: `${roleLabel(u.role)} · ${u.email}` }));
+  const everyone = users.map((u) => ({ id: u.id, name: u.name, role: u.role, detail: `${roleLabel(u.role)} · ${u.email}` }));
+  const groupItems = (kind) => groups.filter((g) => g.kind === kind)
+    .map((g) => ({ id: g.id, name: g.name, detail: `${(g.memberIds || []).length} member${(g.memberIds || []).length === 1 ? '' : 's'}` }));
+
+  const designated = settings.designated || null;
+  const restrict = toggle({
+    label: 'Restrict messaging for Contacts to only their Coordinator',
+    description: 'Clients and prospects can message only the staff member who coordinates them.',
+    name: 'restrictContactsToCoordinator',
+    checked: Boolean(settings.restrictContactsToCoordinator),
+  });
+  const designate = toggle({
+    label: 'Designate Staff to whom Contacts can Message',
+    description: 'Choose the individual staff, Circles and Teams that clients and prospects can write to. When the Coordinator restriction is also on, it takes precedence.',
+    name: 'designate',
+    checked: designated !== null,
+  });
+  const userPicker = createPicker({ name: 'designated-users', placeholder: 'Add staff members', search: localSearch(() => staff) });
+  const circlePicker = createPicker({ name: 'designated-circles', placeholder: 'Add Circles', search: localSearch(() => groupItems('circle')), avatars: false });
+  const teamPicker = createPicker({ name: 'designated-teams', placeholder: 'Add Teams', search: localSearch(() => groupItems('team')), avatars: false });
+  const notifyPicker = createPicker({ name: 'notify-on-read', placeholder: 'Add people', search: localSearch(() => everyone) });
+  const card = (id) => {
+    const u = byId.get(id);
+    return u ? { id, name: u.name, role: u.role } : { id, name: 'Unknown user' };
+  };
+  const groupCard = (id) => ({ id, name: groupById.get(id)?.name || 'Unknown group' });
+  userPicker.set((designated?.userIds || []).map(card));
+  circlePicker.set((designated?.circleIds || []).map(groupCard));
+  teamPicker.set((designated?.teamIds || []).map(groupCard));
+  notifyPicker.set((settings.notifyOnReadUserIds || []).map(card));
+
+  const designatedBox = h('div', { class: 'nested', id: 'designated-box' },
+    field({ label: 'Staff members', control: userPicker.input, element: userPicker.element, name: 'designated.userIds' }),
+    field({ label: 'Circles', control: circlePicker.input, element: circlePicker.element, name: 'designated.circleIds' }),
+    field({ label: 'Teams', control: teamPicker.input, element: teamPicker.element, name: 'designated.teamIds' }));
+  designatedBox.hidden = !designate.input.checked;
+  designate.input.addEventListener('change', () => {
+    designatedBox.hidden = !designate.input.checked;
+    if (designate.input.checked) userPicker.input.focus();
+  });
+  const notifyField = field({
+    label: 'Be notified when your message is read by the recipient(s)',
+    control: notifyPicker.input, element: notifyPicker.element, name: 'notifyOnReadUserIds',
+    hint: 'The people chosen here get an email when each recipient opens any message they sent, as if they had turned on Read Receipt.',
+  });
+
+  const error = banner('error');
+  const save = h('button', { type: 'submit', class: 'button primary' }, 'Save messaging settings');
+  const form = h('form', { class: 'settings-form', id: 'messaging-settings', novalidate: true },
+    error,
+    h('section', { class: 'panel settings-section', 'aria-labelledby': 'who-title' },
+      h('h2', { id: 'who-title' }, 'Who contacts can message'),
+      h('p', { class: 'muted section-intro' }, 'Staff can always message anyone in the company. These settings narrow whom clients and prospects can write to.'),
+      restrict, designate, designatedBox),
+    h('section', { class: 'panel settings-section', 'aria-labelledby': 'notify-title' },
+      h('h2', { id: 'notify-title' }, 'Read notifications'),
+      notifyField),
+    h('div', { class: 'form-actions end' }, save));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.show('');
+    save.disabled = true;
+    try {
+      await put('/api/settings/messaging', {
+        restrictContactsToCoordinator: restrict.input.checked,
+        designated: designate.input.checked
+          ? { userIds: userPicker.value(), circleIds: circlePicker.value(), teamIds: teamPicker.value() }
+          : null,
+        notifyOnReadUserIds: notifyPicker.value(),
+      });
+      app.toast('Messaging settings saved', 'success');
+    } catch (err) {
+      error.show(err.message);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  clear(body).append(form);
+}
+
+async function companySettings(body, app) {
+  const settings = await get('/api/settings/company');
+  let on = Boolean(settings.convenienceMode);
+  const mode = toggle({
+    label: 'Convenience Mode',
+    description: 'Put the subject and content of messages into email notifications, and let recipients reply to the email. Replies are filed into the right conversation.',
+    name: 'convenienceMode',
+    checked: on,
+  });
+  const status = h('span', { class: 'mode-pill', id: 'mode-pill' });
+  const warning = h('div', { class: 'banner banner-warning', id: 'hipaa-warning', role: 'note' });
+  const error = banner('error');
+
+  function renderState(serverWarning) {
+    mode.input.checked = on;
+    status.replaceChildren(icon(on ? 'mail' : 'lock', 14), on ? 'Convenience Mode is on' : 'Secure Mode is on');
+    status.dataset.mode = on ? 'convenience' : 'secure';
+    warning.hidden = !on;
+    const text = (serverWarning || HIPAA_WARNING).replace(/^\s*WARNING:\s*/i, '');
+    warning.replaceChildren(icon('warning', 18), h('div', {}, h('strong', {}, 'WARNING: '), h('span', {}, text)));
+  }
+  renderState(settings.warning || settings.hipaaWarning);
+
+  mode.input.addEventListener('change', async () => {
+    const wanted = mode.input.checked;
+    mode.input.checked = on;
+    error.show('');
+    if (wanted && !(await confirmConvenience())) {
+      mode.input.focus();
+      return;
+    }
+    mode.input.disabled = true;
+    try {
+      const r = await put('/api/settings/company', { convenienceMode: wanted });
+      on = Boolean(r?.convenienceMode ?? wanted);
+      renderState(r?.warning || r?.hipaaWarning || r?.message);
+      app.toast(on ? 'Convenience Mode is on' : 'Secure Mode is on: emails no longer carry message content', on ? 'info' : 'success');
+    } catch (e) {
+      error.show(e.message);
+    } finally {
+      mode.input.disabled = false;
+      mode.input.focus();
+    }
+  });
+
+  clear(body).append(h('div', { class: 'settings-form', id: 'company-settings' },
+    error,
+    h('section', { class: 'panel settings-section', 'aria-labelledby': 'general-title' },
+      h('div', { class: 'section-head' }, h('h2', { id: 'general-title' }, 'General Settings'), status),
+      h('p', { class: 'muted section-intro' }, 'In Secure Mode (the default) notification emails name the sender and link to Parley; they never carry the subject or the message.'),
+      mode,
+      warning)));
+}
+
+async function confirmConvenience() {
+  const ack = h('input', { type: 'checkbox', id: 'hipaa-ack' });
+  const result = await dialog({
+    title: 'Turn on Convenience Mode?',
+    className: 'dialog-warning convenience-dialog',
+    body: h('div', {},
+      h('div', { class: 'banner banner-warning', role: 'alert' }, icon('warning', 18),
+        h('div', {}, h('strong', {}, 'WARNING: '), HIPAA_WARNING)),
+      h('p', {}, 'With Convenience Mode on, notification emails include the subject and content of every message, and recipients can reply straight from their email. Read receipts are recorded only when a message is opened in Parley.'),
+      h('label', { class: 'check-row', for: 'hipaa-ack' }, ack, h('span', {}, 'I understand that HIPAA compliance cannot be guaranteed in Convenience Mode.'))),
+    actions: [
+      { label: 'Keep Secure Mode', value: false, autofocus: true },
+      { label: 'Turn on Convenience Mode', value: true, kind: 'danger' },
+    ],
+    onOpen(el) {
+      const confirm = el.querySelector('[data-action="true"]');
+      confirm.disabled = true;
+      ack.addEventListener('change', () => {
+        confirm.disabled = !ack.checked;
+      });
+    },
+  });
+  return result === true;
+}

@@ -1,0 +1,328 @@
+// A thread: its messages in order, who each was sent to as this viewer may see it, read status
+// (live, for staff), and the reply box. Opening the thread marks it read.
+
+import { get, post, query } from './api.js';
+import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff, debounce } from './dom.js';
+import { spinner, emptyState, banner, toggle, field } from './ui.js';
+import { createEditor } from './editor.js';
+import { loadCanned } from './canned.js';
+import { createPicker } from './picker.js';
+
+const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
+
+export function mountThread(main, app, threadId) {
+  app.setTitle('Conversation');
+  let thread = null;
+  let messages = [];
+  let destroyed = false;
+  let firstRender = true;
+  let sending = false;
+  const staffViewer = isStaff(app.me);
+
+  const title = h('h1', { class: 'thread-title' }, 'Conversation');
+  const meta = h('p', { class: 'page-sub muted' }, '');
+  const error = banner('error');
+  const list = h('div', { class: 'messages', id: 'messages' }, spinner('Opening conversation…'));
+
+  const replyError = banner('error');
+  const replyLabelId = `reply-label-${threadId}`;
+  const editor = createEditor({ placeholder: 'Write a reply…', label: 'Reply', labelId: replyLabelId, minHeight: 120 });
+  const receipt = toggle({ label: 'Read Receipt', description: 'Email me when each recipient opens this reply.', name: 'reply-read-receipt' });
+  const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-reply' }, icon('send', 16), 'Send reply');
+  const cannedId = `reply-canned-${threadId}`;
+  const canned = h('select', { id: cannedId, name: 'canned', disabled: true }, h('option', { value: '' }, 'Loading…'));
+  let cannedItems = [];
+  loadCanned().then((items) => {
+    cannedItems = items;
+    canned.replaceChildren(h('option', { value: '' }, items.length ? 'Choose a response…' : 'No canned responses yet'),
+      ...items.map((c) => h('option', { value: c.id }, c.shared ? `${c.title} (shared)` : c.title)));
+    canned.disabled = items.length === 0;
+  }).catch(() => canned.replaceChildren(h('option', { value: '' }, 'Unavailable')));
+  canned.addEventListener('change', () => {
+    const chosen = cannedItems.find((c) => c.id === canned.value);
+    if (!chosen) return;
+    editor.insertHtml(chosen.bodyHtml || '');
+    canned.value = '';
+  });
+  // Staff may bring more people into the conversation with a reply.
+  const searchRecipients = async (q) => (await get(`/api/recipients${query({ q })}`)).recipients || [];
+  const addTo = createPicker({ name: 'reply-to', placeholder: 'Add recipients', search: searchRecipients });
+  const addCc = createPicker({ name: 'reply-cc', placeholder: 'Add people to copy', search: searchRecipients });
+  const addFields = h('div', { class: 'reply-add', hidden: true },
+    field({ label: 'Also to', control: addTo.input, element: addTo.element, name: 'to' }),
+    field({ label: 'Also CC', control: addCc.input, element: addCc.element, name: 'cc' }));
+  const addToggle = h('button', {
+    type: 'button', class: 'link-button', 'aria-expanded': 'false',
+    onclick: () => {
+      addFields.hidden = !addFields.hidden;
+      addToggle.setAttribute('aria-expanded', String(!addFields.hidden));
+      if (!addFields.hidden) addTo.input.focus();
+    },
+  }, icon('plus', 14), 'Add people to this conversation');
+  const addPeople = h('div', { class: 'reply-people' }, addToggle, addFields);
+
+  const replyForm = h('form', { class: 'panel reply', id: 'reply-form', 'aria-labelledby': replyLabelId, novalidate: true },
+    h('div', { class: 'label-row reply-head' },
+      h('h2', { class: 'reply-title', id: replyLabelId }, 'Reply'),
+      h('div', { class: 'canned-picker' },
+        h('label', { for: cannedId, class: 'label-inline' }, icon('canned', 14), 'Use Canned Response'),
+        canned)),
+    replyError,
+    staffViewer ? addPeople : null,
+    h('div', { class: 'field', dataset: { field: 'bodyHtml' } }, editor.element,
+      h('p', { class: 'field-error', id: `reply-error-${threadId}`, hidden: true })),
+    h('div', { class: 'form-actions' },
+      receipt,
+      h('div', { class: 'actions-right' },
+        h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
+        sendButton)));
+  replyForm.hidden = true;
+  editor.describedBy(`reply-error-${threadId}`);
+  replyForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    sendReply();
+  });
+
+  main.append(
+    h('div', { class: 'page-head thread-head' },
+      h('a', { class: 'icon-button back', href: '#/inbox', 'aria-label': 'Back to inbox', title: 'Back to inbox (u)' }, icon('back', 20)),
+      h('div', { class: 'page-title' }, title, meta),
+      h('div', { class: 'thread-nav' },
+        h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Previous conversation', title: 'Previous conversation (k)', onclick: () => step(-1) }, icon('back', 18)),
+        h('button', { type: 'button', class: 'icon-button flip', 'aria-label': 'Next conversation', title: 'Next conversation (j)', onclick: () => step(1) }, icon('back', 18)))),
+    error,
+    list,
+    replyForm);
+
+  function mine(m) {
+    return m.sender?.id === app.me.id;
+  }
+
+  function receiptChip(m, r) {
+    // Staff see everyone's read status; a contact sees it only on its own messages.
+    if (!(staffViewer || mine(m)) || r.id === m.sender?.id) return null;
+    const read = Boolean(r.readAt);
+    return h('span', {
+      class: `receipt${read ? ' read' : ''}`,
+      dataset: { receipt: `${m.id}:${r.id}` },
+      title: read ? `Read ${fullTime(r.readAt)}` : 'Not opened yet',
+    }, icon(read ? 'checks' : 'check', 14), read ? `Read ${stamp(r.readAt)}` : 'Not read');
+  }
+
+  function recipientsBlock(m) {
+    const groups = { to: [], cc: [], bcc: [] };
+    for (const r of m.recipients || []) (groups[r.kind] || groups.to).push(r);
+    const rows = [];
+    for (const kind of ['to', 'cc', 'bcc']) {
+      if (!groups[kind].length) continue;
+      rows.push(h('div', { class: 'recipient-row' },
+        h('span', { class: 'recipient-kind' }, KIND_LABEL[kind]),
+        h('ul', { class: 'recipient-list' }, groups[kind].map((r) => h('li', { class: 'recipient', dataset: { recipientId: r.id } },
+          h('span', { class: 'recipient-name' }, r.id === app.me.id ? `${r.name} (you)` : r.name),
+          r.role && r.role !== 'staff' && r.role !== 'admin' ? h('span', { class: 'role-tag' }, roleLabel(r.role)) : null,
+          receiptChip(m, r))))));
+    }
+    return h('div', { class: 'recipients' }, rows);
+  }
+
+  function messageEl(m, index) {
+    const body = h('div', { class: 'message-body prose' });
+    // bodyHtml is sanitized by the server before it is stored; nothing else is ever inserted as HTML.
+    body.innerHTML = m.bodyHtml || '';
+    for (const a of body.querySelectorAll('a[href]')) {
+      a.setAttribute('target', '_blank');
+      a.setAttribute('rel', 'noopener noreferrer');
+    }
+    const unreadForMe = (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt);
+    return h('article', {
+      class: `message${mine(m) ? ' mine' : ''}${unreadForMe ? ' unread' : ''}`,
+      id: `message-${m.id}`,
+      dataset: { messageId: m.id },
+      'aria-labelledby': `message-${m.id}-from`,
+      'aria-posinset': String(index + 1),
+      'aria-setsize': String(messages.length),
+    },
+    h('header', { class: 'message-head' },
+      avatar(m.sender, 'md'),
+      h('div', { class: 'message-who' },
+        h('div', { class: 'message-from', id: `message-${m.id}-from` },
+          h('strong', {}, m.sender?.name || 'Unknown sender'),
+          m.sender?.role ? h('span', { class: 'role-tag' }, roleLabel(m.sender.role)) : null,
+          m.source === 'email' ? h('span', { class: 'source-tag', title: 'Sent as a reply to an email notification' }, icon('mail', 12), 'via email') : null),
+        recipientsBlock(m)),
+      h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
+    body,
+    m.note ? h('p', { class: 'message-note' }, icon('mail', 14), m.note) : null);
+  }
+
+  function render() {
+    clear(list);
+    if (!messages.length) {
+      list.append(emptyState('inbox', 'No messages here', 'This conversation has no messages you can see.'));
+      return;
+    }
+    messages.forEach((m, i) => list.append(messageEl(m, i)));
+    if (firstRender) {
+      firstRender = false;
+      const firstUnread = list.querySelector('.message.unread');
+      if (messages.length > 1) (firstUnread || list.lastElementChild).scrollIntoView({ block: 'start' });
+    }
+  }
+
+  async function load() {
+    try {
+      const r = await get(`/api/threads/${threadId}`);
+      if (destroyed) return;
+      thread = r.thread;
+      messages = r.messages || [];
+      title.textContent = thread.subject || '(no subject)';
+      app.setTitle(thread.subject || 'Conversation');
+      const people = new Map();
+      for (const m of messages) {
+        if (m.sender) people.set(m.sender.id, m.sender.name);
+        for (const rc of m.recipients || []) people.set(rc.id, rc.name);
+      }
+      meta.textContent = `${messages.length} message${messages.length === 1 ? '' : 's'} · ${people.size} ${people.size === 1 ? 'person' : 'people'}`;
+      error.show('');
+      render();
+      replyForm.hidden = false;
+      main.dataset.loaded = 'true';
+      markRead();
+    } catch (e) {
+      if (destroyed) return;
+      clear(list);
+      if (e.status === 404) {
+        list.append(emptyState('inbox', 'Conversation not found', 'It may have been removed, or it is not shared with you.',
+          h('a', { class: 'button', href: '#/inbox' }, 'Back to inbox')));
+      } else {
+        error.show(e.message);
+      }
+    }
+  }
+
+  function markRead() {
+    const unread = messages.some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
+    if (!unread || document.visibilityState !== 'visible') return;
+    post(`/api/threads/${threadId}/read`, {})
+      .then(() => {
+        app.refreshUnread();
+        // Keep the "new" marks in view for a moment, then let them go.
+        setTimeout(() => list.querySelectorAll('.message.unread').forEach((el) => el.classList.remove('unread')), 4000);
+      })
+      .catch(() => {});
+  }
+
+  function onVisible() {
+    if (document.visibilityState === 'visible' && !destroyed) markRead();
+  }
+  document.addEventListener('visibilitychange', onVisible);
+
+  function applyRead(data) {
+    const m = messages.find((x) => x.id === data.messageId);
+    if (!m) return false;
+    const r = (m.recipients || []).find((x) => x.id === data.readerId);
+    if (!r) return false;
+    r.readAt = data.readAt || new Date().toISOString();
+    const chip = list.querySelector(`[data-receipt="${CSS.escape(`${m.id}:${r.id}`)}"]`);
+    if (chip) chip.replaceWith(receiptChip(m, r));
+    return true;
+  }
+
+  async function sendReply() {
+    if (sending) return;
+    replyError.show('');
+    setReplyError('');
+    if (editor.isEmpty()) {
+      setReplyError('Write a reply before sending.');
+      editor.focus();
+      return;
+    }
+    sending = true;
+    sendButton.disabled = true;
+    try {
+      const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
+      if (staffViewer && addTo.value().length) body.to = addTo.value();
+      if (staffViewer && addCc.value().length) body.cc = addCc.value();
+      await post(`/api/threads/${threadId}/messages`, body);
+      editor.clear();
+      receipt.input.checked = false;
+      addTo.clear();
+      addCc.clear();
+      addFields.hidden = true;
+      addToggle.setAttribute('aria-expanded', 'false');
+      app.toast('Reply sent', 'success');
+      await load();
+      list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      if (e.code === 'recipient_not_allowed') {
+        const who = [...addTo.items(), ...addCc.items()].find((i) => e.message.includes(i.id));
+        replyError.show(who ? `You cannot message ${who.name}. Remove them and try again.` : e.message);
+      } else if (e.field === 'bodyHtml' || /body|message is empty/i.test(e.message)) {
+        setReplyError(e.message);
+      } else {
+        replyError.show(e.message);
+      }
+    } finally {
+      sending = false;
+      sendButton.disabled = false;
+    }
+  }
+
+  function setReplyError(message) {
+    const el = document.getElementById(`reply-error-${threadId}`);
+    if (!el) return;
+    el.textContent = message;
+    el.hidden = !message;
+  }
+
+  async function step(delta) {
+    if (!app.inboxOrder.length) {
+      try {
+        const r = await get('/api/inbox?limit=50');
+        app.inboxOrder = (r.threads || []).map((t) => t.id);
+      } catch {
+        return;
+      }
+    }
+    const at = app.inboxOrder.indexOf(threadId);
+    const next = app.inboxOrder[at === -1 ? 0 : at + delta];
+    if (next) app.navigate(`#/thread/${next}`);
+    else app.toast(delta > 0 ? 'This is the last conversation' : 'This is the first conversation');
+  }
+
+  const reloadSoon = debounce(load, 100);
+  load();
+
+  return {
+    destroy() {
+      destroyed = true;
+      document.removeEventListener('visibilitychange', onVisible);
+    },
+    reload: load,
+    onEvent(event) {
+      const d = event.data || {};
+      const eventThread = d.threadId || d.thread?.id || d.message?.threadId || d.id;
+      if (event.type === 'message.read') {
+        if (d.threadId === threadId && !applyRead(d)) reloadSoon();
+      } else if (event.type === 'message.created' && eventThread === threadId) {
+        reloadSoon();
+      }
+    },
+    actions: {
+      reply: () => {
+        if (replyForm.hidden) return;
+        replyForm.scrollIntoView({ block: 'nearest' });
+        editor.focus();
+      },
+      send: () => {
+        if (replyForm.contains(document.activeElement)) sendReply();
+      },
+      next: () => step(1),
+      prev: () => step(-1),
+      close: () => {
+        if (replyForm.contains(document.activeElement)) document.activeElement.blur();
+        else app.navigate('#/inbox');
+      },
+    },
+  };
+}
