@@ -18,7 +18,8 @@ final class Background {
 
   static Future<Void> deploy(Vertx vertx, Platform platform) {
     return Future.<Void>succeededFuture()
-        .compose(v -> vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty())
+        .compose(v -> platform.config().outboxWorker()
+            ? vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
             .<Void>mapEmpty());

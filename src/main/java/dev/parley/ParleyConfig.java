@@ -56,7 +56,8 @@ public record ParleyConfig(
     Duration outboxPollInterval,
     Duration outboxRetryBase,
     int outboxMaxAttempts,
-    Duration smtpTimeout) {
+    Duration smtpTimeout,
+    boolean outboxWorker) {
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -99,6 +100,8 @@ public record ParleyConfig(
   public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
   public static final String EVENT_RETENTION_DAYS = "PARLEY_EVENT_RETENTION_DAYS";
   public static final String OUTBOX_POLL_MS = "PARLEY_OUTBOX_POLL_MS";
+  /** false: this node writes outbox rows but leaves sending them to the other nodes. */
+  public static final String OUTBOX_WORKER = "PARLEY_OUTBOX_WORKER";
   public static final String OUTBOX_RETRY_BASE_MS = "PARLEY_OUTBOX_RETRY_BASE_MS";
   public static final String OUTBOX_MAX_ATTEMPTS = "PARLEY_OUTBOX_MAX_ATTEMPTS";
   public static final String SMTP_TIMEOUT_SECONDS = "PARLEY_SMTP_TIMEOUT_SECONDS";
@@ -180,7 +183,8 @@ public record ParleyConfig(
         Duration.ofMillis(s.integer(OUTBOX_POLL_MS, 3000)),
         Duration.ofMillis(s.integer(OUTBOX_RETRY_BASE_MS, 30_000)),
         s.integer(OUTBOX_MAX_ATTEMPTS, 10),
-        Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)));
+        Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)),
+        s.bool(OUTBOX_WORKER, true));
   }
 
   private static String stripSlash(String url) {

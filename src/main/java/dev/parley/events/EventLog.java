@@ -53,6 +53,14 @@ public final class EventLog {
    * counts, and inserts the events. Answers the events to publish once the transaction commits.
    */
   public static Future<List<Event>> write(SqlClient tx, EventBatch batch) {
+    return write(tx, batch, false);
+  }
+
+  /**
+   * As {@link #write(SqlClient, EventBatch)}; {@code locked} says the caller already took every
+   * person's row lock with {@link #lock}, which spares a statement on the send path.
+   */
+  public static Future<List<Event>> write(SqlClient tx, EventBatch batch, boolean locked) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -65,7 +73,7 @@ public final class EventLog {
       counts[i] = batch.byUser.get(ids[i]).size() + (delta != 0 ? 1 : 0);
       deltas[i] = delta;
     }
-    Future<?> lock = tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
+    Future<?> lock = locked ? Future.succeededFuture() : tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
     Future<io.vertx.sqlclient.RowSet<Row>> bump = tx.preparedQuery(BUMP).execute(Tuple.of(ids, counts, deltas));
     return Future.all(lock, bump).compose(done -> {
       List<Event> events = new ArrayList<>();
