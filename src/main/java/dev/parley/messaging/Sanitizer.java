@@ -2,7 +2,6 @@ package dev.parley.messaging;
 
 import org.owasp.html.HtmlPolicyBuilder;
 import org.owasp.html.HtmlSanitizer;
-import org.owasp.html.HtmlStreamEventReceiver;
 import org.owasp.html.PolicyFactory;
 
 import java.util.List;
@@ -41,7 +40,7 @@ public final class Sanitizer {
   /** Plain text of (already sanitized) HTML: one line per block, entities decoded, spaces collapsed. */
   public static String text(String html) {
     StringBuilder out = new StringBuilder();
-    HtmlStreamEventReceiver receiver = new HtmlStreamEventReceiver() {
+    HtmlSanitizer.sanitize(html == null ? "" : html, new HtmlSanitizer.Policy() {
       @Override
       public void openDocument() {
       }
@@ -70,32 +69,6 @@ public final class Sanitizer {
       @Override
       public void text(String text) {
         out.append(text.replace('\u00a0', ' '));
-      }
-    };
-    HtmlSanitizer.sanitize(html == null ? "" : html, new HtmlSanitizer.Policy() {
-      @Override
-      public void openDocument() {
-        receiver.openDocument();
-      }
-
-      @Override
-      public void closeDocument() {
-        receiver.closeDocument();
-      }
-
-      @Override
-      public void openTag(String name, List<String> attrs) {
-        receiver.openTag(name, attrs);
-      }
-
-      @Override
-      public void closeTag(String name) {
-        receiver.closeTag(name);
-      }
-
-      @Override
-      public void text(String text) {
-        receiver.text(text);
       }
     });
     return tidy(out.toString());
