@@ -23,6 +23,9 @@ import java.util.Locale;
 public final class Bench {
 
   private final BenchOptions o;
+  /** How long idle sockets are held open before their heap is measured. */
+  private static final java.time.Duration IDLE_HOLD = java.time.Duration.ofSeconds(5);
+
   private final Vertx vertx;
   private final JsonObject report = new JsonObject();
   /** Emails Parley's outbox handed to the SMTP sink so far, when Parley was started here. */
@@ -123,7 +126,6 @@ public final class Bench {
       log(name + ": " + driver.everyone().size() + " live sockets in " + ms(t0) + " ms");
       driver.createThreads().await();
       log(name + ": " + (o.smallThreads + o.largeThreads) + " threads created");
-      Thread.sleep(1000);
       if (o.warmupSeconds > 0) {
         Step warm = driver.run(o.warmupRate, o.warmupSeconds, cpu);
         log(name + ": warm-up " + warm.toJson(o.p99LimitMs).encode());
@@ -148,7 +150,6 @@ public final class Bench {
           log(name + ": stopping after " + rate + " msg/s (p99 " + step.p99Ms() + " ms, lost " + step.lost() + ")");
           break;
         }
-        Thread.sleep(1000);
       }
       result.put("steps", steps).put("highestSustainedRate", best);
       result.put("bridgeErrorFrames", driver.errorFrames.get()).put("socketFailures", driver.socketFailures.get());
@@ -175,7 +176,6 @@ public final class Bench {
     long t0 = System.nanoTime();
     driver.login(people, 32).await();
     log(name + ": " + max + " idle people signed in in " + ms(t0) + " ms");
-    Thread.sleep(2000);
     JsonObject baseline = ServerProcess.heapAfterGc(pid);
     log(name + ": heap before connecting " + baseline.encode());
     JsonObject out = new JsonObject().put("baseline", baseline);
@@ -194,7 +194,9 @@ public final class Bench {
       }
       long took = ms(t0);
       from = target;
-      Thread.sleep(5000);
+      // Hold the sockets open for a measured interval, pinging as browsers do, so that sockets the
+      // bridge drops under load are counted before the heap is read.
+      holdOpen(IDLE_HOLD);
       int alive = (int) open.stream().filter(LiveSocket::isOpen).count();
       JsonObject heap = ServerProcess.heapAfterGc(pid);
       long grown = heap.getLong("heapUsedKB") - baseline.getLong("heapUsedKB");
@@ -234,6 +236,11 @@ public final class Bench {
         .put("idleConnections", new JsonArray(o.idleConnections))
         .put("serverJvmOptions", o.serverJvmOptions)
         .put("notificationEmails", o.emails);
+  }
+
+  /** A measured interval (not a wait for something): the sockets keep pinging meanwhile. */
+  private void holdOpen(java.time.Duration d) {
+    vertx.timer(d.toMillis()).await();
   }
 
   private static long ms(long t0) {

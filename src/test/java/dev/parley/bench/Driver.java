@@ -297,9 +297,10 @@ final class Driver {
     });
     sent.future().toCompletionStage().toCompletableFuture().join();
     step.sendWindowEnded(System.nanoTime());
-    long deadline = System.nanoTime() + o.drainSeconds * 1_000_000_000L;
-    while (System.nanoTime() < deadline && !step.complete()) {
-      Thread.sleep(20);
+    try {
+      step.done().get(o.drainSeconds, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      // the drain window ended: what has not arrived by now counts as lost
     }
     step.finished(System.nanoTime(), cpu.sample().minus(before));
     steps.remove(id);
@@ -319,7 +320,7 @@ final class Driver {
           } else {
             step.sendFailed(ar.succeeded() ? ar.result().status() + " " + ar.result().body() : ar.cause().toString());
           }
-          step.inFlight.decrementAndGet();
+          step.answered();
         });
   }
 

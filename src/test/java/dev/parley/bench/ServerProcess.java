@@ -99,25 +99,23 @@ final class ServerProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private void awaitReady(String path, Duration timeout, Path log) throws Exception {
+  private void awaitReady(String path, Duration timeout, Path log) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the server stopped while starting; see " + log);
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
+    HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(2)).build();
+    try {
+      org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the server stopped while starting; see " + log);
         }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
+        try {
+          return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+          return false; // not listening yet
+        }
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IllegalStateException("the server was not ready within " + timeout + "; see " + log);
     }
-    throw new IllegalStateException("the server was not ready within " + timeout + "; see " + log);
   }
 
   String baseUrl() {
@@ -131,7 +129,6 @@ final class ServerProcess implements AutoCloseable {
   /** Heap used after a full collection, in KB, and the resident set size, of a JVM by pid. */
   static JsonObject heapAfterGc(long pid) throws Exception {
     jcmd(pid, "GC.run");
-    Thread.sleep(500);
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
     long used = 0;

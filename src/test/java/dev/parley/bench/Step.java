@@ -28,6 +28,9 @@ final class Step {
 
   private final AtomicIntegerArray deliveredPerMessage;
   final AtomicInteger inFlight = new AtomicInteger();
+  /** Completed as soon as {@link #complete()} holds after the send window. */
+  private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+  private volatile boolean windowEnded;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong expected = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
@@ -70,6 +73,12 @@ final class Step {
     api.recordValue(Math.max(0, (now - scheduled(seq)) / 1000));
   }
 
+  /** A send has been answered (accepted or failed). */
+  void answered() {
+    inFlight.decrementAndGet();
+    check();
+  }
+
   void sendFailed(String why) {
     if (sendErrors.incrementAndGet() == 1) {
       firstError = why;
@@ -85,6 +94,7 @@ final class Step {
     }
     delivered.incrementAndGet();
     delivery.recordValue(Math.max(0, (now - scheduled(seq)) / 1000));
+    check();
   }
 
   void readSent() {
@@ -94,10 +104,13 @@ final class Step {
   void readReceived(long nanos) {
     readsReceived.incrementAndGet();
     read.recordValue(Math.max(0, nanos / 1000));
+    check();
   }
 
   void readFailed(String why) {
-    if (readErrors.incrementAndGet() == 1) {
+    int errors = (int) readErrors.incrementAndGet();
+    check();
+    if (errors == 1) {
       System.err.println("mark read failed: " + why);
       if (firstError == null) {
         firstError = why;
@@ -107,6 +120,19 @@ final class Step {
 
   void sendWindowEnded(long now) {
     sendEnd = now;
+    windowEnded = true;
+    check();
+  }
+
+  /** Completes once every send is answered and every delivery and read receipt is in. */
+  java.util.concurrent.CompletableFuture<Void> done() {
+    return done;
+  }
+
+  private void check() {
+    if (windowEnded && !done.isDone() && complete()) {
+      done.complete(null);
+    }
   }
 
   /** Every send answered, every delivery and read receipt in. */
