@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,19 +67,18 @@ public final class Parley {
 
   public static Future<Parley> start(ParleyConfig config, Clock clock) {
     return createVertx(config).compose(vertx -> vertx.executeBlocking(() -> Infrastructure.prepare(config))
-        .compose(infra -> {
-          Platform platform;
-          try {
-            platform = platform(vertx, config, clock, infra);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-          Parley node = new Parley(vertx, platform, infra);
-          return Demo.seedIfAsked(platform)
-              .compose(v -> node.deploy())
-              .map(node)
-              .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
-        })
+        .compose(infra -> vertx.executeBlocking(() -> platform(vertx, config, clock, infra))
+            .recover(e -> vertx.executeBlocking(() -> {
+              infra.close();
+              return null;
+            }).transform(ignored -> Future.<Platform>failedFuture(e)))
+            .compose(platform -> {
+              Parley node = new Parley(vertx, platform, infra);
+              return Demo.seedIfAsked(platform)
+                  .compose(v -> node.deploy())
+                  .map(node)
+                  .recover(e -> node.close().transform(ignored -> Future.failedFuture(e)));
+            }))
         .recover(e -> {
           LOG.error("Parley could not start: {}", e.toString(), e);
           vertx.close();
@@ -124,6 +122,7 @@ public final class Parley {
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }
 
+  /** Blocking (reads key files, computes a bcrypt decoy hash): call it from a worker thread. */
   private static Platform platform(Vertx vertx, ParleyConfig config, Clock clock, Infrastructure infra) throws Exception {
     PgConnectOptions connect = Db.connectOptions(infra.dbUrl())
         .setCachePreparedStatements(true)
@@ -202,9 +201,5 @@ public final class Parley {
         }
       }
     }
-  }
-
-  static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
   }
 }

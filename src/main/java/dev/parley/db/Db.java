@@ -4,12 +4,8 @@ import dev.parley.Problem;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Row;
 
 import java.net.ConnectException;
-import java.time.OffsetDateTime;
-import java.util.UUID;
-import java.util.function.Function;
 
 /** Small helpers shared by the repositories: failure translation and column reads. */
 public final class Db {
@@ -60,18 +56,6 @@ public final class Db {
       }
     }
     return false;
-  }
-
-  public static UUID uuid(Row row, String column) {
-    return row.getUUID(column);
-  }
-
-  public static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
-  }
-
-  public static <T> Function<Row, T> mapper(Function<Row, T> f) {
-    return f;
   }
 
   /** Parses {@code postgresql://user:pass@host:port/db} (also {@code postgres://}). */

@@ -85,6 +85,7 @@ public final class Body {
     return v;
   }
 
+  /** The string, or null when absent; longer than {@code maxLength} answers 400. */
   public String optionalString(String field, int maxLength) {
     Object v = json.getValue(field);
     if (v == null) {
@@ -94,10 +95,14 @@ public final class Body {
       throw Problem.invalid("'" + field + "' must be a string");
     }
     if (s.length() > maxLength) {
-      throw new Problem(maxLength >= 10_000 ? 413 : 400, maxLength >= 10_000 ? "too_large" : "invalid_request",
-          "'" + field + "' is longer than " + maxLength + " characters");
+      throw Problem.invalid("'" + field + "' is longer than " + maxLength + " characters");
     }
     return s;
+  }
+
+  /** The string with no length limit of its own, for fields whose owner checks size (and answers 413). */
+  public String optionalText(String field) {
+    return optionalString(field, Integer.MAX_VALUE);
   }
 
   public Boolean optionalBoolean(String field) {

@@ -123,7 +123,7 @@ public final class CannedResponses {
     static Input from(Body b, Row old) {
       String title = old == null || b.has("title") ? b.requiredString("title", 200).strip() : old.getString("title");
       String html = old == null || b.has("bodyHtml")
-          ? Commands.Content.of(b.optionalString("bodyHtml", Commands.MAX_BODY_HTML)).html()
+          ? Commands.Content.of(b.optionalText("bodyHtml")).html()
           : old.getString("body_html");
       boolean shared = b.has("shared") ? b.bool("shared", false) : old != null && old.getBoolean("shared");
       return new Input(title, html, shared);

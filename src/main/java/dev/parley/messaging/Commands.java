@@ -52,7 +52,7 @@ public final class Commands {
       List<UUID> to = orEmpty(b.optionalUuids("to", MAX_RECIPIENTS + 1));
       List<UUID> cc = orEmpty(b.optionalUuids("cc", MAX_RECIPIENTS + 1));
       String subject = Commands.subject(b.requiredString("subject", MAX_SUBJECT));
-      Content content = Content.of(b.optionalString("bodyHtml", MAX_BODY_HTML));
+      Content content = Content.of(b.optionalText("bodyHtml"));
       NewThread cmd = new NewThread(to, cc, subject, content, b.bool("readReceipt", false));
       if (cmd.to.isEmpty() && cmd.cc.isEmpty()) {
         throw Problem.invalid("'to' needs at least one recipient");
@@ -72,7 +72,7 @@ public final class Commands {
   public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
 
     public static Reply from(Body b) {
-      Content content = Content.of(b.optionalString("bodyHtml", MAX_BODY_HTML));
+      Content content = Content.of(b.optionalText("bodyHtml"));
       List<UUID> to = b.optionalUuids("to", MAX_RECIPIENTS + 1);
       List<UUID> cc = b.optionalUuids("cc", MAX_RECIPIENTS + 1);
       Reply r = new Reply(content, b.bool("readReceipt", false), to, cc);

@@ -12,7 +12,6 @@ import dev.parley.events.EventBatch;
 import dev.parley.events.EventLog;
 import dev.parley.notify.Outbox;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -391,9 +390,4 @@ public final class MessagingService {
     return m;
   }
 
-  static JsonArray ids(List<UUID> ids) {
-    JsonArray a = new JsonArray();
-    ids.forEach(i -> a.add(i.toString()));
-    return a;
-  }
 }
