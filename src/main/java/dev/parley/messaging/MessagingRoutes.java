@@ -36,6 +36,7 @@ public final class MessagingRoutes {
     api.post("/threads").handler(Reply.async(this::startThread));
     api.post("/threads/:id/messages").handler(Reply.async(this::reply));
     api.post("/threads/:id/read").handler(Reply.async(this::markRead));
+    api.post("/threads/:id/leave").handler(Reply.async(this::leave));
     api.get("/threads/:id").handler(Reply.async(this::thread));
     api.get("/inbox").handler(Reply.async(this::inbox));
     api.get("/unread").handler(Reply.async(this::unread));
@@ -63,6 +64,13 @@ public final class MessagingRoutes {
     UUID threadId = threadId(ctx);
     List<UUID> ids = Body.of(ctx, "messageIds").optionalUuids("messageIds", 1000);
     return service.markRead(v, threadId, ids).compose(done -> Reply.noContent(ctx));
+  }
+
+  private Future<?> leave(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID threadId = threadId(ctx);
+    Body.of(ctx);
+    return service.leave(v, threadId).compose(done -> Reply.noContent(ctx));
   }
 
   private Future<?> thread(RoutingContext ctx) {

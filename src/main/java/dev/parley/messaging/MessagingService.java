@@ -80,6 +80,13 @@ public final class MessagingService {
   private static final String LOWER_UNREAD = """
       update thread_participants set unread_count = greatest(unread_count - $3, 0)
        where user_id = $1 and thread_id = $2 returning unread_count""";
+  private static final String LEAVE = """
+      with mine as (select unread_count from thread_participants
+                     where user_id = $1 and thread_id = $2 and left_at is null for update)
+      update thread_participants tp set left_at = now(), unread_count = 0
+        from mine
+       where tp.user_id = $1 and tp.thread_id = $2
+      returning mine.unread_count""";
   private static final String NOTIFY_ON_READ = "select user_id from notify_on_read where company_id = $1 and user_id = any($2::uuid[])";
 
   private final Platform platform;
@@ -358,6 +365,34 @@ public final class MessagingService {
       batch.unread(viewer.userId(), -messages.size());
       return EventLog.write(tx, batch).compose(events -> outbox.write(tx).map(events));
     });
+  }
+
+  /**
+   * Takes the thread out of the viewer's inbox and the viewer out of its replies: nobody's reply
+   * (web or email) reaches them there any more, until someone writes to them in it again.
+   */
+  public Future<Void> leave(Viewer viewer, UUID threadId) {
+    return Db.translate(platform.pool().withTransaction(tx ->
+        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
+            .compose(threadRows -> {
+              if (threadRows.size() == 0) {
+                return Future.failedFuture(Problem.notFound("thread"));
+              }
+              return EventLog.lock(tx, List.of(viewer.userId()))
+                  .compose(v -> tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId)))
+                  .compose(rows -> {
+                    int unread = rows.iterator().next().getInteger(0);
+                    EventBatch batch = new EventBatch()
+                        .add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject()
+                            .put("threadId", threadId.toString()).put("left", true).put("unreadCount", 0))
+                        .unread(viewer.userId(), -unread);
+                    return EventLog.write(tx, batch, true);
+                  });
+            })))
+        .map(events -> {
+          afterCommit(events, null);
+          return null;
+        });
   }
 
   private <T> T afterCommit(List<Event> events, T result) {
