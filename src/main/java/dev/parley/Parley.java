@@ -5,6 +5,7 @@ import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Tokens;
 import dev.parley.db.Db;
+import dev.parley.db.GroupCommit;
 import dev.parley.db.Migrations;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
@@ -37,6 +38,8 @@ import java.util.Optional;
 public final class Parley {
 
   private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
+  /** The most writes one shared transaction takes; the rest wait for the next one. */
+  private static final int GROUP_COMMIT_MAX = 64;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -141,7 +144,8 @@ public final class Parley {
         new RateLimiter(config.loginLimitPerAddress(), config.loginLimitWindow(), clock),
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
-    return new Platform(config, vertx, pool, tokens, passwords, limits, clock, infra.secrets(), infra.mail());
+    return new Platform(config, vertx, pool, tokens, passwords, limits, clock, infra.secrets(), infra.mail(),
+        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

@@ -3,12 +3,16 @@ package dev.parley;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Tokens;
+import dev.parley.db.GroupCommit;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 
-/** The shared services every verticle of a node is built on. */
+/**
+ * The shared services every verticle of a node is built on. {@code writes} is the node's one
+ * writer of messaging transactions (see {@link GroupCommit}).
+ */
 public record Platform(
     ParleyConfig config,
     Vertx vertx,
@@ -18,7 +22,8 @@ public record Platform(
     Limits limits,
     Clock clock,
     Secrets secrets,
-    Mail mail) {
+    Mail mail,
+    GroupCommit writes) {
 
   /** Where mail goes out and where replies come in (the embedded server's ports when none is configured). */
   public record Mail(String smtpHost, int smtpPort, String smtpUsername, String smtpPassword, String smtpTls,

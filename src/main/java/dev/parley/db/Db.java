@@ -41,6 +41,15 @@ public final class Db {
     return Future.failedFuture(t);
   }
 
+  /** Whether the failure says the database cannot be reached (rather than refused a statement). */
+  public static boolean isUnavailable(Throwable t) {
+    if (t instanceof PgException pg) {
+      String state = pg.getSqlState();
+      return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+    return t instanceof ConnectException || isConnectionFailure(t);
+  }
+
   private static boolean isConnectionFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String name = c.getClass().getName();

@@ -124,7 +124,7 @@ public final class MessagingService {
       UUID threadId = UUID.randomUUID();
       Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
           recipients, List.of(), now());
-      return Db.translate(platform.pool().withTransaction(tx ->
+      return Db.translate(platform.writes().run(tx ->
               tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(), cmd.subject(), viewer.userId(),
                       draft.createdAt()))
                   .compose(v -> write(tx, viewer, draft))))
@@ -141,7 +141,7 @@ public final class MessagingService {
     Future<List<MessageView.Person>> named = cmd.named()
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
-    return named.compose(chosen -> Db.translate(platform.pool().withTransaction(tx ->
+    return named.compose(chosen -> Db.translate(platform.writes().run(tx ->
         tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
             .compose(threadRows -> {
               if (threadRows.size() == 0) {
@@ -293,7 +293,7 @@ public final class MessagingService {
    */
   public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
     OffsetDateTime now = now();
-    return Db.translate(platform.pool().withTransaction(tx ->
+    return Db.translate(platform.writes().run(tx ->
         tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
             .compose(threadRows -> {
               if (threadRows.size() == 0) {
@@ -372,7 +372,7 @@ public final class MessagingService {
    * (web or email) reaches them there any more, until someone writes to them in it again.
    */
   public Future<Void> leave(Viewer viewer, UUID threadId) {
-    return Db.translate(platform.pool().withTransaction(tx ->
+    return Db.translate(platform.writes().run(tx ->
         tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
             .compose(threadRows -> {
               if (threadRows.size() == 0) {

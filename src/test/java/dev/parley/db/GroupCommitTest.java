@@ -1,0 +1,120 @@
+package dev.parley.db;
+
+import dev.parley.Problem;
+import dev.parley.testing.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Writes that arrive while a transaction runs share the next one; a write that breaks fails alone and
+ * one that refuses fails alone, while the others in its transaction are committed.
+ */
+class GroupCommitTest {
+
+  static TestNode node;
+  static Pool pool;
+  GroupCommit writes;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    pool = node.parley().platform().pool();
+    pool.query("create table probe (id int primary key)").execute().await();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @BeforeEach
+  void fresh() {
+    pool.query("truncate probe").execute().await();
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64);
+  }
+
+  /** Holds the writer's first transaction open until the rest are queued behind it. */
+  private Promise<Void> holdFirst() {
+    Promise<Void> gate = Promise.promise();
+    writes.run(conn -> gate.future().compose(v -> conn.query("select 1").execute()));
+    return gate;
+  }
+
+  private Future<Long> insert(int id) {
+    return writes.run(conn -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id))
+        .compose(v -> conn.query("select txid_current()").execute())
+        .map(rows -> rows.iterator().next().getLong(0)));
+  }
+
+  private static long rows() {
+    return pool.query("select count(*) from probe").execute().await().iterator().next().getLong(0);
+  }
+
+  @Test
+  void writesQueuedBehindARunningTransactionShareOneCommit() {
+    Promise<Void> gate = holdFirst();
+    List<Future<Long>> txids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      txids.add(insert(i));
+    }
+    gate.complete();
+
+    Set<Long> distinct = new HashSet<>();
+    txids.forEach(f -> distinct.add(f.await()));
+    assertThat(distinct).hasSize(1);
+    assertThat(rows()).isEqualTo(40);
+  }
+
+  @Test
+  void aWriteThatBreaksFailsAloneAndTheOthersAreCommitted() {
+    Promise<Void> gate = holdFirst();
+    List<Future<Long>> good = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      good.add(insert(i));
+    }
+    Future<Long> duplicate = insert(3);
+    gate.complete();
+
+    good.forEach(f -> f.await());
+    Throwable failure = duplicate.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isInstanceOf(PgException.class);
+    assertThat(((PgException) failure).getSqlState()).isEqualTo("23505");
+    assertThat(rows()).isEqualTo(10);
+  }
+
+  @Test
+  void aWriteThatRefusesBeforeWritingFailsAloneWithItsProblem() {
+    Promise<Void> gate = holdFirst();
+    List<Future<Long>> good = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      good.add(insert(i));
+    }
+    Future<Long> refused = writes.run(conn -> conn.query("select 1").execute()
+        .compose(v -> Future.failedFuture(Problem.notFound("thread"))));
+    for (int i = 5; i < 10; i++) {
+      good.add(insert(i));
+    }
+    gate.complete();
+
+    Set<Long> distinct = new HashSet<>();
+    good.forEach(f -> distinct.add(f.await()));
+    assertThat(distinct).as("the refusal did not split the transaction").hasSize(1);
+    Throwable failure = refused.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isInstanceOf(Problem.class);
+    assertThat(rows()).isEqualTo(10);
+  }
+}
