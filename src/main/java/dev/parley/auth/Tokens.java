@@ -109,11 +109,23 @@ public final class Tokens {
         .put("cid", companyId.toString())
         .put("role", role.wire())
         .put("sid", sessionId.toString());
-    return jwt.generateToken(claims, new JWTOptions()
+    String token = jwt.generateToken(claims, new JWTOptions()
         .setAlgorithm(ALGORITHM)
         .setIssuer(ISSUER)
         .setAudience(List.of(AUDIENCE))
         .setExpiresInSeconds((int) lifetime.toSeconds()));
+    // this node signed it: its first use here need not check the signature again
+    JsonObject signed = payload(token);
+    remember(token, new Claims(userId, companyId, role, sessionId, signed.getLong("iat"), signed.getLong("exp")),
+        System.currentTimeMillis() / 1000);
+    return token;
+  }
+
+  private static JsonObject payload(String token) {
+    int first = token.indexOf('.');
+    int second = token.indexOf('.', first + 1);
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(first + 1, second)),
+        StandardCharsets.UTF_8));
   }
 
   /** The verified claims, or a failure for anything forged, altered, expired or incomplete. */
