@@ -59,6 +59,7 @@ public final class LiveBridge {
       "user\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private static final AtomicLong CUT_OFF = new AtomicLong();
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final LiveAuth auth;
@@ -81,6 +82,9 @@ public final class LiveBridge {
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(USER_ADDRESS))
         .setMaxHandlersPerSocket(1)
+        // a browser pings every 5 s; a socket is closed after 30 s of silence, so a burst of load
+        // (thousands of sockets connecting at once) delays pings without cutting healthy sockets off
+        .setPingTimeout(PING_TIMEOUT.toMillis())
         .setMaxAddressLength(64);
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
