@@ -14,6 +14,7 @@ export function mountInbox(main, app) {
   let selected = Number(sessionStorage.getItem('parley.inbox.selected') || 0);
   let destroyed = false;
   let loadSeq = 0;
+  let loading = false;
 
   const searchInput = h('input', {
     type: 'search', id: 'inbox-search', class: 'search-input', placeholder: 'Search messages',
@@ -143,6 +144,7 @@ export function mountInbox(main, app) {
 
   async function load(append = false) {
     const mine = ++loadSeq;
+    loading = true;
     if (!append && threads.length === 0) {
       clear(list);
       list.append(h('li', { class: 'list-empty' }, spinner('Loading your inbox…')));
@@ -161,11 +163,25 @@ export function mountInbox(main, app) {
         error.show(e.message);
         if (threads.length === 0) clear(list);
       }
+    } finally {
+      if (mine === loadSeq) loading = false;
     }
   }
 
   const reloadSoon = debounce(() => load(false), 120);
   load();
+
+  function applyMessage(data) {
+    const next = withMessage(threads, data);
+    if (!next) return false;
+    const selectedId = threads[selected]?.id;
+    threads = next;
+    selected = Math.max(0, threads.findIndex((t) => t.id === selectedId));
+    render();
+    // a page asked for before this message was written would bring the row back without it
+    if (loading) reloadSoon();
+    return true;
+  }
 
   return {
     destroy() {
@@ -173,6 +189,7 @@ export function mountInbox(main, app) {
     },
     reload: () => load(false),
     onEvent(event) {
+      if (event.type === 'message.created' && applyMessage(event.data)) return;
       if (['message.created', 'thread.updated', 'unread.changed'].includes(event.type)) {
         reloadSoon();
       }
@@ -190,4 +207,47 @@ export function mountInbox(main, app) {
       },
     },
   };
+}
+
+/**
+ * The inbox after a message.created event: the thread's row takes the event's subject, snippet,
+ * unread count, time and sender, gains anyone new on the message, and moves to its place (newest
+ * first). Null when the row is not in the list (a new thread, or one further down): fetch the list.
+ */
+export function withMessage(threads, data) {
+  const t = data?.thread;
+  const at = t?.id ? threads.findIndex((row) => row.id === t.id) : -1;
+  if (at === -1) return null;
+  const old = threads[at];
+  const row = {
+    ...old,
+    subject: t.subject ?? old.subject,
+    snippet: t.snippet ?? old.snippet,
+    unreadCount: t.unreadCount ?? old.unreadCount,
+    lastMessageAt: t.lastMessageAt ?? old.lastMessageAt,
+    sender: data.sender ? card(data.sender) : old.sender,
+    participants: withPeople(old.participants || [], [data.sender, ...(data.recipients || [])]),
+  };
+  const rest = threads.filter((_, i) => i !== at);
+  const place = rest.findIndex((other) => newer(row, other));
+  rest.splice(place === -1 ? rest.length : place, 0, row);
+  return rest;
+}
+
+function card(p) {
+  return { id: p.id, name: p.name, role: p.role };
+}
+
+function withPeople(participants, people) {
+  const known = new Set(participants.map((p) => p.id));
+  const added = people.filter((p) => p?.id && !known.has(p.id) && known.add(p.id)).map(card);
+  if (!added.length) return participants;
+  return [...participants, ...added].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+}
+
+/** The inbox's order: latest message first, then thread id, descending. */
+function newer(a, b) {
+  const ta = Date.parse(a.lastMessageAt);
+  const tb = Date.parse(b.lastMessageAt);
+  return ta !== tb ? ta > tb : a.id > b.id;
 }

@@ -199,7 +199,8 @@ document.addEventListener('keydown', (e) => {
 });
 
 function onLiveEvent(event) {
-  if (event.type === 'unread.changed' && typeof event.data?.unread === 'number') {
+  // unread.changed and message.created carry the new total; without it, ask for it
+  if ((event.type === 'unread.changed' || event.type === 'message.created') && typeof event.data?.unread === 'number') {
     app.setUnread(event.data.unread);
   } else if (event.type === 'message.created' || event.type === 'message.read' || event.type === 'unread.changed') {
     scheduleUnread();

@@ -19,12 +19,24 @@ public final class EventBatch {
   final Map<UUID, List<Pending>> byUser = new LinkedHashMap<>();
   final Map<UUID, Integer> unreadDelta = new HashMap<>();
 
+  /** An event stored and published with this data. */
   public EventBatch add(UUID userId, String type, JsonObject data) {
-    byUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(new Pending(type, data));
-    return this;
+    return add(userId, new Pending(type, data, data, false));
   }
 
-  /** Changes a person's unread count; an {@code unread.changed} event with the new total follows. */
+  /**
+   * An event published with {@code data} but stored as the smaller {@code stored}, from which
+   * catch-up rebuilds {@code data}. Both get the person's unread total after this batch as
+   * {@code "unread"}, which spares the person a separate {@code unread.changed} event.
+   */
+  public EventBatch addWithUnread(UUID userId, String type, JsonObject data, JsonObject stored) {
+    return add(userId, new Pending(type, data, stored, true));
+  }
+
+  /**
+   * Changes a person's unread count. Unless one of the person's events carries the new total, an
+   * {@code unread.changed} event with it follows.
+   */
   public EventBatch unread(UUID userId, int delta) {
     if (delta != 0) {
       unreadDelta.merge(userId, delta, Integer::sum);
@@ -33,15 +45,26 @@ public final class EventBatch {
     return this;
   }
 
+  private EventBatch add(UUID userId, Pending pending) {
+    byUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(pending);
+    return this;
+  }
+
   /** Everyone touched, in id order: the order in which their rows are locked. */
   TreeSet<UUID> users() {
     return new TreeSet<>(byUser.keySet());
+  }
+
+  /** Whether the person is owed an {@code unread.changed} event of its own. */
+  boolean owesUnreadChanged(UUID userId) {
+    return unreadDelta.getOrDefault(userId, 0) != 0
+        && byUser.getOrDefault(userId, List.of()).stream().noneMatch(Pending::carriesUnread);
   }
 
   public boolean isEmpty() {
     return byUser.isEmpty();
   }
 
-  record Pending(String type, JsonObject data) {
+  record Pending(String type, JsonObject data, JsonObject stored, boolean carriesUnread) {
   }
 }

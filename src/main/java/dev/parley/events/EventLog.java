@@ -50,7 +50,8 @@ public final class EventLog {
   /**
    * Writes the batch inside the caller's transaction: locks the people's rows in id order (so that
    * concurrent writers to overlapping people cannot deadlock), advances their sequences and unread
-   * counts, and inserts the events. Answers the events to publish once the transaction commits.
+   * counts, and inserts the events (each in its stored form). Answers the events to publish once the
+   * transaction commits.
    */
   public static Future<List<Event>> write(SqlClient tx, EventBatch batch) {
     return write(tx, batch, false);
@@ -69,39 +70,45 @@ public final class EventLog {
     Integer[] counts = new Integer[ids.length];
     Integer[] deltas = new Integer[ids.length];
     for (int i = 0; i < ids.length; i++) {
-      int delta = batch.unreadDelta.getOrDefault(ids[i], 0);
-      counts[i] = batch.byUser.get(ids[i]).size() + (delta != 0 ? 1 : 0);
-      deltas[i] = delta;
+      counts[i] = batch.byUser.get(ids[i]).size() + (batch.owesUnreadChanged(ids[i]) ? 1 : 0);
+      deltas[i] = batch.unreadDelta.getOrDefault(ids[i], 0);
     }
     Future<?> lock = locked ? Future.succeededFuture() : tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
     Future<io.vertx.sqlclient.RowSet<Row>> bump = tx.preparedQuery(BUMP).execute(Tuple.of(ids, counts, deltas));
     return Future.all(lock, bump).compose(done -> {
       List<Event> events = new ArrayList<>();
+      List<JsonObject> stored = new ArrayList<>();
       for (Row r : bump.result()) {
         UUID id = r.getUUID("id");
         long last = r.getLong("last_event_seq");
         int unread = r.getInteger("unread_count");
         List<EventBatch.Pending> pending = batch.byUser.get(id);
-        boolean unreadChanged = batch.unreadDelta.getOrDefault(id, 0) != 0;
+        boolean unreadChanged = batch.owesUnreadChanged(id);
         long seq = last - pending.size() - (unreadChanged ? 1 : 0) + 1;
         for (EventBatch.Pending p : pending) {
+          if (p.carriesUnread()) {
+            p.data().put("unread", unread);
+            p.stored().put("unread", unread);
+          }
           events.add(new Event(id, seq++, p.type(), p.data()));
+          stored.add(p.stored());
         }
         if (unreadChanged) {
-          events.add(new Event(id, seq, Event.UNREAD_CHANGED, new JsonObject().put("unread", unread)));
+          JsonObject data = new JsonObject().put("unread", unread);
+          events.add(new Event(id, seq, Event.UNREAD_CHANGED, data));
+          stored.add(data);
         }
       }
       int n = events.size();
       UUID[] eu = new UUID[n];
       Long[] es = new Long[n];
       String[] et = new String[n];
-      JsonObject[] ed = new JsonObject[n];
+      JsonObject[] ed = stored.toArray(new JsonObject[0]);
       for (int i = 0; i < n; i++) {
         Event e = events.get(i);
         eu[i] = e.userId();
         es[i] = e.id();
         et[i] = e.type();
-        ed[i] = e.data();
       }
       return tx.preparedQuery(INSERT).execute(Tuple.of(eu, es, et, ed)).map(events);
     });
@@ -114,7 +121,11 @@ public final class EventLog {
     }
   }
 
-  /** The person's events after {@code after}, at most {@code limit}, and the newest id. */
+  /**
+   * The person's events after {@code after}, at most {@code limit}, and the newest id. Events are
+   * answered as stored: the writer of an event stored smaller than it was published (see
+   * {@link EventBatch#addWithUnread}) rebuilds it.
+   */
   public static Future<Page> after(SqlClient client, UUID userId, long after, int limit) {
     return client.preparedQuery(LAST).execute(Tuple.of(userId)).compose(lastRows -> {
       if (lastRows.size() == 0) {

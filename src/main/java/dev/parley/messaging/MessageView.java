@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +16,15 @@ import java.util.UUID;
 public record MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
                           OffsetDateTime createdAt, String source, boolean readReceipt, String note,
                           List<Recipient> recipients) {
+
+  /** Recipients are listed by name, whoever built the view: the live push and a later read agree. */
+  private static final Comparator<Recipient> BY_NAME = Comparator
+      .comparing((Recipient r) -> r.person().name().toLowerCase(Locale.ROOT))
+      .thenComparing(r -> r.person().id());
+
+  public MessageView {
+    recipients = recipients.stream().sorted(BY_NAME).toList();
+  }
 
   /** Someone on a message. */
   public record Person(UUID id, String name, Role role) {

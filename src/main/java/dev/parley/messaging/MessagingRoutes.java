@@ -103,9 +103,10 @@ public final class MessagingRoutes {
   }
 
   /**
-   * The viewer's events after {@code after}. Without {@code after}: no events, just the newest id, to
-   * start from. When events after the cursor were pruned: 410 {@code cursor_expired}, and the client
-   * reloads its view and continues from {@code last}.
+   * The viewer's events after {@code after}, as the live feed delivered them (stored
+   * {@code message.created} references filled in with the message). Without {@code after}: no
+   * events, just the newest id, to start from. When events after the cursor were pruned: 410
+   * {@code cursor_expired}, and the client reloads its view and continues from {@code last}.
    */
   private Future<?> events(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
@@ -130,13 +131,15 @@ public final class MessagingRoutes {
             .put("message", "events after " + cursor + " are no longer kept; reload and continue from 'last'")
             .put("last", page.last()));
       }
-      JsonArray events = new JsonArray();
-      for (Event e : page.events()) {
-        events.add(e.toJson());
-      }
-      long last = page.events().isEmpty() ? page.last() : page.events().get(page.events().size() - 1).id();
-      return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)
-          .put("more", last < page.last()));
+      return MessageCreated.delivered(platform.pool(), v, page.events()).compose(delivered -> {
+        JsonArray events = new JsonArray();
+        for (Event e : delivered) {
+          events.add(e.toJson());
+        }
+        long last = delivered.isEmpty() ? page.last() : delivered.get(delivered.size() - 1).id();
+        return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)
+            .put("more", last < page.last()));
+      });
     });
   }
 

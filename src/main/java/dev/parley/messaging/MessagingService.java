@@ -260,14 +260,15 @@ public final class MessagingService {
         if (staff == null) {
           continue;
         }
-        view.as(who, staff).ifPresent(json -> batch.add(who, Event.MESSAGE_CREATED,
-            json.put("thread", new JsonObject().put("id", d.threadId().toString()).put("subject", d.subject()))));
-        batch.add(who, Event.THREAD_UPDATED, new JsonObject()
-            .put("threadId", d.threadId().toString())
+        // one event per person: stored as a reference with the person's inbox row, published with
+        // the message as that person may see it; the event log adds the person's unread total
+        JsonObject stored = MessageCreated.stored(d.messageId(), d.threadId(), new JsonObject()
+            .put("id", d.threadId().toString())
             .put("subject", d.subject())
             .put("lastMessageAt", d.createdAt().toInstant().toString())
             .put("snippet", snippet)
             .put("unreadCount", e.getValue()));
+        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(view.as(who, staff), stored), stored);
       }
       Outbox outbox = new Outbox();
       for (UUID r : recipientIds) {

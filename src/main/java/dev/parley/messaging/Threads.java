@@ -17,8 +17,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,20 +53,29 @@ public final class Threads {
       select t.id, t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
        where t.id = $1 and t.company_id = $2""";
-  private static final String MESSAGES = """
-      select m.id, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
-             s.id as sender_id, s.name as sender_name, s.role as sender_role
-        from messages m join users s on s.id = m.sender_id
+  /** A message with its thread's subject, its sender and its recipients (as parallel arrays): see {@link #fromRow}. */
+  private static final String MESSAGE = """
+      select m.id, m.thread_id, t.subject, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
+             s.id as sender_id, s.name as sender_name, s.role as sender_role,
+             r.ids as recipient_ids, r.names as recipient_names, r.roles as recipient_roles,
+             r.kinds as recipient_kinds, r.read_ats as recipient_read_ats
+        from messages m
+        join threads t on t.id = m.thread_id
+        join users s on s.id = m.sender_id
+        cross join lateral (
+          select array_agg(u.id order by u.id) as ids, array_agg(u.name order by u.id) as names,
+                 array_agg(u.role order by u.id) as roles, array_agg(mr.kind order by u.id) as kinds,
+                 array_agg(mr.read_at order by u.id) as read_ats
+            from message_recipients mr join users u on u.id = mr.user_id
+           where mr.message_id = m.id) r
+      """;
+  private static final String MESSAGES = MESSAGE + """
        where m.thread_id = $1
          and ($2::boolean or m.sender_id = $3
-              or exists (select 1 from message_recipients r where r.message_id = m.id and r.user_id = $3))
+              or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $3))
        order by m.created_at, m.id
        limit 1000""";
-  private static final String RECIPIENTS = """
-      select r.message_id, r.kind, r.read_at, u.id, u.name, u.role
-        from message_recipients r join users u on u.id = r.user_id
-       where r.message_id = any($1::uuid[])
-       order by r.message_id, lower(u.name)""";
+  private static final String MESSAGES_BY_ID = MESSAGE + " where m.id = any($1::uuid[])";
   private static final String UNREAD = "select unread_count from users where id = $1";
 
   private Threads() {
@@ -118,7 +127,7 @@ public final class Threads {
         return Future.failedFuture(Problem.notFound("thread"));
       }
       String subject = t.iterator().next().getString("subject");
-      return messages(client, threadId, subject, viewer.isStaff(), viewer.userId()).map(views -> {
+      return messages(client, threadId, viewer.isStaff(), viewer.userId()).map(views -> {
         JsonArray messages = new JsonArray();
         for (MessageView v : views) {
           v.as(viewer.userId(), viewer.isStaff()).ifPresent(messages::add);
@@ -130,28 +139,44 @@ public final class Threads {
     });
   }
 
-  /** The full messages of a thread that a viewer of this kind may see (all of them for staff). */
-  public static Future<List<MessageView>> messages(SqlClient client, UUID threadId, String subject, boolean staff, UUID viewerId) {
-    return client.preparedQuery(MESSAGES).execute(Tuple.of(threadId, staff, viewerId)).compose(rows -> {
-      Map<UUID, Row> byId = new LinkedHashMap<>();
-      rows.forEach(r -> byId.put(r.getUUID("id"), r));
-      return client.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) byId.keySet().toArray(new UUID[0]))).map(rrows -> {
-        Map<UUID, List<MessageView.Recipient>> recipients = new HashMap<>();
-        rrows.forEach(r -> recipients.computeIfAbsent(r.getUUID("message_id"), k -> new ArrayList<>())
-            .add(new MessageView.Recipient(new MessageView.Person(r.getUUID("id"), r.getString("name"),
-                Role.parse(r.getString("role"))), r.getString("kind"), r.getOffsetDateTime("read_at"))));
-        List<MessageView> out = new ArrayList<>();
-        for (Row r : byId.values()) {
-          UUID id = r.getUUID("id");
-          out.add(new MessageView(id, threadId, subject,
-              new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
-              r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
-              Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"),
-              recipients.getOrDefault(id, List.of())));
-        }
-        return out;
-      });
+  /** The full messages of a thread that a viewer of this kind may see (all of them for staff), oldest first. */
+  public static Future<List<MessageView>> messages(SqlClient client, UUID threadId, boolean staff, UUID viewerId) {
+    return client.preparedQuery(MESSAGES).execute(Tuple.of(threadId, staff, viewerId)).map(rows -> {
+      List<MessageView> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(fromRow(r)));
+      return out;
     });
+  }
+
+  /** These messages by id, whoever may see them: project each with {@link MessageView#as}. Missing ids are absent. */
+  public static Future<Map<UUID, MessageView>> messages(SqlClient client, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery(MESSAGES_BY_ID).execute(Tuple.of((Object) ids.toArray(new UUID[0]))).map(rows -> {
+      Map<UUID, MessageView> out = new HashMap<>();
+      rows.forEach(r -> out.put(r.getUUID("id"), fromRow(r)));
+      return out;
+    });
+  }
+
+  private static MessageView fromRow(Row r) {
+    UUID[] ids = r.getArrayOfUUIDs("recipient_ids");
+    List<MessageView.Recipient> recipients = new ArrayList<>();
+    if (ids != null) {
+      String[] names = r.getArrayOfStrings("recipient_names");
+      String[] roles = r.getArrayOfStrings("recipient_roles");
+      String[] kinds = r.getArrayOfStrings("recipient_kinds");
+      OffsetDateTime[] readAts = r.getArrayOfOffsetDateTimes("recipient_read_ats");
+      for (int i = 0; i < ids.length; i++) {
+        recipients.add(new MessageView.Recipient(new MessageView.Person(ids[i], names[i], Role.parse(roles[i])), kinds[i],
+            readAts[i]));
+      }
+    }
+    return new MessageView(r.getUUID("id"), r.getUUID("thread_id"), r.getString("subject"),
+        new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
+        r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
+        Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients);
   }
 
   public static Future<Integer> unread(SqlClient client, Viewer viewer) {

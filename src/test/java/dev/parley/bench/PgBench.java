@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The database's own limit on this machine, measured by pgbench (Debian: {@code apt-get install
  * postgresql-15}) against the benchmark's PostgreSQL: a message-sized row per transaction, and a
- * transaction shaped like a Parley send (message, 10 recipients, 11 locked and bumped people, 32
- * events of which 11 carry the message, 10 outbox rows).
+ * transaction shaped like a Parley send (message, 10 recipients, 11 locked and bumped people, one
+ * small event per person that points at the message, 10 outbox rows).
  */
 final class PgBench {
 
@@ -56,8 +56,8 @@ final class PgBench {
       select id from bench_users where id between :u * 10 and :u * 10 + 10 order by id for no key update;
       insert into bench_messages (thread_id, sender_id, body_html, body_text) values (md5(:u::text)::uuid, md5((:u % 100)::text)::uuid, '<p>' || repeat('Your statement is ready. ', 40) || '</p>', repeat('Your statement is ready. ', 40)) returning id as mid \\gset
       insert into bench_recipients (message_id, user_id) select :mid::uuid, i from generate_series(:u * 10 + 1, :u * 10 + 10) i;
-      update bench_users set last_event_seq = last_event_seq + 3, unread = unread + 1 where id between :u * 10 and :u * 10 + 10;
-      insert into bench_events (user_id, seq, type, data) select id, last_event_seq - k, t, case when k = 2 then jsonb_build_object('id', :mid::text, 'bodyHtml', repeat('Your statement is ready. ', 42)) else jsonb_build_object('threadId', :mid::text, 'unread', 3) end from bench_users, (values (0, 'unread.changed'), (1, 'thread.updated'), (2, 'message.created')) as e(k, t) where id between :u * 10 and :u * 10 + 10;
+      update bench_users set last_event_seq = last_event_seq + 1, unread = unread + 1 where id between :u * 10 and :u * 10 + 10;
+      insert into bench_events (user_id, seq, type, data) select id, last_event_seq, 'message.created', jsonb_build_object('id', :mid::text, 'threadId', md5(:u::text)::uuid::text, 'thread', jsonb_build_object('id', md5(:u::text)::uuid::text, 'subject', 'Your statement', 'lastMessageAt', clock_timestamp()::text, 'snippet', left(repeat('Your statement is ready. ', 6), 140), 'unreadCount', 1), 'unread', unread) from bench_users where id between :u * 10 and :u * 10 + 10;
       insert into bench_outbox (recipient_id, payload) select i, jsonb_build_object('messageId', :mid::text) from generate_series(:u * 10 + 1, :u * 10 + 10) i;
       commit;
       """;

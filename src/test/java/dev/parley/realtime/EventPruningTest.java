@@ -53,7 +53,7 @@ class EventPruningTest {
   void oldEventsArePrunedAndACursorBeforeThemAnswersGone() {
     Fixtures.Person staff = acme.staff("Sam Staff");
     Fixtures.Person client = acme.client("Chris Client", staff);
-    send(staff.login(api), client, 3);
+    send(staff.login(api), client, 6);
     Api.Session reader = client.login(api);
     long last = reader.get("/api/events").json().getLong("last");
     assertThat(last).isGreaterThan(4);

@@ -99,6 +99,24 @@ class LiveBridgeTest {
     JsonArray feed = blair.login(api).get("/api/events?after=" + (live.getLong("id") - 1)).json().getJsonArray("events");
     assertThat(feed.getJsonObject(0)).isEqualTo(live);
     assertThat(live.encode()).doesNotContain(dana.sid(), dana.name(), dana.email());
+    JsonObject data = live.getJsonObject("data");
+    assertThat(data.getString("bodyHtml")).contains("Statements are ready");
+    assertThat(data.getJsonObject("thread").getString("subject")).isEqualTo("Statements are ready");
+    assertThat(data.getJsonObject("thread").getInteger("unreadCount")).isEqualTo(1);
+    assertThat(data.getInteger("unread")).isEqualTo(blair.login(api).get("/api/unread").json().getInteger("unread"));
+  }
+
+  @Test
+  void theSenderAndTheStaffCatchUpOnTheSameMessageEventsTheyWerePushed() {
+    String thread = send(alex, List.of(blair, dana), List.of(casey), "Same either way");
+    for (Map.Entry<Fixtures.Person, BridgeClient> watcher : Map.of(alex, alexLive, casey, caseyLive, dana, danaLive).entrySet()) {
+      BridgeClient live = watcher.getValue();
+      await().atMost(Duration.ofSeconds(2)).until(() -> event(live, "message.created", thread).isPresent());
+      JsonObject pushed = event(live, "message.created", thread).orElseThrow();
+      JsonArray feed = watcher.getKey().login(api).get("/api/events?after=" + (pushed.getLong("id") - 1)).json()
+          .getJsonArray("events");
+      assertThat(feed.getJsonObject(0)).as(watcher.getKey().name()).isEqualTo(pushed);
+    }
   }
 
   @Test

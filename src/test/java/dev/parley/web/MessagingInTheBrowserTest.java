@@ -172,9 +172,25 @@ class MessagingInTheBrowserTest {
     assertThat(a.driver.findElements(By.cssSelector(".message .message-body")).get(1).getText())
         .isEqualTo("Thank you, I will read it tonight.");
 
-    b.resize(360, 780);
+    // Back in her inbox, a note from Casey changes the conversation's row and the unread count in
+    // place: the event carries the row, so the inbox is not fetched again.
     b.go("#/inbox");
     b.waitFor(By.cssSelector("main[data-loaded=true] .thread-row"));
+    String review = caseyApi.get("/api/inbox").json().getJsonArray("threads").stream().map(JsonObject.class::cast)
+        .filter(t -> t.getString("subject").equals("Your quarterly review")).findFirst().orElseThrow().getString("id");
+    String inboxFetches = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/inbox')).length";
+    Object fetched = b.js(inboxFetches);
+    assertThat(caseyApi.post("/api/threads/" + review + "/messages", new JsonObject()
+        .put("bodyHtml", "<p>One more thing: bring your ID.</p>")).status()).isEqualTo(201);
+    String reviewRow = "//li[contains(@class,'thread-row') and contains(@class,'unread')][@data-thread-id='" + review + "']";
+    b.until(d -> d.findElements(By.xpath(reviewRow + "[.//div[@class='thread-snippet' and text()='One more thing: bring your ID.']]"))
+        .size() == 1);
+    assertThat(b.driver.findElement(By.xpath(reviewRow + "//span[contains(@class,'unread-badge')]")).getText()).isEqualTo("1");
+    assertThat(b.driver.findElement(By.xpath(reviewRow + "//span[@class='thread-sender']")).getText()).isEqualTo("Casey Quinn");
+    b.until(d -> "1".equals(d.findElement(By.id("nav-unread")).getText()));
+    assertThat(b.js(inboxFetches)).isEqualTo(fetched);
+
+    b.resize(360, 780);
     b.screenshot("inbox-360.png");
     a.resize(360, 780);
     a.screenshot("thread-360.png");
