@@ -2,18 +2,20 @@ package dev.parley;
 
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
+import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 
-/** The shared services every verticle of a node is built on. */
+/** The shared services every verticle of a node is built on (one of each per node). */
 public record Platform(
     ParleyConfig config,
     Vertx vertx,
     Pool pool,
     Tokens tokens,
+    Sessions sessions,
     Passwords passwords,
     Limits limits,
     Clock clock,
