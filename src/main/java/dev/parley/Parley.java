@@ -3,6 +3,7 @@ package dev.parley;
 import com.hazelcast.config.Config;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
+import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.db.Db;
 import dev.parley.db.GroupCommit;
@@ -91,7 +92,8 @@ public final class Parley {
 
   private Future<Void> deploy() {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    return vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances))
+    return platform.sessions().listen(vertx.eventBus())
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
@@ -138,13 +140,14 @@ public final class Parley {
         .using(vertx)
         .build();
     Tokens tokens = Tokens.load(vertx, config.dataDir().resolve("keys"), config.tokenLifetime());
+    Sessions sessions = new Sessions(pool, config.sessionIdleTimeout(), config.sessionMaxLifetime(), config.sessionMemory());
     Passwords passwords = new Passwords(vertx, config.bcryptCost());
     Platform.Limits limits = new Platform.Limits(
         new RateLimiter(config.loginLimitPerAccount(), config.loginLimitWindow(), clock),
         new RateLimiter(config.loginLimitPerAddress(), config.loginLimitWindow(), clock),
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
-    return new Platform(config, vertx, pool, tokens, passwords, limits, clock, infra.secrets(), infra.mail(),
+    return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX));
   }
 

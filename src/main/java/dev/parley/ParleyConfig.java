@@ -47,6 +47,7 @@ public record ParleyConfig(
     Duration tokenLifetime,
     Duration sessionIdleTimeout,
     Duration sessionMaxLifetime,
+    Duration sessionMemory,
     int bcryptCost,
     int loginLimitPerAccount,
     int loginLimitPerAddress,
@@ -93,6 +94,8 @@ public record ParleyConfig(
   public static final String TOKEN_MINUTES = "PARLEY_TOKEN_MINUTES";
   public static final String SESSION_IDLE_MINUTES = "PARLEY_SESSION_IDLE_MINUTES";
   public static final String SESSION_MAX_HOURS = "PARLEY_SESSION_MAX_HOURS";
+  /** How long a node answers from its memory of a live session before asking the database again; 0: always ask. */
+  public static final String SESSION_MEMORY_SECONDS = "PARLEY_SESSION_MEMORY_SECONDS";
   public static final String BCRYPT_COST = "PARLEY_BCRYPT_COST";
   public static final String LOGIN_LIMIT_ACCOUNT = "PARLEY_LOGIN_LIMIT_ACCOUNT";
   public static final String LOGIN_LIMIT_ADDRESS = "PARLEY_LOGIN_LIMIT_ADDRESS";
@@ -174,6 +177,7 @@ public record ParleyConfig(
         Duration.ofMinutes(s.integer(TOKEN_MINUTES, 15)),
         Duration.ofMinutes(s.integer(SESSION_IDLE_MINUTES, 15)),
         Duration.ofHours(s.integer(SESSION_MAX_HOURS, 12)),
+        Duration.ofSeconds(s.integer(SESSION_MEMORY_SECONDS, 5)),
         s.integer(BCRYPT_COST, 12),
         s.integer(LOGIN_LIMIT_ACCOUNT, 5),
         s.integer(LOGIN_LIMIT_ADDRESS, 20),

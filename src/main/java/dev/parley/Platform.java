@@ -2,6 +2,7 @@ package dev.parley;
 
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
+import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.db.GroupCommit;
 import io.vertx.core.Vertx;
@@ -10,14 +11,15 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The shared services every verticle of a node is built on. {@code writes} is the node's one
- * writer of messaging transactions (see {@link GroupCommit}).
+ * The shared services every verticle of a node is built on (one of each per node). {@code writes} is
+ * the node's one writer of messaging transactions (see {@link GroupCommit}).
  */
 public record Platform(
     ParleyConfig config,
     Vertx vertx,
     Pool pool,
     Tokens tokens,
+    Sessions sessions,
     Passwords passwords,
     Limits limits,
     Clock clock,

@@ -18,6 +18,9 @@ public final class Topics {
   /** Published when a session ends (logout, expiry, deactivation); body {"userId", "sessionId"?}. */
   public static final String SESSION_ENDED = "parley.session.ended";
 
+  /** Published when an admin changed a user's role, name or email; body {"userId"}. Nodes forget its sessions. */
+  public static final String USER_CHANGED = "parley.user.changed";
+
   /** Published after commit when outbox rows are waiting, so a worker wakes without polling delay. */
   public static final String OUTBOX_READY = "parley.outbox.ready";
 }

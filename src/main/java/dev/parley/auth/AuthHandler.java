@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Authenticates every API request by the bearer token or the session cookie, checks the session
- * is still alive, and applies the CSRF defence to cookie-authenticated writes: such a request must
+ * is still alive (from the node's memory of it when the database vouched for it moments ago, see
+ * {@link Sessions}), and applies the CSRF defence to cookie-authenticated writes: such a request must
  * carry the header {@value #CSRF_HEADER} and, when the browser sends an Origin, come from our own
  * origin. A cross-site form can do neither.
  */
@@ -84,9 +85,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
           || !live.viewer().companyId().equals(claims.companyId())) {
         return Future.failedFuture(Problem.unauthorized());
       }
-      if (live.stale()) {
-        sessions.touch(claims.sessionId());
-      }
+      sessions.seen(live);
       if (byCookie && shouldRefresh(claims)) {
         Viewer v = live.viewer();
         setCookie(ctx, tokens.issue(v.userId(), v.companyId(), v.role(), v.sessionId()));

@@ -1,18 +1,45 @@
 package dev.parley.auth;
 
+import dev.parley.Topics;
 import dev.parley.directory.Role;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Server-side sessions: what makes logout, deactivation, idle timeout and absolute lifetime real. */
+/**
+ * Server-side sessions: what makes logout, deactivation, idle timeout and absolute lifetime real.
+ *
+ * <p>One per node, shared by all its event loops. A session the database has just found alive is
+ * remembered for a few seconds ({@code PARLEY_SESSION_MEMORY_SECONDS}, at most
+ * {@value #MEMORY_CAPACITY} sessions), so the requests and live-socket connects that follow are
+ * checked from memory, by the same rules: its absolute lifetime, and its idle time from a last-seen
+ * kept in memory (and written to the database when the copy there is 30 s old, for the other nodes and
+ * the live bridge's checks). Unknown, revoked or expired sessions are never remembered and always
+ * reach the database. Ending sessions on this node forgets them before the caller answers
+ * ({@link #revoke}; {@link #forgetUser} after {@link #revokeAll} commits); the other nodes forget them
+ * when {@link Topics#SESSION_ENDED} or {@link Topics#USER_CHANGED} reaches them ({@link #listen}), and
+ * at worst when their memory of the session runs out.
+ */
 public final class Sessions {
+
+  /** The most sessions a node remembers; past that, lookups go to the database. */
+  public static final int MEMORY_CAPACITY = 100_000;
+  /** A request writes last-seen to the database when the database's copy is this old. */
+  public static final Duration TOUCH_AFTER = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
   private static final String CREATE =
       "insert into sessions (user_id, expires_at) values ($1, now() + make_interval(secs => $2)) returning id";
@@ -30,11 +57,14 @@ public final class Sessions {
   private final Pool pool;
   private final Duration idle;
   private final Duration maxLifetime;
+  private final SessionMemory memory;
 
-  public Sessions(Pool pool, Duration idle, Duration maxLifetime) {
+  /** {@code memory} is how long a live session is answered from memory; zero asks the database every time. */
+  public Sessions(Pool pool, Duration idle, Duration maxLifetime, Duration memory) {
     this.pool = pool;
     this.idle = idle;
     this.maxLifetime = maxLifetime;
+    this.memory = new SessionMemory(memory.toNanos(), MEMORY_CAPACITY);
   }
 
   public Future<UUID> create(UUID userId) {
@@ -42,8 +72,22 @@ public final class Sessions {
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
-  /** The live session's viewer, or null when it is unknown, revoked, idle too long, expired or its user inactive. */
+  /**
+   * The live session, or null when it is unknown, revoked, idle too long, expired or its user
+   * inactive. Answered from memory when the database vouched for the session moments ago.
+   */
   public Future<Live> find(UUID sessionId) {
+    long now = System.nanoTime();
+    Live known = memory.recall(sessionId, now);
+    if (known != null && known.alive(now, idle.toNanos())) {
+      return Future.succeededFuture(known);
+    }
+    return lookup(sessionId);
+  }
+
+  private Future<Live> lookup(UUID sessionId) {
+    long mark = memory.mark();
+    long asked = System.nanoTime();
     return pool.preparedQuery(LOOKUP).execute(Tuple.of(sessionId)).map(rows -> {
       if (rows.size() == 0) {
         return null;
@@ -51,8 +95,9 @@ public final class Sessions {
       Row r = rows.iterator().next();
       OffsetDateTime now = r.getOffsetDateTime("now");
       OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen_at");
+      OffsetDateTime expires = r.getOffsetDateTime("expires_at");
       boolean alive = r.getValue("revoked_at") == null
-          && r.getOffsetDateTime("expires_at").isAfter(now)
+          && expires.isAfter(now)
           && lastSeen.plus(idle).isAfter(now)
           && Boolean.TRUE.equals(r.getBoolean("active"));
       if (!alive) {
@@ -60,24 +105,76 @@ public final class Sessions {
       }
       Viewer v = new Viewer(r.getUUID("user_id"), r.getUUID("company_id"), Role.parse(r.getString("role")),
           r.getString("name"), r.getString("email"), sessionId);
-      boolean stale = Duration.between(lastSeen, now).toSeconds() >= 30;
-      return new Live(v, stale);
+      // the database's times on this node's clock, as of when it was asked: never later than the truth
+      Live live = new Live(v, asked, asked + Duration.between(now, expires).toNanos(),
+          asked - Duration.between(lastSeen, now).toNanos());
+      memory.remember(live, mark);
+      return live;
     });
   }
 
-  public Future<Void> touch(UUID sessionId) {
-    return pool.preparedQuery(TOUCH).execute(Tuple.of(sessionId)).mapEmpty();
+  /**
+   * Notes that the session was used for a request (not merely held by a live socket): keeps its
+   * last-seen in memory, and writes it to the database when the copy there is {@link #TOUCH_AFTER} old.
+   */
+  public void seen(Live live) {
+    if (live.seen(System.nanoTime(), TOUCH_AFTER.toNanos())) {
+      pool.preparedQuery(TOUCH).execute(Tuple.of(live.viewer().sessionId()))
+          .onFailure(e -> LOG.debug("last-seen of a session not written: {}", e.getMessage()));
+    }
   }
 
-  /** Ends one session; answers the user id it belonged to, or null. */
+  /** Ends one session and forgets it on this node; answers the user id it belonged to, or null. */
   public Future<UUID> revoke(UUID sessionId) {
     return pool.preparedQuery(REVOKE).execute(Tuple.of(sessionId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"));
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"))
+        .andThen(ar -> memory.forget(sessionId));
   }
 
-  /** Ends every session of a user (deactivation), inside the caller's transaction if given one. */
+  /**
+   * Ends every session of a user (deactivation), inside the caller's transaction if given one. The
+   * caller calls {@link #forgetUser} once that has committed, before it answers.
+   */
   public static Future<Void> revokeAll(SqlClient client, UUID userId) {
     return client.preparedQuery(REVOKE_USER).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /** Forgets one session on this node: its next use asks the database. */
+  public void forget(UUID sessionId) {
+    memory.forget(sessionId);
+  }
+
+  /** Forgets every session of a user on this node (ended, or the user's role, name or email changed). */
+  public void forgetUser(UUID userId) {
+    memory.forgetUser(userId);
+  }
+
+  /** How many sessions this node remembers. */
+  public int remembered() {
+    return memory.size();
+  }
+
+  /**
+   * Forgets what any node announces: {@link Topics#SESSION_ENDED} (one session, or every session of
+   * the user when it names none) and {@link Topics#USER_CHANGED}. Call once per node.
+   */
+  public Future<Void> listen(EventBus bus) {
+    MessageConsumer<JsonObject> ended = bus.consumer(Topics.SESSION_ENDED, m -> forgetAnnounced(m.body(), true));
+    MessageConsumer<JsonObject> changed = bus.consumer(Topics.USER_CHANGED, m -> forgetAnnounced(m.body(), false));
+    return Future.all(ended.completion(), changed.completion()).mapEmpty();
+  }
+
+  private void forgetAnnounced(JsonObject body, boolean sessionNamed) {
+    try {
+      String session = sessionNamed ? body.getString("sessionId") : null;
+      if (session != null) {
+        forget(UUID.fromString(session));
+      } else {
+        forgetUser(UUID.fromString(body.getString("userId")));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("ignored a malformed session notice: {}", e.getMessage());
+    }
   }
 
   public Duration idle() {
@@ -88,7 +185,44 @@ public final class Sessions {
     return maxLifetime;
   }
 
-  /** A session found alive; {@code stale} when its last-seen time is worth refreshing. */
-  public record Live(Viewer viewer, boolean stale) {
+  /**
+   * A session found alive, as remembered: when the database last vouched for it, when it ends, when
+   * it was last used, and when its last use was last written to the database (times of
+   * {@link System#nanoTime}). Safe to share between event loops.
+   */
+  public static final class Live {
+    private final Viewer viewer;
+    private final long checkedAt;
+    private final long endsAt;
+    private final AtomicLong lastSeen;
+    private final AtomicLong lastWritten;
+
+    Live(Viewer viewer, long checkedAt, long endsAt, long lastSeen) {
+      this.viewer = viewer;
+      this.checkedAt = checkedAt;
+      this.endsAt = endsAt;
+      this.lastSeen = new AtomicLong(lastSeen);
+      this.lastWritten = new AtomicLong(lastSeen);
+    }
+
+    public Viewer viewer() {
+      return viewer;
+    }
+
+    long checkedAt() {
+      return checkedAt;
+    }
+
+    /** The same rule as the database lookup: before its absolute end, and used within {@code idle}. */
+    boolean alive(long now, long idle) {
+      return now - endsAt < 0 && now - lastSeen.get() < idle;
+    }
+
+    /** Records a use; true when this use should be written to the database (once per interval). */
+    boolean seen(long now, long touchAfter) {
+      lastSeen.accumulateAndGet(now, (a, b) -> a - b < 0 ? b : a);
+      long written = lastWritten.get();
+      return now - written >= touchAfter && lastWritten.compareAndSet(written, now);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.directory;
 
 import dev.parley.Platform;
 import dev.parley.Problem;
+import dev.parley.Topics;
 import dev.parley.audit.Audit;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Passwords;
@@ -139,10 +140,10 @@ public final class DirectoryRoutes {
               : Future.failedFuture(e))
           .compose(updated -> {
             User u = updated.orElseThrow(() -> Problem.notFound("user"));
-            if (old.active() && !u.active()) {
-              platform.vertx().eventBus().publish(dev.parley.Topics.SESSION_ENDED,
-                  new JsonObject().put("userId", u.id().toString()));
-            }
+            // this node forgets the user's sessions before answering; the others when the notice arrives
+            platform.sessions().forgetUser(u.id());
+            platform.vertx().eventBus().publish(old.active() && !u.active() ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
+                new JsonObject().put("userId", u.id().toString()));
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
                 new JsonObject().put("fields", new JsonArray(List.copyOf(b.json().fieldNames()))), null);
             return Reply.ok(ctx, u.toJson());

@@ -48,8 +48,7 @@ public final class HttpVerticle extends VerticleBase {
         .onFailure(e -> Reply.json(ctx, 503, new JsonObject().put("status", "unavailable")
             .put("error", "unavailable").put("message", "the database is not reachable"))));
 
-    Sessions sessions = new Sessions(platform.pool(), platform.config().sessionIdleTimeout(),
-        platform.config().sessionMaxLifetime());
+    Sessions sessions = platform.sessions();
     AuthHandler auth = new AuthHandler(platform.tokens(), sessions, platform.config().publicUrl());
 
     Router api = Router.router(vertx);

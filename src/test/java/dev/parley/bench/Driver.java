@@ -355,11 +355,12 @@ final class Driver {
       if (u == t.sender) {
         return;
       }
-      step.delivered(seq, now);
+      // the read is counted before the delivery, so the drain cannot end between the two
       if (step.readsPerMessage > 0 && t.reads(u, seq, step.readsPerMessage)) {
         JsonObject data = new JsonObject(frame).getJsonObject("body").getJsonObject("data");
         markRead(step, u, t, data.getString("id"), now);
       }
+      step.delivered(seq, now);
     } else if (frame.contains("\"message.read\"")) {
       JsonObject data = new JsonObject(frame).getJsonObject("body").getJsonObject("data");
       String messageId = data.getString("messageId");

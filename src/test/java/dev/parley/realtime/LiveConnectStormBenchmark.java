@@ -47,7 +47,7 @@ class LiveConnectStormBenchmark {
       Vertx clients = Vertx.vertx();
       Platform platform = node1.parley().platform();
       Fixtures.Company acme = node1.fixtures().company("Storm");
-      Sessions sessions = new Sessions(platform.pool(), Duration.ofMinutes(30), Duration.ofHours(1));
+      Sessions sessions = platform.sessions();
       List<Fixtures.Person> people = new ArrayList<>();
       List<String> tokens = new ArrayList<>();
       for (int i = 0; i < SOCKETS; i++) {

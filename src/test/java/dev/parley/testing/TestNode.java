@@ -3,6 +3,8 @@ package dev.parley.testing;
 import dev.parley.Parley;
 import dev.parley.ParleyConfig;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -94,6 +96,26 @@ public final class TestNode implements AutoCloseable {
 
   public Fixtures fixtures() {
     return new Fixtures(node.platform());
+  }
+
+  /**
+   * Runs {@code work} while holding PostgreSQL's strongest lock on the {@code sessions} table: any
+   * statement that reads or writes it waits until {@code work} is done, so whatever succeeds meanwhile
+   * did not touch that table.
+   */
+  public void whileSessionsTableLocked(Runnable work) {
+    SqlConnection conn = node.platform().pool().getConnection().await();
+    try {
+      Transaction tx = conn.begin().await();
+      conn.query("lock table sessions in access exclusive mode").execute().await();
+      try {
+        work.run();
+      } finally {
+        tx.rollback().await();
+      }
+    } finally {
+      conn.close().await();
+    }
   }
 
   public static int freePort() {
