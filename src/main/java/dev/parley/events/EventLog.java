@@ -116,8 +116,10 @@ public final class EventLog {
 
   /** After commit: rings each person's doorbell. Losing this (a node dying) is repaired by catch-up. */
   public static void publish(Vertx vertx, List<Event> events) {
-    for (Event e : events) {
-      vertx.eventBus().publish(Topics.user(e.userId()), e.toJson());
+    // published as the bridge's frames, encoded once here instead of once per socket
+    List<String> frames = Frames.of(events);
+    for (int i = 0; i < events.size(); i++) {
+      vertx.eventBus().publish(Topics.user(events.get(i).userId()), frames.get(i));
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -253,6 +254,7 @@ public final class MessagingService {
       d.staffOnThread().forEach(p -> staffness.put(p.id(), true));
 
       EventBatch batch = new EventBatch();
+      Map<String, JsonObject> shared = new HashMap<>();
       String snippet = Sanitizer.snippet(d.content().text(), 140);
       for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
         UUID who = e.getKey();
@@ -268,7 +270,8 @@ public final class MessagingService {
             .put("lastMessageAt", d.createdAt().toInstant().toString())
             .put("snippet", snippet)
             .put("unreadCount", e.getValue()));
-        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(view.as(who, staff), stored), stored);
+        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen(view, who, staff, viewer.userId(), shared),
+            stored), stored);
       }
       Outbox outbox = new Outbox();
       for (UUID r : recipientIds) {
@@ -286,6 +289,20 @@ public final class MessagingService {
           d.messageId().toString(), audit, null);
       return Future.all(events, mail, audited).map(all -> events.result());
     });
+  }
+
+  /**
+   * The message as {@code who} may see it. Every staff member but the sender sees the same projection:
+   * it is built once and each of them gets a shallow copy, so that their events share its values and
+   * the live frames encode them once (see {@code events.Frames}).
+   */
+  private static Optional<JsonObject> seen(MessageView view, UUID who, boolean staff, UUID sender,
+                                           Map<String, JsonObject> shared) {
+    if (!staff || who.equals(sender)) {
+      return view.as(who, staff);
+    }
+    JsonObject common = shared.computeIfAbsent("staff", k -> view.as(who, true).orElseThrow());
+    return Optional.of(new JsonObject(new LinkedHashMap<>(common.getMap())));
   }
 
   /**

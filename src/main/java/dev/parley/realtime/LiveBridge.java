@@ -4,6 +4,7 @@ import dev.parley.Topics;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.auth.Viewer;
+import dev.parley.events.Frames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -170,6 +171,15 @@ public final class LiveBridge {
       LOG.info("live socket of user {} cut off: more than {} bytes waiting to be written",
           viewer.userId(), MAX_BUFFERED_BYTES);
       cutOff(socket);
+      event.complete(false);
+      return;
+    }
+    if (envelope.getValue("body") instanceof String frame) {
+      // an event published as its finished frame (events.Frames): written as it is, after checking
+      // that it is addressed to this socket's person; the bridge is told not to encode it again
+      if (frame.startsWith(Frames.prefix(Topics.user(viewer.userId())))) {
+        socket.write(Buffer.buffer(frame));
+      }
       event.complete(false);
       return;
     }

@@ -1,6 +1,8 @@
 package dev.parley.realtime;
 
 import dev.parley.Topics;
+import dev.parley.events.Event;
+import dev.parley.events.Frames;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
 import dev.parley.testing.Fixtures;
@@ -185,6 +187,22 @@ class LiveBridgeTest {
     assertThat(arrived).hasValue(0);
     assertThat(alexLive.closed()).isFalse();
     sender.close();
+  }
+
+  @Test
+  void aFinishedFrameIsWrittenOnlyToTheSocketItIsAddressedTo() {
+    BridgeClient blairs = subscribe(blair.login(api));
+    Event forBlair = new Event(blair.id(), 999_001, "test.frame", new JsonObject().put("n", 1));
+    Event forDana = new Event(dana.id(), 999_002, "test.frame", new JsonObject().put("n", 2));
+    List<String> frames = Frames.of(List.of(forBlair, forDana));
+    // a frame for Dana that lands on Blair's address must not reach Blair
+    node.parley().vertx().eventBus().publish(Topics.user(blair.id()), frames.get(1));
+    node.parley().vertx().eventBus().publish(Topics.user(blair.id()), frames.get(0));
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> blairs.events().stream().anyMatch(e -> e.getLong("id") == 999_001));
+    assertThat(blairs.events()).noneMatch(e -> e.getLong("id") == 999_002);
+    assertThat(blairs.closed()).isFalse();
+    blairs.close();
   }
 
   @Test
