@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live bridge's frames of a batch of events, {@code {"type":"rec","address":"user.<id>","body":<event>}},
@@ -22,15 +24,20 @@ import java.util.Map;
  */
 public final class Frames {
 
+  /** Encoded keys: events use a small, fixed set of them. */
+  private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+  private static final int KEYS_MAX = 1_000;
+
   /** Strings shorter than this are cheaper to encode again than to look up. */
   private static final int SHARED_STRING_MIN = 64;
 
   private Frames() {
   }
 
-  /** The start of every frame to {@code address}; the bridge checks a frame against its socket with it. */
-  public static String prefix(String address) {
-    return "{\"type\":\"rec\",\"address\":" + Json.encode(address) + ",";
+  /** The start of every frame to this person; the bridge checks a frame against its socket with it. */
+  public static String prefix(UUID userId) {
+    // an address is "user." and a UUID: nothing in it needs escaping
+    return "{\"type\":\"rec\",\"address\":\"" + Topics.user(userId) + "\",";
   }
 
   /** One frame per event, in order. The events must not change afterwards (their values are shared). */
@@ -40,7 +47,7 @@ public final class Frames {
     StringBuilder sb = new StringBuilder(1024);
     for (Event e : events) {
       sb.setLength(0);
-      sb.append(prefix(Topics.user(e.userId())))
+      sb.append(prefix(e.userId()))
           .append("\"body\":{\"id\":").append(e.id())
           .append(",\"type\":").append(Json.encode(e.type()))
           .append(",\"data\":");
@@ -59,9 +66,20 @@ public final class Frames {
         sb.append(',');
       }
       first = false;
-      sb.append(Json.encode(entry.getKey())).append(':').append(value(entry.getValue(), encoded));
+      sb.append(key(entry.getKey())).append(':').append(value(entry.getValue(), encoded));
     }
     sb.append('}');
+  }
+
+  private static String key(String k) {
+    String known = KEYS.get(k);
+    if (known == null) {
+      known = Json.encode(k);
+      if (KEYS.size() < KEYS_MAX) {
+        KEYS.put(k, known);
+      }
+    }
+    return known;
   }
 
   private static String value(Object v, Map<Object, String> encoded) {
@@ -69,6 +87,9 @@ public final class Frames {
         || v instanceof Map || v instanceof List
         || (v instanceof String s && s.length() >= SHARED_STRING_MIN);
     if (!shareable) {
+      if (v == null || v instanceof Boolean || v instanceof Integer || v instanceof Long) {
+        return String.valueOf(v);
+      }
       return Json.encode(v);
     }
     String known = encoded.get(v);

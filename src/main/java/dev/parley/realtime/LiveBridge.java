@@ -177,7 +177,7 @@ public final class LiveBridge {
     if (envelope.getValue("body") instanceof String frame) {
       // an event published as its finished frame (events.Frames): written as it is, after checking
       // that it is addressed to this socket's person; the bridge is told not to encode it again
-      if (frame.startsWith(Frames.prefix(Topics.user(viewer.userId())))) {
+      if (frame.startsWith(Frames.prefix(viewer.userId()))) {
         socket.write(Buffer.buffer(frame));
       }
       event.complete(false);

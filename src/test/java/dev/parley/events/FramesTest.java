@@ -35,7 +35,7 @@ class FramesTest {
       Event e = events.get(i);
       JsonObject expected = new JsonObject().put("type", "rec").put("address", Topics.user(e.userId())).put("body", e.toJson());
       assertThat(new JsonObject(frames.get(i))).isEqualTo(expected);
-      assertThat(frames.get(i)).startsWith(Frames.prefix(Topics.user(e.userId())));
+      assertThat(frames.get(i)).startsWith(Frames.prefix(e.userId()));
     }
     assertThat(new JsonObject(frames.get(1)).getJsonObject("body").getJsonObject("data").getString("bodyHtml")).isEqualTo(body);
   }
