@@ -11,6 +11,7 @@ import dev.parley.events.Event;
 import dev.parley.events.EventBatch;
 import dev.parley.events.EventLog;
 import dev.parley.notify.Outbox;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -143,27 +144,29 @@ public final class MessagingService {
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
     return named.compose(chosen -> Db.translate(platform.writes().run(tx ->
-        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
-            .compose(threadRows -> {
+        // the thread (locked) and its people in one round trip; the people are read only once the
+        // lock is held, and are not used unless the viewer is on the thread
+        threadAndPeople(tx, viewer, threadId)
+            .compose(both -> {
+              RowSet<Row> threadRows = both.resultAt(0);
+              RowSet<Row> rows = both.resultAt(1);
               if (threadRows.size() == 0) {
                 return Future.failedFuture(Problem.notFound("thread"));
               }
               String subject = threadRows.iterator().next().getString("subject");
-              return tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)).compose(rows -> {
-                List<MessageView.Person> participants = new ArrayList<>();
-                rows.forEach(r -> participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"),
-                    Role.parse(r.getString("role")))));
-                List<MessageView.Recipient> recipients = replyRecipients(viewer, participants, chosen, cmd);
-                if (recipients.isEmpty()) {
-                  return Future.failedFuture(Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
-                }
-                List<MessageView.Person> staffOnThread = participants.stream().filter(p -> p.role().isStaff()).toList();
-                Draft draft = new Draft(UUID.randomUUID(), threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
-                    recipients, staffOnThread, now());
-                return tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()))
-                    .compose(v -> write(tx, viewer, draft))
-                    .map(events -> new Object[] {events, new Sent(threadId, subject, draft.messageId())});
-              });
+              List<MessageView.Person> participants = new ArrayList<>();
+              rows.forEach(r -> participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"),
+                  Role.parse(r.getString("role")))));
+              List<MessageView.Recipient> recipients = replyRecipients(viewer, participants, chosen, cmd);
+              if (recipients.isEmpty()) {
+                return Future.failedFuture(Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
+              }
+              List<MessageView.Person> staffOnThread = participants.stream().filter(p -> p.role().isStaff()).toList();
+              Draft draft = new Draft(UUID.randomUUID(), threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
+                  recipients, staffOnThread, now());
+              Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()));
+              return write(tx, viewer, draft).compose(events -> touched
+                  .map(v -> new Object[] {events, new Sent(threadId, subject, draft.messageId())}));
             })))
         .map(result -> {
           @SuppressWarnings("unchecked")
@@ -311,30 +314,42 @@ public final class MessagingService {
    */
   public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
     OffsetDateTime now = now();
-    return Db.translate(platform.writes().run(tx ->
-        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
-            .compose(threadRows -> {
-              if (threadRows.size() == 0) {
-                return Future.failedFuture(Problem.notFound("thread"));
-              }
-              if (messageIds == null || messageIds.isEmpty()) {
-                return Future.succeededFuture();
-              }
-              return tx.preparedQuery(VISIBLE_AMONG)
-                  .execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(), viewer.userId()))
-                  .compose(c -> c.iterator().next().getLong(0) == messageIds.size()
-                      ? Future.succeededFuture() : Future.failedFuture(Problem.notFound("message")));
-            })
-            .compose(v -> tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
-                messageIds == null || messageIds.isEmpty() ? null : messageIds.toArray(new UUID[0]), now)))
-            .compose(read -> read.size() == 0 ? Future.succeededFuture(List.<Event>of()) : recordReads(tx, viewer, threadId, read, now))))
+    boolean some = messageIds != null && !messageIds.isEmpty();
+    return Db.translate(platform.writes().run(tx -> {
+      // the checks and the thread's people in one round trip; nothing is written unless they pass
+      Future<CompositeFuture> checked = threadAndPeople(tx, viewer, threadId);
+      Future<RowSet<Row>> visible = some
+          ? tx.preparedQuery(VISIBLE_AMONG).execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(),
+              viewer.userId()))
+          : Future.succeededFuture();
+      return Future.all(checked, visible).compose(done -> {
+        if (checked.result().<RowSet<Row>>resultAt(0).size() == 0) {
+          return Future.failedFuture(Problem.notFound("thread"));
+        }
+        if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
+          return Future.failedFuture(Problem.notFound("message"));
+        }
+        RowSet<Row> people = checked.result().resultAt(1);
+        return tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
+                some ? messageIds.toArray(new UUID[0]) : null, now))
+            .compose(read -> read.size() == 0 ? Future.succeededFuture(List.<Event>of())
+                : recordReads(tx, viewer, threadId, read, people, now));
+      });
+    }))
         .map(events -> {
           afterCommit(events, null);
           return null;
         });
   }
 
-  private Future<List<Event>> recordReads(SqlConnection tx, Viewer viewer, UUID threadId, RowSet<Row> read, OffsetDateTime now) {
+  /** The thread row for the viewer (locked; empty when the viewer is not on it), then its people. */
+  private static Future<CompositeFuture> threadAndPeople(SqlConnection tx, Viewer viewer, UUID threadId) {
+    return Future.all(tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
+        tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)));
+  }
+
+  private Future<List<Event>> recordReads(SqlConnection tx, Viewer viewer, UUID threadId, RowSet<Row> read,
+                                          RowSet<Row> people, OffsetDateTime now) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -348,12 +363,11 @@ public final class MessagingService {
     }
     UUID[] senders = new HashSet<>(senderOf.values()).toArray(new UUID[0]);
     Future<RowSet<Row>> lowered = tx.preparedQuery(LOWER_UNREAD).execute(Tuple.of(viewer.userId(), threadId, messages.size()));
-    Future<RowSet<Row>> participants = tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId));
     Future<RowSet<Row>> notify = tx.preparedQuery(NOTIFY_ON_READ).execute(Tuple.of(viewer.companyId(), (Object) senders));
-    return Future.all(lowered, participants, notify).compose(done -> {
+    return Future.all(lowered, notify).compose(done -> {
       int threadUnread = lowered.result().size() == 0 ? 0 : lowered.result().iterator().next().getInteger("unread_count");
       Set<UUID> staff = new HashSet<>();
-      participants.result().forEach(r -> {
+      people.forEach(r -> {
         if (Role.parse(r.getString("role")).isStaff()) {
           staff.add(r.getUUID("id"));
         }
@@ -381,7 +395,10 @@ public final class MessagingService {
       batch.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject().put("threadId", threadId.toString())
           .put("unreadCount", threadUnread));
       batch.unread(viewer.userId(), -messages.size());
-      return EventLog.write(tx, batch).compose(events -> outbox.write(tx).map(events));
+      // the receipts owe nothing to the events: both go down the pipeline together
+      Future<List<Event>> events = EventLog.write(tx, batch);
+      Future<Void> mail = outbox.write(tx);
+      return Future.all(events, mail).map(all -> events.result());
     });
   }
 
