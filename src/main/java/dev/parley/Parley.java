@@ -6,10 +6,10 @@ import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.db.Db;
-import dev.parley.db.GroupCommit;
 import dev.parley.db.Migrations;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
+import dev.parley.events.GroupCommit;
 import dev.parley.http.HttpVerticle;
 import dev.parley.realtime.Cluster;
 import io.vertx.core.DeploymentOptions;
@@ -41,6 +41,8 @@ public final class Parley {
   private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
   /** The most writes one shared transaction takes; the rest wait for the next one. */
   private static final int GROUP_COMMIT_MAX = 64;
+  /** Write transactions open at once per node: one fills while another commits. */
+  private static final int GROUP_COMMIT_LANES = 2;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -148,7 +150,7 @@ public final class Parley {
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
-        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX));
+        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

@@ -4,15 +4,15 @@ import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
-import dev.parley.db.GroupCommit;
+import dev.parley.events.GroupCommit;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
 
 /**
- * The shared services every verticle of a node is built on (one of each per node). {@code writes} is
- * the node's one writer of messaging transactions (see {@link GroupCommit}).
+ * The shared services every verticle of a node is built on (one of each per node). {@code writes} runs
+ * the node's messaging transactions together (see {@link GroupCommit}).
  */
 public record Platform(
     ParleyConfig config,

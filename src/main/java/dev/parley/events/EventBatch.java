@@ -45,6 +45,13 @@ public final class EventBatch {
     return this;
   }
 
+  /** Adds another batch's events and unread changes after this one's (one transaction writes both). */
+  public EventBatch addAll(EventBatch other) {
+    other.byUser.forEach((user, pending) -> byUser.computeIfAbsent(user, k -> new ArrayList<>()).addAll(pending));
+    other.unreadDelta.forEach((user, delta) -> unreadDelta.merge(user, delta, Integer::sum));
+    return this;
+  }
+
   private EventBatch add(UUID userId, Pending pending) {
     byUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(pending);
     return this;

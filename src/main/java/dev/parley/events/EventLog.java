@@ -38,30 +38,13 @@ public final class EventLog {
   }
 
   /**
-   * Locks the people's rows in id order. A writer calls this before its first insert: inserts that
-   * reference users take key-share locks, and taking the sequence locks after them lets two writers
-   * each hold a share the other must wait for. {@code FOR NO KEY UPDATE} does not conflict with those.
-   */
-  public static Future<Void> lock(SqlClient tx, java.util.Collection<UUID> users) {
-    UUID[] ids = new java.util.TreeSet<>(users).toArray(new UUID[0]);
-    return tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids)).mapEmpty();
-  }
-
-  /**
    * Writes the batch inside the caller's transaction: locks the people's rows in id order (so that
    * concurrent writers to overlapping people cannot deadlock), advances their sequences and unread
    * counts, and inserts the events (each in its stored form). Answers the events to publish once the
-   * transaction commits.
+   * transaction commits. {@link GroupCommit} calls it once per transaction, as its last step, so
+   * that the people's rows stay locked only from here to the commit.
    */
   public static Future<List<Event>> write(SqlClient tx, EventBatch batch) {
-    return write(tx, batch, false);
-  }
-
-  /**
-   * As {@link #write(SqlClient, EventBatch)}; {@code locked} says the caller already took every
-   * person's row lock with {@link #lock}, which spares a statement on the send path.
-   */
-  public static Future<List<Event>> write(SqlClient tx, EventBatch batch, boolean locked) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -73,7 +56,7 @@ public final class EventLog {
       counts[i] = batch.byUser.get(ids[i]).size() + (batch.owesUnreadChanged(ids[i]) ? 1 : 0);
       deltas[i] = batch.unreadDelta.getOrDefault(ids[i], 0);
     }
-    Future<?> lock = locked ? Future.succeededFuture() : tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
+    Future<?> lock = tx.preparedQuery(LOCK).execute(Tuple.of((Object) ids));
     Future<io.vertx.sqlclient.RowSet<Row>> bump = tx.preparedQuery(BUMP).execute(Tuple.of(ids, counts, deltas));
     return Future.all(lock, bump).compose(done -> {
       List<Event> events = new ArrayList<>();

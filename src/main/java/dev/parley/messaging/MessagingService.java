@@ -9,7 +9,6 @@ import dev.parley.directory.Reachability;
 import dev.parley.directory.Role;
 import dev.parley.events.Event;
 import dev.parley.events.EventBatch;
-import dev.parley.events.EventLog;
 import dev.parley.notify.Outbox;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
@@ -126,11 +125,11 @@ public final class MessagingService {
       UUID threadId = UUID.randomUUID();
       Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
           recipients, List.of(), now());
-      return Db.translate(platform.writes().run(tx ->
+      return Db.translate(platform.writes().run(null, (tx, events) ->
               tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(), cmd.subject(), viewer.userId(),
                       draft.createdAt()))
-                  .compose(v -> write(tx, viewer, draft))))
-          .map(events -> afterCommit(events, new Sent(threadId, cmd.subject(), draft.messageId())));
+                  .compose(v -> write(tx, events, viewer, draft))))
+          .map(v -> afterCommit(new Sent(threadId, cmd.subject(), draft.messageId())));
     });
   }
 
@@ -143,7 +142,7 @@ public final class MessagingService {
     Future<List<MessageView.Person>> named = cmd.named()
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
-    return named.compose(chosen -> Db.translate(platform.writes().run(tx ->
+    return named.compose(chosen -> Db.translate(platform.writes().run(threadId, (tx, events) ->
         // the thread (locked) and its people in one round trip; the people are read only once the
         // lock is held, and are not used unless the viewer is on the thread
         threadAndPeople(tx, viewer, threadId)
@@ -165,14 +164,10 @@ public final class MessagingService {
               Draft draft = new Draft(UUID.randomUUID(), threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
                   recipients, staffOnThread, now());
               Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()));
-              return write(tx, viewer, draft).compose(events -> touched
-                  .map(v -> new Object[] {events, new Sent(threadId, subject, draft.messageId())}));
+              return write(tx, events, viewer, draft).compose(v -> touched)
+                  .map(v -> new Sent(threadId, subject, draft.messageId()));
             })))
-        .map(result -> {
-          @SuppressWarnings("unchecked")
-          List<Event> events = (List<Event>) result[0];
-          return afterCommit(events, (Sent) result[1]);
-        }));
+        .map(this::afterCommit));
   }
 
   private Future<List<MessageView.Person>> namedRecipients(Viewer viewer, List<UUID> ids) {
@@ -217,7 +212,7 @@ public final class MessagingService {
   }
 
   /** The message rows, inbox rows, events and outbox rows of one message, inside {@code tx}. */
-  private Future<List<Event>> write(SqlConnection tx, Viewer viewer, Draft d) {
+  private Future<Void> write(SqlConnection tx, EventBatch batch, Viewer viewer, Draft d) {
     MessageView.Person sender = new MessageView.Person(viewer.userId(), viewer.name(), viewer.role());
     MessageView view = new MessageView(d.messageId(), d.threadId(), d.subject(), sender, d.content().html(),
         d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients());
@@ -235,9 +230,6 @@ public final class MessagingService {
     involved[n] = viewer.userId();
     unread[n] = 0;
 
-    Set<UUID> everyone = new HashSet<>(List.of(involved));
-    d.staffOnThread().forEach(p -> everyone.add(p.id()));
-    Future<Void> locked = EventLog.lock(tx, everyone);
     Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
         viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt()));
     Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
@@ -245,7 +237,7 @@ public final class MessagingService {
         .execute(Tuple.of(d.threadId(), viewer.companyId(), d.messageId(), d.createdAt(), involved, unread));
     Future<RowSet<Row>> otherStaff = d.staffOnThread().isEmpty() ? Future.succeededFuture(null)
         : tx.preparedQuery(TOUCH_STAFF).execute(Tuple.of(d.threadId(), d.messageId(), d.createdAt(), involved));
-    return Future.all(List.of(locked, message, recipients, participants, otherStaff)).compose(done -> {
+    return Future.all(List.of(message, recipients, participants, otherStaff)).compose(done -> {
       Map<UUID, Integer> threadUnread = new LinkedHashMap<>();
       participants.result().forEach(r -> threadUnread.put(r.getUUID("user_id"), r.getInteger("unread_count")));
       if (otherStaff.result() != null) {
@@ -256,7 +248,6 @@ public final class MessagingService {
       d.recipients().forEach(r -> staffness.put(r.person().id(), r.person().role().isStaff()));
       d.staffOnThread().forEach(p -> staffness.put(p.id(), true));
 
-      EventBatch batch = new EventBatch();
       Map<String, JsonObject> shared = new HashMap<>();
       String snippet = Sanitizer.snippet(d.content().text(), 140);
       for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
@@ -284,13 +275,12 @@ public final class MessagingService {
       }
       JsonObject audit = new JsonObject().put("threadId", d.threadId().toString()).put("recipients", n)
           .put("source", d.source().wire());
-      // everyone was locked above; the outbox and audit rows need nothing from the events, so all
-      // three go down the pipeline together
-      Future<List<Event>> events = EventLog.write(tx, batch, true);
+      // the events are written by the group commit at the end of the transaction; the outbox and
+      // audit rows go down the pipeline together
       Future<Void> mail = outbox.write(tx);
       Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MESSAGE_SENT,
           d.messageId().toString(), audit, null);
-      return Future.all(events, mail, audited).map(all -> events.result());
+      return Future.all(mail, audited).mapEmpty();
     });
   }
 
@@ -315,7 +305,7 @@ public final class MessagingService {
   public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
     OffsetDateTime now = now();
     boolean some = messageIds != null && !messageIds.isEmpty();
-    return Db.translate(platform.writes().run(tx -> {
+    return Db.translate(platform.writes().run(threadId, (tx, events) -> {
       // the checks and the thread's people in one round trip; nothing is written unless they pass
       Future<CompositeFuture> checked = threadAndPeople(tx, viewer, threadId);
       Future<RowSet<Row>> visible = some
@@ -332,14 +322,10 @@ public final class MessagingService {
         RowSet<Row> people = checked.result().resultAt(1);
         return tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
                 some ? messageIds.toArray(new UUID[0]) : null, now))
-            .compose(read -> read.size() == 0 ? Future.succeededFuture(List.<Event>of())
-                : recordReads(tx, viewer, threadId, read, people, now));
+            .compose(read -> read.size() == 0 ? Future.<Void>succeededFuture()
+                : recordReads(tx, events, viewer, threadId, read, people, now));
       });
-    }))
-        .map(events -> {
-          afterCommit(events, null);
-          return null;
-        });
+    })).map(v -> afterCommit(null));
   }
 
   /** The thread row for the viewer (locked; empty when the viewer is not on it), then its people. */
@@ -348,8 +334,8 @@ public final class MessagingService {
         tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)));
   }
 
-  private Future<List<Event>> recordReads(SqlConnection tx, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                          RowSet<Row> people, OffsetDateTime now) {
+  private Future<Void> recordReads(SqlConnection tx, EventBatch batch, Viewer viewer, UUID threadId, RowSet<Row> read,
+                                   RowSet<Row> people, OffsetDateTime now) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -375,7 +361,6 @@ public final class MessagingService {
       Set<UUID> notifyAlways = new HashSet<>();
       notify.result().forEach(r -> notifyAlways.add(r.getUUID("user_id")));
 
-      EventBatch batch = new EventBatch();
       Outbox outbox = new Outbox();
       String readAt = now.toInstant().toString();
       for (UUID m : messages) {
@@ -395,10 +380,7 @@ public final class MessagingService {
       batch.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject().put("threadId", threadId.toString())
           .put("unreadCount", threadUnread));
       batch.unread(viewer.userId(), -messages.size());
-      // the receipts owe nothing to the events: both go down the pipeline together
-      Future<List<Event>> events = EventLog.write(tx, batch);
-      Future<Void> mail = outbox.write(tx);
-      return Future.all(events, mail).map(all -> events.result());
+      return outbox.write(tx);
     });
   }
 
@@ -407,31 +389,25 @@ public final class MessagingService {
    * (web or email) reaches them there any more, until someone writes to them in it again.
    */
   public Future<Void> leave(Viewer viewer, UUID threadId) {
-    return Db.translate(platform.writes().run(tx ->
+    return Db.translate(platform.writes().run(threadId, (tx, events) ->
         tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
             .compose(threadRows -> {
               if (threadRows.size() == 0) {
                 return Future.failedFuture(Problem.notFound("thread"));
               }
-              return EventLog.lock(tx, List.of(viewer.userId()))
-                  .compose(v -> tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId)))
-                  .compose(rows -> {
-                    int unread = rows.iterator().next().getInteger(0);
-                    EventBatch batch = new EventBatch()
-                        .add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject()
-                            .put("threadId", threadId.toString()).put("left", true).put("unreadCount", 0))
-                        .unread(viewer.userId(), -unread);
-                    return EventLog.write(tx, batch, true);
-                  });
+              return tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId)).map(rows -> {
+                int unread = rows.iterator().next().getInteger(0);
+                events.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject()
+                        .put("threadId", threadId.toString()).put("left", true).put("unreadCount", 0))
+                    .unread(viewer.userId(), -unread);
+                return (Void) null;
+              });
             })))
-        .map(events -> {
-          afterCommit(events, null);
-          return null;
-        });
+        .map(v -> afterCommit(null));
   }
 
-  private <T> T afterCommit(List<Event> events, T result) {
-    EventLog.publish(platform.vertx(), events);
+  /** After commit (the group commit has published the events): wakes the outbox workers. */
+  private <T> T afterCommit(T result) {
     Outbox.ring(platform.vertx());
     return result;
   }

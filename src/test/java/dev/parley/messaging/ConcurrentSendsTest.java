@@ -79,6 +79,66 @@ class ConcurrentSendsTest {
     pool.shutdown();
     assertThat(sent).isEqualTo(staff.size() * perSender);
 
+    assertFeedsHaveNoGapsAndUnreadAddsUp();
+  }
+
+  @Test
+  void repliesAndReadsAcrossSharedThreadsFromManyPeopleAtOnceCommitWithoutDeadlocks() throws Exception {
+    long rollbacksBefore = node.parley().platform().writes().rollbacks();
+    Api.Session starter = staff.get(0).login(api);
+    List<String> threads = new ArrayList<>();
+    java.util.Map<Fixtures.Person, List<String>> mine = new java.util.HashMap<>();
+    for (int k = 0; k < 4; k++) {
+      JsonArray to = new JsonArray();
+      List<Fixtures.Person> on = new ArrayList<>(staff);
+      for (int c = 0; c < 4; c++) {
+        on.add(clients.get((k * 2 + c) % clients.size()));
+      }
+      on.stream().filter(p -> p != staff.get(0)).forEach(p -> to.add(p.sid()));
+      String thread = starter.post("/api/threads", new JsonObject().put("to", to).put("subject", "Shared " + k)
+          .put("bodyHtml", "<p>start " + k + "</p>")).json().getJsonObject("thread").getString("id");
+      threads.add(thread);
+      on.forEach(p -> mine.computeIfAbsent(p, x -> new ArrayList<>()).add(thread));
+    }
+    List<Fixtures.Person> everyone = new ArrayList<>(staff);
+    everyone.addAll(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(everyone.size());
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int s = 0; s < everyone.size(); s++) {
+      Fixtures.Person person = everyone.get(s);
+      List<String> own = mine.get(person);
+      Api.Session session = person.login(api);
+      boolean isStaff = s < staff.size();
+      int offset = s;
+      results.add(pool.submit(() -> {
+        int failures = 0;
+        for (int i = 0; i < 8; i++) {
+          // each person walks its threads in its own order: replies and reads lock threads and people
+          // in every order at once
+          String thread = own.get((offset + i * (offset % 2 == 0 ? 1 : 3)) % own.size());
+          Api.Response r = isStaff && i % 2 == 0
+              ? session.post("/api/threads/" + thread + "/messages", new JsonObject().put("bodyHtml", "<p>reply " + i + "</p>"))
+              : session.post("/api/threads/" + thread + "/read", new JsonObject());
+          if (r.status() != (isStaff && i % 2 == 0 ? 201 : 204)) {
+            failures++;
+          }
+        }
+        return failures;
+      }));
+    }
+    int failures = 0;
+    for (Future<Integer> f : results) {
+      failures += f.get();
+    }
+    pool.shutdown();
+
+    assertThat(failures).isZero();
+    assertThat(node.parley().platform().writes().rollbacks()).as("shared transactions rolled back").isEqualTo(rollbacksBefore);
+    assertFeedsHaveNoGapsAndUnreadAddsUp();
+  }
+
+  /** Every person's event ids run 1..N, and the unread count is the number of messages not yet opened. */
+  private static void assertFeedsHaveNoGapsAndUnreadAddsUp() {
     List<Fixtures.Person> everyone = new ArrayList<>(staff);
     everyone.addAll(clients);
     for (Fixtures.Person p : everyone) {
@@ -98,7 +158,7 @@ class ConcurrentSendsTest {
         assertThat(ids.get(i)).as(p.name() + " event #" + i).isEqualTo(i + 1L);
       }
       long messagesReceived = node.parley().platform().pool()
-          .preparedQuery("select count(*) from message_recipients where user_id = $1")
+          .preparedQuery("select count(*) from message_recipients where user_id = $1 and read_at is null")
           .execute(io.vertx.sqlclient.Tuple.of(p.id())).await().iterator().next().getLong(0);
       assertThat(s.get("/api/unread").json().getLong("unread")).isEqualTo(messagesReceived);
     }

@@ -1,4 +1,4 @@
-package dev.parley.db;
+package dev.parley.events;
 
 import dev.parley.Problem;
 import dev.parley.testing.TestNode;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,18 +45,19 @@ class GroupCommitTest {
   @BeforeEach
   void fresh() {
     pool.query("truncate probe").execute().await();
-    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64);
+    // one lane, so that what queues behind the first transaction shares the second
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64, 1);
   }
 
   /** Holds the writer's first transaction open until the rest are queued behind it. */
   private Promise<Void> holdFirst() {
     Promise<Void> gate = Promise.promise();
-    writes.run(conn -> gate.future().compose(v -> conn.query("select 1").execute()));
+    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
     return gate;
   }
 
   private Future<Long> insert(int id) {
-    return writes.run(conn -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id))
+    return writes.run(null, (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id))
         .compose(v -> conn.query("select txid_current()").execute())
         .map(rows -> rows.iterator().next().getLong(0)));
   }
@@ -103,7 +105,7 @@ class GroupCommitTest {
     for (int i = 0; i < 5; i++) {
       good.add(insert(i));
     }
-    Future<Long> refused = writes.run(conn -> conn.query("select 1").execute()
+    Future<Long> refused = writes.run(null, (conn, events) -> conn.query("select 1").execute()
         .compose(v -> Future.failedFuture(Problem.notFound("thread"))));
     for (int i = 5; i < 10; i++) {
       good.add(insert(i));
@@ -116,5 +118,35 @@ class GroupCommitTest {
     Throwable failure = refused.transform(ar -> Future.succeededFuture(ar.cause())).await();
     assertThat(failure).isInstanceOf(Problem.class);
     assertThat(rows()).isEqualTo(10);
+  }
+
+  @Test
+  void batchesSideBySideLockTheirThreadsInOneOrderAndDoNotDeadlock() {
+    dev.parley.testing.Fixtures.Company acme = node.fixtures().company("Acme");
+    dev.parley.testing.Api.Session sam = acme.staff("Sam Staff").login(node.api());
+    String other = acme.staff("Olly Other").sid();
+    UUID first = UUID.fromString(sam.post("/api/threads", new io.vertx.core.json.JsonObject().put("to", new io.vertx.core.json.JsonArray().add(other))
+        .put("subject", "One").put("bodyHtml", "<p>1</p>")).json().getJsonObject("thread").getString("id"));
+    UUID second = UUID.fromString(sam.post("/api/threads", new io.vertx.core.json.JsonObject().put("to", new io.vertx.core.json.JsonArray().add(other))
+        .put("subject", "Two").put("bodyHtml", "<p>2</p>")).json().getJsonObject("thread").getString("id"));
+    // two lanes of two writes each; each lane's second write touches the other lane's first thread
+    // after a pause, which deadlocks unless each batch takes its threads' locks up front in one order
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2);
+    Promise<Void> gate = Promise.promise();
+    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
+    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
+    List<Future<Object>> done = List.of(
+        touch(first, false), touch(second, true),
+        touch(second, false), touch(first, true));
+    gate.complete();
+
+    done.forEach(f -> f.await());
+    assertThat(writes.rollbacks()).isZero();
+  }
+
+  private Future<Object> touch(UUID thread, boolean late) {
+    return writes.run(thread, (conn, events) -> (late ? conn.query("select pg_sleep(0.3)").execute() : Future.succeededFuture())
+        .compose(v -> conn.preparedQuery("select id from threads where id = $1 for no key update").execute(Tuple.of(thread)))
+        .map(rows -> (Object) thread));
   }
 }
