@@ -22,21 +22,16 @@ public final class Db {
     if (t instanceof Problem) {
       return Future.failedFuture(t);
     }
+    if (isUnavailable(t)) {
+      return Future.failedFuture(Problem.unavailable("the database is unavailable, try again shortly"));
+    }
     if (t instanceof PgException pg) {
-      String state = pg.getSqlState();
-      if ("23505".equals(state)) {
+      if ("23505".equals(pg.getSqlState())) {
         return Future.failedFuture(Problem.conflict("duplicate", "that already exists"));
       }
-      if ("23503".equals(state)) {
+      if ("23503".equals(pg.getSqlState())) {
         return Future.failedFuture(Problem.invalid("a referenced record does not exist"));
       }
-      if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
-        return Future.failedFuture(Problem.unavailable("the database is unavailable, try again shortly"));
-      }
-      return Future.failedFuture(t);
-    }
-    if (t instanceof ConnectException || isConnectionFailure(t)) {
-      return Future.failedFuture(Problem.unavailable("the database is unavailable, try again shortly"));
     }
     return Future.failedFuture(t);
   }

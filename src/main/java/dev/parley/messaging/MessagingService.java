@@ -248,7 +248,9 @@ public final class MessagingService {
       d.recipients().forEach(r -> staffness.put(r.person().id(), r.person().role().isStaff()));
       d.staffOnThread().forEach(p -> staffness.put(p.id(), true));
 
-      Map<String, JsonObject> shared = new HashMap<>();
+      // every staff member but the sender sees the same projection: built once, and each of them gets
+      // a shallow copy, so that their events share its values and the live frames encode them once
+      JsonObject staffView = null;
       String snippet = Sanitizer.snippet(d.content().text(), 140);
       for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
         UUID who = e.getKey();
@@ -264,8 +266,16 @@ public final class MessagingService {
             .put("lastMessageAt", d.createdAt().toInstant().toString())
             .put("snippet", snippet)
             .put("unreadCount", e.getValue()));
-        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen(view, who, staff, viewer.userId(), shared),
-            stored), stored);
+        Optional<JsonObject> seen;
+        if (staff && !who.equals(viewer.userId())) {
+          if (staffView == null) {
+            staffView = view.as(who, true).orElseThrow();
+          }
+          seen = Optional.of(new JsonObject(new LinkedHashMap<>(staffView.getMap())));
+        } else {
+          seen = view.as(who, staff);
+        }
+        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen, stored), stored);
       }
       Outbox outbox = new Outbox();
       for (UUID r : recipientIds) {
@@ -282,20 +292,6 @@ public final class MessagingService {
           d.messageId().toString(), audit, null);
       return Future.all(mail, audited).mapEmpty();
     });
-  }
-
-  /**
-   * The message as {@code who} may see it. Every staff member but the sender sees the same projection:
-   * it is built once and each of them gets a shallow copy, so that their events share its values and
-   * the live frames encode them once (see {@code events.Frames}).
-   */
-  private static Optional<JsonObject> seen(MessageView view, UUID who, boolean staff, UUID sender,
-                                           Map<String, JsonObject> shared) {
-    if (!staff || who.equals(sender)) {
-      return view.as(who, staff);
-    }
-    JsonObject common = shared.computeIfAbsent("staff", k -> view.as(who, true).orElseThrow());
-    return Optional.of(new JsonObject(new LinkedHashMap<>(common.getMap())));
   }
 
   /**

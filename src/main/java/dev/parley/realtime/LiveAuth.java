@@ -15,8 +15,9 @@ import java.net.URI;
 /**
  * Who opened a live socket: the same session cookie (or bearer token) as the API, checked against the
  * live session (from the node's memory of it when there, so a storm of reconnects does not become a
- * query per socket). Opening a socket does not count as using the session. Unlike {@link AuthHandler#authenticate} it never touches the HTTP response, which a
- * WebSocket upgrade or a streaming transport has already sent.
+ * query per socket). Opening a socket does not count as using the session. Unlike
+ * {@link AuthHandler#authenticate} it never touches the HTTP response, which a WebSocket upgrade or a
+ * streaming transport has already sent.
  */
 final class LiveAuth {
 
