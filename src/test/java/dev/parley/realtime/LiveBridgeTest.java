@@ -210,7 +210,11 @@ class LiveBridgeTest {
     String token = blair.login(api).token();
     BridgeClient foreign = BridgeClient.connectAsync(clients, node.baseUrl(),
         Map.of("Cookie", "parley_session=" + token, "Origin", "https://evil.example")).await();
-    foreign.register(Topics.user(blair.id()));
+    try {
+      foreign.register(Topics.user(blair.id()));
+    } catch (IllegalStateException alreadyClosed) {
+      // the server may close the socket before the client's first frame goes out: the same refusal
+    }
     await().atMost(Duration.ofSeconds(2)).until(foreign::closed);
     assertThat(foreign.subscribed()).isFalse();
   }
