@@ -89,7 +89,7 @@ class LiveClusterTest {
     await().atMost(Duration.ofSeconds(5)).until(live::subscribed);
 
     String thread = send(alexOnNode1, blair, "Across the cluster");
-    await().atMost(Duration.ofSeconds(1)).until(() -> live.events().stream()
+    await().atMost(Duration.ofSeconds(10)).until(() -> live.events().stream()
         .anyMatch(e -> e.getString("type").equals("message.created")
             && e.getJsonObject("data").getJsonObject("thread").getString("id").equals(thread)));
     live.close();
