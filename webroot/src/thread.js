@@ -77,6 +77,12 @@ export function mountThread(main, app, threadId) {
         h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
         sendButton)));
   replyForm.hidden = true;
+  // Leaving takes the conversation out of this person's inbox; replies stop reaching them until
+  // someone writes to them in it again.
+  const leaveButton = h('button', {
+    type: 'button', class: 'icon-button', id: 'leave-thread', hidden: true,
+    'aria-label': 'Leave conversation', title: 'Leave conversation', onclick: () => leave(),
+  }, icon('logout', 18));
   editor.describedBy(`reply-error-${threadId}`);
   replyForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -89,7 +95,8 @@ export function mountThread(main, app, threadId) {
       h('div', { class: 'page-title' }, title, meta),
       h('div', { class: 'thread-nav' },
         h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Previous conversation', title: 'Previous conversation (k)', onclick: () => step(-1) }, icon('back', 18)),
-        h('button', { type: 'button', class: 'icon-button flip', 'aria-label': 'Next conversation', title: 'Next conversation (j)', onclick: () => step(1) }, icon('back', 18)))),
+        h('button', { type: 'button', class: 'icon-button flip', 'aria-label': 'Next conversation', title: 'Next conversation (j)', onclick: () => step(1) }, icon('back', 18)),
+        leaveButton)),
     error,
     list,
     replyForm);
@@ -186,6 +193,7 @@ export function mountThread(main, app, threadId) {
       error.show('');
       render();
       replyForm.hidden = false;
+      leaveButton.hidden = false;
       main.dataset.loaded = 'true';
       markRead();
     } catch (e) {
@@ -273,6 +281,27 @@ export function mountThread(main, app, threadId) {
     if (!el) return;
     el.textContent = message;
     el.hidden = !message;
+  }
+
+  async function leave() {
+    const sure = await app.confirm({
+      title: 'Leave this conversation?',
+      message: 'It leaves your inbox, and replies in it no longer reach you — unless someone writes to you in it again.',
+      confirmLabel: 'Leave conversation',
+      danger: true,
+    });
+    if (!sure || destroyed) return;
+    leaveButton.disabled = true;
+    try {
+      await post(`/api/threads/${threadId}/leave`, {});
+      app.inboxOrder = app.inboxOrder.filter((id) => id !== threadId);
+      app.toast('You left the conversation', 'success');
+      app.navigate('#/inbox');
+    } catch (e) {
+      error.show(e.message);
+    } finally {
+      leaveButton.disabled = false;
+    }
   }
 
   async function step(delta) {

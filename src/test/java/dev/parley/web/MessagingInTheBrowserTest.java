@@ -457,6 +457,65 @@ class MessagingInTheBrowserTest {
   }
 
   @Test
+  void leavingAConversationTakesItOutOfTheInboxAndRepliesNoLongerReachIt() {
+    Fixtures.Company co = node.fixtures().company("Quiet Harbour");
+    Fixtures.Person alex = co.staff("Alex Morgan");
+    Fixtures.Person casey = co.staff("Casey Quinn");
+    Fixtures.Person blair = co.client("Blair Client", alex);
+    Api.Session alexApi = alex.login(api);
+    String leaving = startThread(alexApi, "Old paperwork", blair, casey);
+    String staying = startThread(alexApi, "Your renewal", blair);
+
+    Browser b = signedIn("Blair", blair);
+    Browser other = signedIn("Blair elsewhere", blair);
+    other.waitFor(By.cssSelector("li.thread-row[data-thread-id='" + leaving + "']"));
+    b.waitFor(By.cssSelector("li.thread-row[data-thread-id='" + leaving + "'] a.thread-link")).click();
+    b.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+
+    // Cancelling keeps the conversation.
+    b.waitFor(By.id("leave-thread")).click();
+    WebElement dialog = b.waitFor(By.cssSelector("dialog.dialog-danger"));
+    assertThat(dialog.getText()).contains("Leave this conversation?", "replies in it no longer reach you");
+    b.screenshot("thread-leave-confirm.png");
+    dialog.findElement(By.cssSelector("[data-action=false]")).click();
+    b.until(d -> d.findElements(By.cssSelector("dialog")).isEmpty());
+    assertThat(inboxIds(blair.login(api))).contains(leaving);
+
+    // Confirming leaves it: back to the inbox, where it is gone, here and in Blair's other browser.
+    b.waitFor(By.id("leave-thread")).click();
+    b.waitFor(By.cssSelector("dialog.dialog-danger [data-action=true]")).click();
+    b.until(d -> d.getCurrentUrl().endsWith("#/inbox"));
+    b.waitFor(By.cssSelector("main[data-loaded=true] li.thread-row[data-thread-id='" + staying + "']"));
+    assertThat(b.driver.findElements(By.cssSelector("li.thread-row[data-thread-id='" + leaving + "']"))).isEmpty();
+    other.until(d -> d.findElements(By.cssSelector("li.thread-row[data-thread-id='" + leaving + "']")).isEmpty());
+
+    // Alex's reply there reaches Casey but no longer Blair; the other conversation still does.
+    Api.Response reply = alexApi.post("/api/threads/" + leaving + "/messages", new JsonObject().put("bodyHtml", "<p>Anyone?</p>"));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+    Api.Response other2 = alexApi.post("/api/threads/" + staying + "/messages", new JsonObject().put("bodyHtml", "<p>Signed copy attached.</p>"));
+    assertThat(other2.status()).as(other2.toString()).isEqualTo(201);
+    b.waitFor(By.xpath("//li[@data-thread-id='" + staying + "']//*[contains(@class,'thread-snippet')][contains(., 'Signed copy')]"));
+    assertThat(inboxIds(blair.login(api))).containsExactly(staying);
+    assertThat(inboxIds(casey.login(api))).containsExactly(leaving);
+  }
+
+  static String startThread(Api.Session from, String subject, Fixtures.Person... to) {
+    JsonArray ids = new JsonArray();
+    for (Fixtures.Person p : to) {
+      ids.add(p.sid());
+    }
+    Api.Response sent = from.post("/api/threads", new JsonObject().put("to", ids)
+        .put("subject", subject).put("bodyHtml", "<p>" + subject + "</p>"));
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+    return sent.json().getJsonObject("thread").getString("id");
+  }
+
+  static List<String> inboxIds(Api.Session session) {
+    return session.get("/api/inbox").json().getJsonArray("threads").stream()
+        .map(t -> ((JsonObject) t).getString("id")).toList();
+  }
+
+  @Test
   void everyScreenPassesAnAutomatedAccessibilityCheck() {
     Fixtures.Company co = node.fixtures().company("Accessible Advisors");
     Fixtures.Person ada = co.admin("Ada Admin");
