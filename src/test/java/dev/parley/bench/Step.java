@@ -31,6 +31,7 @@ final class Step {
   /** Completed as soon as {@link #complete()} holds after the send window. */
   private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
   private volatile boolean windowEnded;
+  private volatile boolean finished;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong expected = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
@@ -108,6 +109,11 @@ final class Step {
   }
 
   void readFailed(String why) {
+    if (finished) {
+      // a read still under way when the step ended (the generator closing its clients): the step's
+      // figures are taken, and it already counts the receipt as not received
+      return;
+    }
     int errors = (int) readErrors.incrementAndGet();
     check();
     if (errors == 1) {
@@ -144,6 +150,7 @@ final class Step {
   void finished(long now, Cpu.Sample cpu) {
     this.end = now;
     this.cpu = cpu;
+    this.finished = true;
   }
 
   long expected() {
