@@ -40,13 +40,14 @@ public final class EventLog {
   /**
    * Writes the batch inside the caller's transaction: locks the people's rows in id order (so that
    * concurrent writers to overlapping people cannot deadlock), advances their sequences and unread
-   * counts, and inserts the events (each in its stored form). Answers the events to publish once the
-   * transaction commits. {@link GroupCommit} calls it once per transaction, as its last step, so
-   * that the people's rows stay locked only from here to the commit.
+   * counts, and sends the insert of the events (each in its stored form). Answers, once the
+   * sequences are known, the events to publish when the transaction commits and the insert under
+   * way. {@link GroupCommit} calls it once per transaction, as its last step, so that the people's
+   * rows stay locked only from here to the commit.
    */
-  public static Future<List<Event>> write(SqlClient tx, EventBatch batch) {
+  public static Future<Written> write(SqlClient tx, EventBatch batch) {
     if (batch.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(new Written(List.of(), Future.succeededFuture()));
     }
     List<UUID> users = new ArrayList<>(batch.users());
     UUID[] ids = users.toArray(new UUID[0]);
@@ -93,8 +94,15 @@ public final class EventLog {
         es[i] = e.id();
         et[i] = e.type();
       }
-      return tx.preparedQuery(INSERT).execute(Tuple.of(eu, es, et, ed)).map(events);
+      return Future.succeededFuture(new Written(events, tx.preparedQuery(INSERT).execute(Tuple.of(eu, es, et, ed))));
     });
+  }
+
+  /**
+   * The events of a batch, numbered, and their insert, which is sent but not awaited: the caller can
+   * queue its commit right behind it on the same connection.
+   */
+  public record Written(List<Event> events, Future<?> stored) {
   }
 
   /** After commit: rings each person's doorbell. Losing this (a node dying) is repaired by catch-up. */

@@ -38,6 +38,8 @@ import java.util.function.BiFunction;
  *       order, their sequences advanced, one insert), commits, and only then publishes them.</li>
  * </ol>
  * A person's row is therefore locked only for the last step, and every lock is taken in one order.
+ * {@code BEGIN} goes down the pipeline with the first statements and {@code COMMIT} right behind the
+ * events' insert, so a lone write waits for no round trip of its own to start or end.
  *
  * <p>A write shares the fate of its batch, so two rules hold:
  * <ul>
@@ -53,6 +55,8 @@ import java.util.function.BiFunction;
 public final class GroupCommit {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  /** Fails when the transaction is already failed (25P02): see the commit in {@link #together}. */
+  private static final String PROBE = "select 1";
   private static final String LOCK_THREADS = "select id from threads where id = any($1::uuid[]) order by id for no key update";
 
   private final Vertx vertx;
@@ -105,7 +109,9 @@ public final class GroupCommit {
   private Future<Void> together(List<Job<?>> batch) {
     List<Future<?>> outcomes = new ArrayList<>(batch.size());
     List<EventBatch> owed = new ArrayList<>(batch.size());
-    Future<List<Event>> tx = pool.withTransaction(conn -> {
+    Future<List<Event>> tx = pool.withConnection(conn -> {
+      // BEGIN, the thread locks and the writes' first statements leave in one flush
+      Future<?> begun = conn.query("BEGIN").execute();
       TreeSet<UUID> threads = new TreeSet<>();
       batch.forEach(job -> {
         if (job.thread != null) {
@@ -119,8 +125,8 @@ public final class GroupCommit {
         owed.add(events);
         outcomes.add(job.start(conn, events));
       }
-      return Future.join(outcomes).transform(ar -> {
-        Throwable broke = locked.failed() ? locked.cause() : null;
+      Future<EventLog.Written> written = Future.join(outcomes).transform(ar -> {
+        Throwable broke = begun.failed() ? begun.cause() : locked.failed() ? locked.cause() : null;
         EventBatch all = new EventBatch();
         for (int i = 0; i < outcomes.size(); i++) {
           Future<?> f = outcomes.get(i);
@@ -132,6 +138,22 @@ public final class GroupCommit {
           }
         }
         return broke == null ? EventLog.write(conn, all) : Future.failedFuture(broke);
+      });
+      return written.transform(w -> {
+        if (w.failed()) {
+          return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(w.cause()));
+        }
+        // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
+        // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
+        // the probe in between fails in that case, so a commit is counted only when the insert and
+        // the probe both succeeded
+        Future<?> stored = w.result().stored();
+        Future<?> probe = conn.query(PROBE).execute();
+        Future<?> commit = conn.query("COMMIT").execute();
+        return Future.join(stored, probe, commit).transform(x -> stored.failed() ? Future.failedFuture(stored.cause())
+            : probe.failed() ? Future.failedFuture(probe.cause())
+            : commit.failed() ? Future.failedFuture(commit.cause())
+            : Future.succeededFuture(w.result().events()));
       });
     });
     return tx.transform(ar -> {

@@ -137,8 +137,18 @@ public final class Bench {
       int best = 0;
       for (int rate : rates) {
         long emailsBefore = emails == null ? 0 : emails.get();
+        long[] walBefore = db == null ? null : db.wal();
         Step step = driver.run(rate, o.stepSeconds, cpu);
+        long[] walAfter = db == null ? null : db.wal();
         JsonObject j = step.toJson(o.p99LimitMs);
+        if (walBefore != null && walAfter != null && step.acceptedCount() > 0) {
+          // what PostgreSQL wrote to its log per accepted message, the send and its read (the step and its drain)
+          double n = step.acceptedCount();
+          j.put("wal", new JsonObject()
+              .put("recordsPerMessage", Math.round((walAfter[0] - walBefore[0]) / n * 10) / 10.0)
+              .put("fullPagesPerMessage", Math.round((walAfter[1] - walBefore[1]) / n * 100) / 100.0)
+              .put("kbPerMessage", Math.round((walAfter[2] - walBefore[2]) / n / 1024 * 10) / 10.0));
+        }
         if (emails != null) {
           j.put("notificationEmailsSent", emails.get() - emailsBefore);
         }

@@ -185,6 +185,17 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  /** The server's WAL counters so far (records, full-page images, bytes), or null when unreadable. */
+  long[] wal() {
+    try (Connection c = connect(database); java.sql.Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("select wal_records, wal_fpi, wal_bytes::bigint from pg_stat_wal")) {
+      return r.next() ? new long[] {r.getLong(1), r.getLong(2), r.getLong(3)} : null;
+    } catch (Exception e) {
+      System.err.println("pg_stat_wal not readable: " + e.getMessage());
+      return null;
+    }
+  }
+
   /** The statements that took the most time since the reset. */
   List<io.vertx.core.json.JsonObject> topStatements(int n) {
     List<io.vertx.core.json.JsonObject> out = new ArrayList<>();

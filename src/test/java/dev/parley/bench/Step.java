@@ -153,6 +153,10 @@ final class Step {
     this.finished = true;
   }
 
+  long acceptedCount() {
+    return accepted.get();
+  }
+
   long expected() {
     return expected.get();
   }

@@ -121,6 +121,23 @@ class GroupCommitTest {
   }
 
   @Test
+  void aTransactionFailedByAnErrorNoWriteNoticedIsNeverReportedAsCommitted() {
+    insert(1).await();
+    Promise<Void> gate = holdFirst();
+    Future<Long> good = insert(2);
+    // a write that swallows its statement's failure: PostgreSQL has failed the transaction, and
+    // would answer the COMMIT with a rollback
+    Future<String> swallowed = writes.run(null, (conn, events) -> conn.preparedQuery("insert into probe values ($1)")
+        .execute(Tuple.of(1)).map("inserted").recover(e -> Future.succeededFuture("ignored")));
+    gate.complete();
+
+    good.await();
+    Throwable failure = swallowed.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).as("reported as committed").isNotNull();
+    assertThat(rows()).isEqualTo(2);
+  }
+
+  @Test
   void batchesSideBySideLockTheirThreadsInOneOrderAndDoNotDeadlock() {
     dev.parley.testing.Fixtures.Company acme = node.fixtures().company("Acme");
     dev.parley.testing.Api.Session sam = acme.staff("Sam Staff").login(node.api());
