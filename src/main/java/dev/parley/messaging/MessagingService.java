@@ -263,21 +263,18 @@ public final class MessagingService {
       // every staff member but the sender sees the same projection: built once, and each of them gets
       // a shallow copy, so that their events share its values and the live frames encode them once
       JsonObject staffView = null;
-      String snippet = Sanitizer.snippet(d.content().text(), 140);
+      String snippet = Sanitizer.snippet(d.content().text(), MessageCreated.SNIPPET);
       for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
         UUID who = e.getKey();
         Boolean staff = staffness.get(who);
         if (staff == null) {
           continue;
         }
-        // one event per person: stored as a reference with the person's inbox row, published with
-        // the message as that person may see it; the event log adds the person's unread total
-        JsonObject stored = MessageCreated.stored(d.messageId(), d.threadId(), new JsonObject()
-            .put("id", d.threadId().toString())
-            .put("subject", d.subject())
-            .put("lastMessageAt", d.createdAt().toInstant().toString())
-            .put("snippet", snippet)
-            .put("unreadCount", e.getValue()));
+        // one event per person: stored as a reference with the person's unread count of the thread,
+        // published with the message as that person may see it and the inbox row; the event log
+        // adds the person's unread total
+        JsonObject stored = MessageCreated.stored(d.messageId(), d.threadId(), e.getValue());
+        JsonObject row = MessageCreated.inboxRow(d.threadId(), d.subject(), d.createdAt(), snippet, e.getValue());
         Optional<JsonObject> seen;
         if (staff && !who.equals(viewer.userId())) {
           if (staffView == null) {
@@ -287,7 +284,7 @@ public final class MessagingService {
         } else {
           seen = view.as(who, staff);
         }
-        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen, stored), stored);
+        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen, stored, row), stored);
       }
       for (UUID r : recipientIds) {
         batch.unread(r, 1);
