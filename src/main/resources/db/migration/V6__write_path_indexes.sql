@@ -7,6 +7,13 @@
 --   count when someone reads could never be a HOT update.
 drop index thread_participants_unread_idx;
 
+-- thread_participants_thread_idx: the thread's people are looked up by thread; with the primary key
+--   turned to (thread_id, user_id) the key serves that and every (user, thread) lookup, and each
+--   inbox row written (one per person per message, never a HOT update) maintains one index fewer.
+alter table thread_participants drop constraint thread_participants_pkey;
+alter table thread_participants add primary key (thread_id, user_id);
+drop index thread_participants_thread_idx;
+
 -- message_recipients_thread_idx: no query looks recipients up by thread alone; marking read uses
 --   (user_id, thread_id) where read_at is null, the thread view goes through the message.
 drop index message_recipients_thread_idx;

@@ -67,6 +67,9 @@ public final class MessagingService {
   private static final String PARTICIPANTS = """
       select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
        where tp.thread_id = $1 and tp.left_at is null and u.active""";
+  private static final String STAFF_ON_THREAD = """
+      select u.id from thread_participants tp join users u on u.id = tp.user_id
+       where tp.thread_id = $1 and tp.left_at is null and u.active and u.role in ('admin', 'staff')""";
   private static final String VISIBLE_AMONG = """
       select count(*) from messages m
        where m.thread_id = $1 and m.id = any($2::uuid[])
@@ -302,24 +305,24 @@ public final class MessagingService {
     OffsetDateTime now = now();
     boolean some = messageIds != null && !messageIds.isEmpty();
     return Db.translate(platform.writes().run(threadId, (tx, events) -> {
-      // the checks and the thread's people in one round trip; nothing is written unless they pass
-      Future<CompositeFuture> checked = threadAndPeople(tx, viewer, threadId);
+      // the checks and the thread's staff in one round trip; nothing is written unless they pass
+      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
+      Future<RowSet<Row>> staff = tx.preparedQuery(STAFF_ON_THREAD).execute(Tuple.of(threadId));
       Future<RowSet<Row>> visible = some
           ? tx.preparedQuery(VISIBLE_AMONG).execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(),
               viewer.userId()))
           : Future.succeededFuture();
-      return Future.all(checked, visible).compose(done -> {
-        if (checked.result().<RowSet<Row>>resultAt(0).size() == 0) {
+      return Future.all(thread, staff, visible).compose(done -> {
+        if (thread.result().size() == 0) {
           return Future.failedFuture(Problem.notFound("thread"));
         }
         if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
-        RowSet<Row> people = checked.result().resultAt(1);
         return tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
                 some ? messageIds.toArray(new UUID[0]) : null, now))
             .compose(read -> read.size() == 0 ? Future.<Void>succeededFuture()
-                : recordReads(tx, events, viewer, threadId, read, people, now));
+                : recordReads(tx, events, viewer, threadId, read, staff.result(), now));
       });
     })).map(v -> afterCommit(null));
   }
@@ -331,7 +334,7 @@ public final class MessagingService {
   }
 
   private Future<Void> recordReads(SqlConnection tx, EventBatch batch, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                   RowSet<Row> people, OffsetDateTime now) {
+                                   RowSet<Row> staffRows, OffsetDateTime now) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -349,11 +352,7 @@ public final class MessagingService {
     return Future.all(lowered, notify).compose(done -> {
       int threadUnread = lowered.result().size() == 0 ? 0 : lowered.result().iterator().next().getInteger("unread_count");
       Set<UUID> staff = new HashSet<>();
-      people.forEach(r -> {
-        if (Role.parse(r.getString("role")).isStaff()) {
-          staff.add(r.getUUID("id"));
-        }
-      });
+      staffRows.forEach(r -> staff.add(r.getUUID("id")));
       Set<UUID> notifyAlways = new HashSet<>();
       notify.result().forEach(r -> notifyAlways.add(r.getUUID("user_id")));
 
