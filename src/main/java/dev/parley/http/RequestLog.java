@@ -16,9 +16,9 @@ public final class RequestLog {
     long start = System.nanoTime();
     ctx.addEndHandler(ar -> {
       if (LOG.isInfoEnabled()) {
-        long micros = (System.nanoTime() - start) / 1000;
-        LOG.info("{} {} {} {}ms", ctx.request().method(), ctx.request().path(), ctx.response().getStatusCode(),
-            String.format("%.1f", micros / 1000.0));
+        long tenths = (System.nanoTime() - start) / 100_000;
+        LOG.info("{} {} {} {}.{}ms", ctx.request().method(), ctx.request().path(), ctx.response().getStatusCode(),
+            tenths / 10, tenths % 10);
       }
     });
     ctx.next();
