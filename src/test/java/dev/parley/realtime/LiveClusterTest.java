@@ -1,6 +1,5 @@
 package dev.parley.realtime;
 
-import dev.parley.ParleyConfig;
 import dev.parley.Topics;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,28 +37,13 @@ class LiveClusterTest {
 
   @BeforeAll
   static void start() {
-    int port1 = TestNode.freePort();
-    int port2 = TestNode.freePort();
-    String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
-    node1 = TestNode.start(Map.of(ParleyConfig.CLUSTER, "true", ParleyConfig.CLUSTER_HOST, "127.0.0.1",
-        ParleyConfig.CLUSTER_PORT, Integer.toString(port1), ParleyConfig.CLUSTER_MEMBERS, members));
-    node2 = TestNode.startWith(secondNode(node1.env(), port2));
+    TestNode[] nodes = TestNode.cluster(Map.of());
+    node1 = nodes[0];
+    node2 = nodes[1];
     clients = Vertx.vertx();
     Fixtures.Company acme = node1.fixtures().company("Acme");
     alex = acme.staff("Alex Staff");
     blair = acme.client("Blair Client", alex);
-  }
-
-  /** The same database and data directory (hence the same signing keys); its own ports. */
-  static Map<String, String> secondNode(Map<String, String> first, int clusterPort) {
-    Map<String, String> env = new HashMap<>(first);
-    int http = TestNode.freePort();
-    env.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
-    env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
-    env.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(TestNode.freePort()));
-    env.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(TestNode.freePort()));
-    env.put(ParleyConfig.CLUSTER_PORT, Integer.toString(clusterPort));
-    return env;
   }
 
   @AfterAll

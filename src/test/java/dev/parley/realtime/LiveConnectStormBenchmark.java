@@ -37,13 +37,9 @@ class LiveConnectStormBenchmark {
 
   @Test
   void connectStormAndDeliveryLatencyAcrossTwoNodes() throws Exception {
-    int port1 = TestNode.freePort();
-    int port2 = TestNode.freePort();
-    String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
     String cluster = System.getProperty("storm.cluster", "true");
-    try (TestNode node1 = TestNode.start(Map.of(ParleyConfig.CLUSTER, cluster,
-             ParleyConfig.CLUSTER_PORT, Integer.toString(port1), ParleyConfig.CLUSTER_MEMBERS, members));
-         TestNode node2 = TestNode.startWith(LiveClusterTest.secondNode(node1.env(), port2))) {
+    TestNode[] nodes = TestNode.cluster(Map.of(ParleyConfig.CLUSTER, cluster));
+    try (TestNode node1 = nodes[0]; TestNode node2 = nodes[1]) {
       Vertx clients = Vertx.vertx();
       Platform platform = node1.parley().platform();
       Fixtures.Company acme = node1.fixtures().company("Storm");

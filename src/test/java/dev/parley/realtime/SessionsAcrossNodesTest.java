@@ -29,13 +29,9 @@ class SessionsAcrossNodesTest {
 
   @BeforeAll
   static void start() {
-    int port1 = TestNode.freePort();
-    int port2 = TestNode.freePort();
-    String members = "127.0.0.1:" + port1 + ",127.0.0.1:" + port2;
-    node1 = TestNode.start(Map.of(ParleyConfig.CLUSTER, "true", ParleyConfig.CLUSTER_HOST, "127.0.0.1",
-        ParleyConfig.CLUSTER_PORT, Integer.toString(port1), ParleyConfig.CLUSTER_MEMBERS, members,
-        ParleyConfig.SESSION_MEMORY_SECONDS, "600"));
-    node2 = TestNode.startWith(LiveClusterTest.secondNode(node1.env(), port2));
+    TestNode[] nodes = TestNode.cluster(Map.of(ParleyConfig.SESSION_MEMORY_SECONDS, "600"));
+    node1 = nodes[0];
+    node2 = nodes[1];
     acme = node1.fixtures().company("Acme");
     admin = acme.admin("Ada Admin").login(node1.api());
   }

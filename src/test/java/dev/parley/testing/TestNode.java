@@ -60,6 +60,36 @@ public final class TestNode implements AutoCloseable {
     return env;
   }
 
+  /**
+   * Two nodes in a Hazelcast cluster on loopback, sharing one database and data directory (hence the
+   * signing keys), each with its own ports; {@code overrides} apply to both (and may turn
+   * {@code PARLEY_CLUSTER} off, for two nodes that share only the database).
+   */
+  public static TestNode[] cluster(Map<String, String> overrides) {
+    int port1 = freePort();
+    int port2 = freePort();
+    Map<String, String> first = new HashMap<>();
+    first.put(ParleyConfig.CLUSTER, "true");
+    first.put(ParleyConfig.CLUSTER_HOST, "127.0.0.1");
+    first.put(ParleyConfig.CLUSTER_PORT, Integer.toString(port1));
+    first.put(ParleyConfig.CLUSTER_MEMBERS, "127.0.0.1:" + port1 + ",127.0.0.1:" + port2);
+    first.putAll(overrides);
+    TestNode node1 = start(first);
+    Map<String, String> second = new HashMap<>(node1.env());
+    int http = freePort();
+    second.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
+    second.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
+    second.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(freePort()));
+    second.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(freePort()));
+    second.put(ParleyConfig.CLUSTER_PORT, Integer.toString(port2));
+    try {
+      return new TestNode[] {node1, startWith(second)};
+    } catch (RuntimeException e) {
+      node1.close();
+      throw e;
+    }
+  }
+
   public static TestNode startWith(Map<String, String> env) {
     ParleyConfig config = ParleyConfig.from(new JsonObject(), env);
     Parley node = Parley.start(config).await();
