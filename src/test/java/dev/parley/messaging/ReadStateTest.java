@@ -37,13 +37,7 @@ class ReadStateTest {
   }
 
   static String send(Api.Session s, Fixtures.Person... to) {
-    JsonArray ids = new JsonArray();
-    for (Fixtures.Person p : to) {
-      ids.add(p.sid());
-    }
-    Api.Response r = s.post("/api/threads", new JsonObject().put("to", ids).put("subject", "Statement").put("bodyHtml", "<p>Ready</p>"));
-    assertThat(r.status()).isEqualTo(201);
-    return r.json().getJsonObject("thread").getString("id");
+    return s.startThread("Statement", "<p>Ready</p>", to);
   }
 
   static List<JsonObject> events(Api.Session s, String type) {

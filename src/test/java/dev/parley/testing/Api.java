@@ -84,6 +84,19 @@ public final class Api {
       return send("DELETE", path, null);
     }
 
+    /** Starts a thread to these people (all "to") and answers its id; fails unless it was created. */
+    public String startThread(String subject, String bodyHtml, Fixtures.Person... to) {
+      JsonArray ids = new JsonArray();
+      for (Fixtures.Person p : to) {
+        ids.add(p.sid());
+      }
+      Response r = post("/api/threads", new JsonObject().put("to", ids).put("subject", subject).put("bodyHtml", bodyHtml));
+      if (r.status() != 201) {
+        throw new AssertionError("starting a thread was answered " + r);
+      }
+      return r.json().getJsonObject("thread").getString("id");
+    }
+
     public Response send(String method, String path, Object body) {
       Map<String, String> h = new LinkedHashMap<>();
       h.put("Authorization", "Bearer " + token);

@@ -463,8 +463,8 @@ class MessagingInTheBrowserTest {
     Fixtures.Person casey = co.staff("Casey Quinn");
     Fixtures.Person blair = co.client("Blair Client", alex);
     Api.Session alexApi = alex.login(api);
-    String leaving = startThread(alexApi, "Old paperwork", blair, casey);
-    String staying = startThread(alexApi, "Your renewal", blair);
+    String leaving = alexApi.startThread("Old paperwork", "<p>Old paperwork</p>", blair, casey);
+    String staying = alexApi.startThread("Your renewal", "<p>Your renewal</p>", blair);
 
     Browser b = signedIn("Blair", blair);
     Browser other = signedIn("Blair elsewhere", blair);
@@ -497,17 +497,6 @@ class MessagingInTheBrowserTest {
     b.waitFor(By.xpath("//li[@data-thread-id='" + staying + "']//*[contains(@class,'thread-snippet')][contains(., 'Signed copy')]"));
     assertThat(inboxIds(blair.login(api))).containsExactly(staying);
     assertThat(inboxIds(casey.login(api))).containsExactly(leaving);
-  }
-
-  static String startThread(Api.Session from, String subject, Fixtures.Person... to) {
-    JsonArray ids = new JsonArray();
-    for (Fixtures.Person p : to) {
-      ids.add(p.sid());
-    }
-    Api.Response sent = from.post("/api/threads", new JsonObject().put("to", ids)
-        .put("subject", subject).put("bodyHtml", "<p>" + subject + "</p>"));
-    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
-    return sent.json().getJsonObject("thread").getString("id");
   }
 
   static List<String> inboxIds(Api.Session session) {
