@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -49,10 +48,7 @@ class DatabaseBlipTest {
   void emailsSentWhileTheDatabaseIsUnreachableAreRecordedSentWhenItReturnsAndNeverSentTwice() {
     Fixtures.Company c = node.fixtures().company("Blip Bank");
     Fixtures.Person staff = c.staff("Bo Sender");
-    List<Fixtures.Person> clients = new ArrayList<>();
-    for (int i = 0; i < RECIPIENTS; i++) {
-      clients.add(c.client("Blip Client " + i, staff));
-    }
+    List<Fixtures.Person> clients = c.clients("Blip Client", RECIPIENTS, staff);
     GreenMail mail = Mailboxes.of(node);
     SmtpGate gate = SmtpGate.closedOn(mail);
     Api api = node.api();

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +50,7 @@ class NodeStopTest {
         ParleyConfig.SMTP_POOL_SIZE, "1", ParleyConfig.OUTBOX_POLL_MS, "100"));
     Fixtures.Company c = first.fixtures().company("Stop Street Bank");
     Fixtures.Person staff = c.staff("Stella Sender");
-    List<Fixtures.Person> clients = new ArrayList<>();
-    for (int i = 0; i < RECIPIENTS; i++) {
-      clients.add(c.client("Stop Client " + i, staff));
-    }
+    List<Fixtures.Person> clients = c.clients("Stop Client", RECIPIENTS, staff);
     SmtpGate gate = SmtpGate.closedOn(mail);
     staff.login(first.api()).startThread("Statement", "<p>x</p>", clients.toArray(Fixtures.Person[]::new));
     // the first node holds every email: one on its way to the SMTP server, the rest waiting their turn
