@@ -1,10 +1,11 @@
 // Settings (admins): Messaging Settings (who contacts may message, read notifications) and
-// Company Settings (Convenience Mode, behind the HIPAA warning).
+// Company Settings (Convenience Mode, behind the HIPAA warning; undelivered email).
 
 import { get, put } from './api.js';
 import { h, clear, icon, roleLabel, isStaff } from './dom.js';
 import { field, toggle, banner, spinner, dialog } from './ui.js';
 import { createPicker, localSearch } from './picker.js';
+import { undeliveredSection } from './undelivered.js';
 
 export const HIPAA_WARNING = 'By enabling this setting, HIPAA compliance cannot be guaranteed. If you are working with '
   + 'sensitive information that is required by law to be privacy compliant, you should NOT enable this setting.';
@@ -185,7 +186,8 @@ async function companySettings(body, app) {
       h('div', { class: 'section-head' }, h('h2', { id: 'general-title' }, 'General Settings'), status),
       h('p', { class: 'muted section-intro' }, 'In Secure Mode (the default) notification emails name the sender and link to Parley; they never carry the subject or the message.'),
       mode,
-      warning)));
+      warning),
+    undeliveredSection(app)));
 }
 
 async function confirmConvenience() {

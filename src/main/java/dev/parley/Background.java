@@ -1,14 +1,20 @@
 package dev.parley;
 
+import dev.parley.http.MetricsVerticle;
 import dev.parley.inbound.ImapPoller;
+import dev.parley.notify.OutboxMetrics;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.util.List;
 
-/** Deploys the background workers of a node (outbox, inbound mail, event pruning). */
+/** Deploys the background workers of a node (outbox, inbound mail, event pruning) and its metrics endpoint. */
 final class Background {
 
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
@@ -16,12 +22,19 @@ final class Background {
   private Background() {
   }
 
-  static Future<Void> deploy(Vertx vertx, Platform platform) {
+  /** {@code metrics}: the node's Prometheus registry, or null when metrics are off. */
+  static Future<Void> deploy(Vertx vertx, Platform platform, PrometheusMeterRegistry metrics) {
+    // with metrics off the outbox counts into a registry that keeps nothing
+    MeterRegistry meters = metrics == null ? new CompositeMeterRegistry() : metrics;
+    OutboxMetrics outbox = new OutboxMetrics(meters, platform.pool());
     return Future.<Void>succeededFuture()
         .compose(v -> platform.config().outboxWorker()
-            ? vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty() : Future.<Void>succeededFuture())
+            ? vertx.deployVerticle(new OutboxVerticle(platform, outbox)).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
-            .<Void>mapEmpty());
+            .<Void>mapEmpty())
+        .compose(v -> metrics == null ? Future.<Void>succeededFuture()
+            : vertx.deployVerticle(new MetricsVerticle(metrics, platform.config().metricsHost(),
+                platform.config().metricsPort().orElseThrow(), List.of(outbox::refresh))).<Void>mapEmpty());
   }
 }

@@ -15,8 +15,13 @@ import dev.parley.realtime.Cluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -47,11 +52,13 @@ public final class Parley {
   private final Vertx vertx;
   private final Platform platform;
   private final Infrastructure infrastructure;
+  private final PrometheusMeterRegistry metrics;
 
-  private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure) {
+  private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.platform = platform;
     this.infrastructure = infrastructure;
+    this.metrics = metrics;
   }
 
   public Vertx vertx() {
@@ -72,14 +79,15 @@ public final class Parley {
   }
 
   public static Future<Parley> start(ParleyConfig config, Clock clock) {
-    return createVertx(config).compose(vertx -> vertx.executeBlocking(() -> Infrastructure.prepare(config))
+    PrometheusMeterRegistry metrics = config.metricsPort().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    return createVertx(config, metrics).compose(vertx -> vertx.executeBlocking(() -> Infrastructure.prepare(config))
         .compose(infra -> vertx.executeBlocking(() -> platform(vertx, config, clock, infra))
             .recover(e -> vertx.executeBlocking(() -> {
               infra.close();
               return null;
             }).transform(ignored -> Future.<Platform>failedFuture(e)))
             .compose(platform -> {
-              Parley node = new Parley(vertx, platform, infra);
+              Parley node = new Parley(vertx, platform, infra, metrics);
               return Demo.seedIfAsked(platform)
                   .compose(v -> node.deploy())
                   .map(node)
@@ -96,7 +104,7 @@ public final class Parley {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return platform.sessions().listen(vertx.eventBus())
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances)))
-        .compose(id -> Background.deploy(vertx, platform))
+        .compose(id -> Background.deploy(vertx, platform, metrics))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
         .mapEmpty();
@@ -114,10 +122,18 @@ public final class Parley {
         .onComplete(ar -> infrastructure.close());
   }
 
-  private static Future<Vertx> createVertx(ParleyConfig config) {
+  private static Future<Vertx> createVertx(ParleyConfig config, PrometheusMeterRegistry metrics) {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    VertxBuilder builder = Vertx.builder();
+    if (metrics != null) {
+      // Vert.x's own figures (HTTP, pools, event bus) and the JVM's, in this node's registry; a name of its
+      // own so that nodes sharing a JVM keep theirs apart
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setRegistryName("parley-" + java.util.UUID.randomUUID()));
+      builder.withMetrics(new MicrometerMetricsFactory(metrics));
+    }
     if (!config.cluster()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.with(options).build());
     }
     Config hz;
     try {
@@ -126,7 +142,7 @@ public final class Parley {
       return Future.failedFuture(e);
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    return builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
   }
 
   /** Blocking (reads key files, computes a bcrypt decoy hash): call it from a worker thread. */

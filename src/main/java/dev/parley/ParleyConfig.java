@@ -56,9 +56,12 @@ public record ParleyConfig(
     Duration eventRetention,
     Duration outboxPollInterval,
     Duration outboxRetryBase,
-    int outboxMaxAttempts,
+    Duration outboxRetryMax,
+    Duration outboxGiveUpAfter,
     Duration smtpTimeout,
-    boolean outboxWorker) {
+    boolean outboxWorker,
+    Optional<Integer> metricsPort,
+    String metricsHost) {
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -106,7 +109,12 @@ public record ParleyConfig(
   /** false: this node writes outbox rows but leaves sending them to the other nodes. */
   public static final String OUTBOX_WORKER = "PARLEY_OUTBOX_WORKER";
   public static final String OUTBOX_RETRY_BASE_MS = "PARLEY_OUTBOX_RETRY_BASE_MS";
-  public static final String OUTBOX_MAX_ATTEMPTS = "PARLEY_OUTBOX_MAX_ATTEMPTS";
+  public static final String OUTBOX_RETRY_MAX_MS = "PARLEY_OUTBOX_RETRY_MAX_MS";
+  /** An email still undelivered this many days after it was queued is marked failed (admins may send it again). */
+  public static final String OUTBOX_GIVE_UP_DAYS = "PARLEY_OUTBOX_GIVE_UP_DAYS";
+  /** Prometheus metrics at /metrics on this port; unset: no metrics. */
+  public static final String METRICS_PORT = "PARLEY_METRICS_PORT";
+  public static final String METRICS_HOST = "PARLEY_METRICS_HOST";
   public static final String SMTP_TIMEOUT_SECONDS = "PARLEY_SMTP_TIMEOUT_SECONDS";
 
   public boolean embeddedDatabase() {
@@ -186,9 +194,12 @@ public record ParleyConfig(
         Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)),
         Duration.ofMillis(s.integer(OUTBOX_POLL_MS, 3000)),
         Duration.ofMillis(s.integer(OUTBOX_RETRY_BASE_MS, 30_000)),
-        s.integer(OUTBOX_MAX_ATTEMPTS, 10),
+        Duration.ofMillis(s.integer(OUTBOX_RETRY_MAX_MS, 3_600_000)),
+        Duration.ofDays(s.integer(OUTBOX_GIVE_UP_DAYS, 3)),
         Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)),
-        s.bool(OUTBOX_WORKER, true));
+        s.bool(OUTBOX_WORKER, true),
+        s.opt(METRICS_PORT).map(v -> s.integer(METRICS_PORT, 0)),
+        s.str(METRICS_HOST, "127.0.0.1"));
   }
 
   private static String stripSlash(String url) {

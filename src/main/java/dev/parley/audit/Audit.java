@@ -29,6 +29,7 @@ public final class Audit {
   public static final String SETTINGS_CHANGED = "settings.changed";
   public static final String INBOUND_ACCEPTED = "inbound.accepted";
   public static final String INBOUND_REFUSED = "inbound.refused";
+  public static final String EMAIL_RESENT = "notify.email_resent";
 
   private static final String INSERT =
       "insert into audit_log (company_id, actor_id, action, target, detail, address) values ($1, $2, $3, $4, $5, $6)";

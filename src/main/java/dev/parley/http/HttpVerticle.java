@@ -9,6 +9,7 @@ import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
+import dev.parley.notify.UndeliveredEmailRoutes;
 import dev.parley.realtime.LiveBridge;
 import dev.parley.settings.SettingsRoutes;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     new MessagingRoutes(platform, new MessagingService(platform)).mount(api);
     new CannedResponses(platform).mount(api);
     new SettingsRoutes(platform).mount(api);
+    new UndeliveredEmailRoutes(platform).mount(api);
     api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
     api.route().failureHandler(Failures.handler(platform.pool()));
     router.route("/api/*").subRouter(api);

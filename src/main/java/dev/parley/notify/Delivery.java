@@ -8,14 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /** What a failed send means for its row: when to try again, or that it never will succeed. */
 final class Delivery {
 
-  static final Duration MAX_DELAY = Duration.ofHours(1);
-
   private Delivery() {
   }
 
   /**
    * A 5xx answer is final. A 4xx answer, a refused or dropped connection, a timeout or anything else
-   * on the way is worth another attempt (they are bounded by the attempt limit).
+   * on the way is worth another attempt (until the row is older than the give-up age).
    */
   static boolean isPermanent(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -26,9 +24,9 @@ final class Delivery {
     return false;
   }
 
-  /** Exponential backoff with jitter: a random point in the upper half of base * 2^(attempt-1), capped. */
-  static Duration backoff(Duration base, int attempt) {
-    long cap = MAX_DELAY.toMillis();
+  /** Exponential backoff with jitter: a random point in the upper half of base * 2^(attempt-1), capped at {@code max}. */
+  static Duration backoff(Duration base, Duration max, int attempt) {
+    long cap = Math.max(1, max.toMillis());
     long full = Math.max(1, base.toMillis());
     for (int i = 1; i < attempt && full < cap; i++) {
       full *= 2;

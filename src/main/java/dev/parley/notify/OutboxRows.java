@@ -15,7 +15,7 @@ import java.util.UUID;
  * {@code FOR UPDATE SKIP LOCKED} (so workers on any number of nodes take disjoint rows), counts the
  * attempt, fixes the Message-ID on the first claim and pushes {@code next_attempt_at} out by the
  * lease, so a row whose worker dies is claimed again when the lease runs out. Outcomes are recorded
- * only by the holder of the attempt.
+ * only by the holder of the attempt; a worker that stops hands back the rows it did not send.
  */
 final class OutboxRows {
 
@@ -33,7 +33,8 @@ final class OutboxRows {
                  limit $1
                  for update skip locked) due
          where o.id = due.id
-        returning o.id, o.company_id, o.kind, o.recipient_id, o.payload, o.attempts, o.message_id)
+        returning o.id, o.company_id, o.kind, o.recipient_id, o.payload, o.attempts, o.message_id,
+                  now() - o.queued_at >= make_interval(secs => $4) as overdue)
       select c.*, co.name as company_name, co.convenience_mode, u.email, u.name, u.role, u.active
         from claimed c
         join companies co on co.id = c.company_id
@@ -47,6 +48,11 @@ final class OutboxRows {
   private static final String FAILED = """
       update outbox set status = 'failed', last_error = $3
        where id = $1 and attempts = $2 and status = 'pending'""";
+  // the claim counted an attempt that never happened: take it back, and make the row due at once
+  private static final String RELEASE = """
+      update outbox o set attempts = o.attempts - 1, next_attempt_at = now()
+        from unnest($1::uuid[], $2::int[]) as held(id, attempts)
+       where o.id = held.id and o.attempts = held.attempts and o.status = 'pending'""";
 
   private final Pool pool;
   private final String replyDomain;
@@ -56,9 +62,12 @@ final class OutboxRows {
     this.replyDomain = replyDomain;
   }
 
-  /** Up to {@code limit} due rows, leased to this worker for {@code lease}. */
-  Future<List<Claimed>> claim(int limit, Duration lease) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), replyDomain)).map(rows -> {
+  /**
+   * Up to {@code limit} due rows, leased to this worker for {@code lease}; each says whether it was
+   * queued longer than {@code giveUpAfter} ago.
+   */
+  Future<List<Claimed>> claim(int limit, Duration lease, Duration giveUpAfter) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), replyDomain, seconds(giveUpAfter))).map(rows -> {
       List<Claimed> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         out.add(Claimed.fromRow(r));
@@ -79,6 +88,16 @@ final class OutboxRows {
     return pool.preparedQuery(FAILED).execute(Tuple.of(row.id(), row.attempts(), clip(error))).mapEmpty();
   }
 
+  /** Hands rows this worker claimed but never tried back to the queue, due now. */
+  Future<Void> release(List<Claimed> held) {
+    UUID[] ids = new UUID[held.size()];
+    Integer[] attempts = new Integer[held.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = held.get(i).id();
+      attempts[i] = held.get(i).attempts();
+    }
+    return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfInteger(attempts)).mapEmpty();
+  }
 
   private static double seconds(Duration d) {
     return d.toMillis() / 1000.0;

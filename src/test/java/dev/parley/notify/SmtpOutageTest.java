@@ -44,8 +44,7 @@ class SmtpOutageTest {
         ParleyConfig.SMTP_HOST, "127.0.0.1",
         ParleyConfig.SMTP_PORT, Integer.toString(port),
         ParleyConfig.OUTBOX_POLL_MS, "100",
-        ParleyConfig.OUTBOX_RETRY_BASE_MS, "100",
-        ParleyConfig.OUTBOX_MAX_ATTEMPTS, "100"));
+        ParleyConfig.OUTBOX_RETRY_BASE_MS, "100"));
     Api api = node.api();
     Fixtures.Company c = node.fixtures().company("Outage Ltd");
     Fixtures.Person staff = c.staff("Olga Staff");

@@ -75,6 +75,15 @@ public final class Fixtures {
       return new Person(u.id(), email, name, role, this);
     }
 
+    /** {@code count} clients of this coordinator, named "{@code name} 0", "{@code name} 1", and so on. */
+    public java.util.List<Person> clients(String name, int count, Person coordinator) {
+      java.util.List<Person> out = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        out.add(client(name + " " + i, coordinator));
+      }
+      return out;
+    }
+
     public Fixtures fixtures() {
       return Fixtures.this;
     }

@@ -1,0 +1,99 @@
+package dev.parley.notify;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.parley.ParleyConfig;
+import dev.parley.testing.Fixtures;
+import dev.parley.testing.TestNode;
+import io.vertx.core.Future;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A node that stops hands back the emails it had claimed and not sent, so another node sends them at once. */
+class NodeStopTest {
+
+  static final int RECIPIENTS = 8;
+
+  TestNode first;
+  TestNode second;
+  GreenMail mail;
+
+  @AfterEach
+  void stop() {
+    if (second != null) {
+      second.close();
+    }
+    if (first != null) {
+      first.close();
+    }
+    if (mail != null) {
+      mail.stop();
+    }
+  }
+
+  @Test
+  void aStoppingNodeReleasesItsClaimedEmailsAndAnotherNodeSendsEachExactlyOnce() throws Exception {
+    int smtpPort = TestNode.freePort();
+    mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    mail.start();
+    first = TestNode.start(Map.of(ParleyConfig.SMTP_HOST, "127.0.0.1", ParleyConfig.SMTP_PORT, Integer.toString(smtpPort),
+        ParleyConfig.SMTP_POOL_SIZE, "1", ParleyConfig.OUTBOX_POLL_MS, "100"));
+    Fixtures.Company c = first.fixtures().company("Stop Street Bank");
+    Fixtures.Person staff = c.staff("Stella Sender");
+    List<Fixtures.Person> clients = c.clients("Stop Client", RECIPIENTS, staff);
+    SmtpGate gate = SmtpGate.closedOn(mail);
+    staff.login(first.api()).startThread("Statement", "<p>x</p>", clients.toArray(Fixtures.Person[]::new));
+    // the first node holds every email: one on its way to the SMTP server, the rest waiting their turn
+    await().atMost(Duration.ofSeconds(20)).until(() -> gate.holding() && claimedRows() == RECIPIENTS);
+
+    Map<String, String> env = new HashMap<>(TestNode.defaults());
+    env.put(ParleyConfig.DB_URL, first.dbUrl());
+    env.put(ParleyConfig.SMTP_HOST, "127.0.0.1");
+    env.put(ParleyConfig.SMTP_PORT, Integer.toString(smtpPort));
+    env.put(ParleyConfig.MAIL_FROM, "Parley <no-reply-2@parley.localhost>");
+    env.put(ParleyConfig.OUTBOX_POLL_MS, "100");
+    second = TestNode.startWith(env);
+
+    Future<Void> closing = first.parley().close();
+    gate.open();
+    closing.await();
+    first = null;
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> sentRows() == RECIPIENTS);
+    MimeMessage[] received = mail.getReceivedMessages();
+    assertThat(received).as("every email exactly once").hasSize(RECIPIENTS);
+    for (Fixtures.Person client : clients) {
+      assertThat(Mailboxes.to(mail, client.email())).as(client.email()).hasSize(1);
+    }
+    Map<String, Integer> byNode = new HashMap<>();
+    for (MimeMessage m : received) {
+      byNode.merge(((InternetAddress) m.getFrom()[0]).getAddress(), 1, Integer::sum);
+    }
+    assertThat(byNode).as("the stopping node finished the one it was sending; the other node sent the rest")
+        .containsEntry("no-reply@parley.localhost", 1)
+        .containsEntry("no-reply-2@parley.localhost", RECIPIENTS - 1);
+  }
+
+  long claimedRows() {
+    return count("select count(*) from outbox where status = 'pending' and attempts > 0 and next_attempt_at > now()");
+  }
+
+  long sentRows() {
+    return count("select count(*) from outbox where status = 'sent'");
+  }
+
+  long count(String sql) {
+    TestNode any = second != null ? second : first;
+    return any.parley().platform().pool().query(sql).execute().await().iterator().next().getLong(0);
+  }
+}
