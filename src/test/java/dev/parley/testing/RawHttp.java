@@ -38,6 +38,19 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** Sends one request and reads its answer as {@link Api.Response}. */
+  public static Api.Response request(int port, String method, String target, java.util.Map<String, String> headers, String body) {
+    String raw = exchange(port, method, target, headers, body);
+    int split = raw.indexOf("\r\n\r\n");
+    String[] head = raw.substring(0, split).split("\r\n");
+    java.util.Map<String, java.util.List<String>> fields = new java.util.LinkedHashMap<>();
+    for (int i = 1; i < head.length; i++) {
+      int colon = head[i].indexOf(':');
+      fields.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>()).add(head[i].substring(colon + 1).trim());
+    }
+    return new Api.Response(Integer.parseInt(head[0].split(" ")[1]), raw.substring(split + 4), fields);
+  }
+
   /** Writes a request; {@code keepAlive} false asks the server to close after answering. */
   public void send(String method, String target, java.util.Map<String, String> headers, String body, boolean keepAlive) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
