@@ -1,12 +1,17 @@
 package dev.parley.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * HTTP/1.1 spoken over a plain socket, for what a well-behaved client library refuses to do: send a
@@ -31,7 +36,7 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /** Sends one request and answers the whole response (the connection is closed after it). */
-  public static String exchange(int port, String method, String target, java.util.Map<String, String> headers, String body) {
+  public static String exchange(int port, String method, String target, Map<String, String> headers, String body) {
     try (RawHttp c = open(port)) {
       c.send(method, target, headers, body, false);
       return c.readToEnd();
@@ -39,20 +44,20 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /** Sends one request and reads its answer as {@link Api.Response}. */
-  public static Api.Response request(int port, String method, String target, java.util.Map<String, String> headers, String body) {
+  public static Api.Response request(int port, String method, String target, Map<String, String> headers, String body) {
     String raw = exchange(port, method, target, headers, body);
     int split = raw.indexOf("\r\n\r\n");
     String[] head = raw.substring(0, split).split("\r\n");
-    java.util.Map<String, java.util.List<String>> fields = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> fields = new LinkedHashMap<>();
     for (int i = 1; i < head.length; i++) {
       int colon = head[i].indexOf(':');
-      fields.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>()).add(head[i].substring(colon + 1).trim());
+      fields.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(head[i].substring(colon + 1).trim());
     }
     return new Api.Response(Integer.parseInt(head[0].split(" ")[1]), raw.substring(split + 4), fields);
   }
 
   /** Writes a request; {@code keepAlive} false asks the server to close after answering. */
-  public void send(String method, String target, java.util.Map<String, String> headers, String body, boolean keepAlive) {
+  public void send(String method, String target, Map<String, String> headers, String body, boolean keepAlive) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n");
     headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
@@ -123,7 +128,7 @@ public final class RawHttp implements AutoCloseable {
   /** After a WebSocket upgrade: reads the next frame's payload as text (the server never masks). */
   public String readWebSocketText() {
     try {
-      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
       in.readUnsignedByte();
       long length = in.readUnsignedByte() & 0x7f;
       if (length == 126) {
