@@ -65,9 +65,14 @@ public final class RawHttp implements AutoCloseable {
       head.append("Content-Length: ").append(content.length).append("\r\n");
     }
     head.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
+    write(head.toString().getBytes(StandardCharsets.UTF_8), content);
+  }
+
+  private void write(byte[]... parts) {
     try {
-      socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
-      socket.getOutputStream().write(content);
+      for (byte[] part : parts) {
+        socket.getOutputStream().write(part);
+      }
       socket.getOutputStream().flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -117,12 +122,7 @@ public final class RawHttp implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
     }
-    try {
-      socket.getOutputStream().write(frame);
-      socket.getOutputStream().flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    write(frame);
   }
 
   /** After a WebSocket upgrade: reads the next frame's payload as text (the server never masks). */
