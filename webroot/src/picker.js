@@ -28,7 +28,9 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
     'aria-controls': listId,
     placeholder,
   });
-  const list = h('ul', { class: 'picker-list', role: 'listbox', id: listId, hidden: true });
+  // aria-busy is true from a keystroke until the answer to the latest query is shown; data-query
+  // names the query the shown options answer (answers to older queries are dropped, never shown).
+  const list = h('ul', { class: 'picker-list', role: 'listbox', id: listId, hidden: true, 'aria-busy': 'false' });
   const box = h('div', { class: 'picker-box', onclick: () => input.focus() }, chips, input);
   const el = h('div', { class: 'picker', dataset: { picker: name } }, box, list);
 
@@ -96,6 +98,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
   async function refresh() {
     const mine = ++seq;
     const q = input.value.trim();
+    list.setAttribute('aria-busy', 'true');
     let found = [];
     try {
       found = await search(q);
@@ -107,6 +110,8 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
     options = found.filter((o) => !chosen.has(o.id));
     active = options.length ? 0 : -1;
     renderList();
+    list.dataset.query = q;
+    list.setAttribute('aria-busy', 'false');
     if (document.activeElement === input && !quiet) open();
   }
   const refreshSoon = debounce(refresh, 120);
@@ -119,6 +124,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
     }
     input.value = '';
     seq += 1;
+    list.setAttribute('aria-busy', 'false');
     quiet = true;
     close();
   }
@@ -131,6 +137,7 @@ export function createPicker({ name, placeholder = 'Type a name', search, onChan
 
   input.addEventListener('input', () => {
     quiet = false;
+    list.setAttribute('aria-busy', 'true');
     refreshSoon();
   });
   input.addEventListener('focus', () => {

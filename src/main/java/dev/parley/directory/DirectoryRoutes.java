@@ -108,7 +108,7 @@ public final class DirectoryRoutes {
 
   private Future<?> updateUser(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    UUID id = Body.pathId(ctx, "user");
     Body b = Body.of(ctx, "email", "name", "role", "password", "coordinatorId", "active");
     String email = b.has("email") ? email(b.requiredString("email", 254)) : null;
     String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
@@ -193,7 +193,7 @@ public final class DirectoryRoutes {
 
   private Future<?> updateGroup(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    UUID id = Body.pathId(ctx, "group");
     Body b = Body.of(ctx, "kind", "name", "memberIds");
     String kind = b.has("kind") ? kind(b.requiredString("kind", 20)) : null;
     String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
@@ -216,7 +216,7 @@ public final class DirectoryRoutes {
 
   private Future<?> deleteGroup(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID id = Body.parseUuid("id", ctx.pathParam("id"));
+    UUID id = Body.pathId(ctx, "group");
     return groups.delete(v.companyId(), id).compose(deleted -> {
       if (!deleted) {
         return Future.failedFuture(Problem.notFound("group"));

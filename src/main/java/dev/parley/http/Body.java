@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -41,7 +42,36 @@ public final class Body {
     if (!(parsed instanceof JsonObject obj)) {
       throw Problem.badRequest("malformed_json", "the body must be a JSON object");
     }
+    requireNoNul(null, obj);
     return strict(obj, allowed);
+  }
+
+  /**
+   * PostgreSQL refuses the NUL character in any text, so a string holding one would fail where it is
+   * stored (a 500); every string in a request body is checked here, at any depth, naming its field.
+   */
+  private static void requireNoNul(String path, Object value) {
+    if (value instanceof String s) {
+      if (s.indexOf('\0') >= 0) {
+        throw Problem.invalid(nulMessage(path));
+      }
+    } else if (value instanceof JsonObject o) {
+      for (Map.Entry<String, Object> e : o) {
+        String field = (path == null ? "" : path + ".") + e.getKey().replace('\0', '?');
+        if (e.getKey().indexOf('\0') >= 0) {
+          throw Problem.invalid(nulMessage(field));
+        }
+        requireNoNul(field, e.getValue());
+      }
+    } else if (value instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        requireNoNul(path + "[" + i + "]", a.getValue(i));
+      }
+    }
+  }
+
+  static String nulMessage(String field) {
+    return "'" + abbreviate(field) + "' must not contain the NUL character (U+0000)";
   }
 
   /**
@@ -166,6 +196,18 @@ public final class Body {
       return strict(o, allowed);
     } catch (Problem p) {
       throw Problem.invalid("in '" + field + "': " + p.getMessage());
+    }
+  }
+
+  /**
+   * The {@code :id} of the request's path. A malformed one names nothing that exists, so it answers
+   * 404 {@code not_found} like a foreign or invisible id, never 400.
+   */
+  public static UUID pathId(RoutingContext ctx, String what) {
+    try {
+      return parseUuid("id", ctx.pathParam("id"));
+    } catch (Problem p) {
+      throw Problem.notFound(what);
     }
   }
 

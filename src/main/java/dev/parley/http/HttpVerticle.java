@@ -41,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(platform.config().publicUrl().startsWith("https:"))::handle);
     router.route().handler(RequestLog::handle);
+    router.route().handler(QueryString::check);
 
     router.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "up")));
     router.get("/ready").handler(ctx -> platform.pool().query("select 1").execute()
@@ -69,7 +70,15 @@ public final class HttpVerticle extends VerticleBase {
     LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl());
     router.route("/eventbus/*").subRouter(live.router());
 
-    router.route("/*").handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
+    // The app's files keep their names from release to release (index.html, app.js), so a browser
+    // must ask again on every load (answered 304 while unchanged): a long or immutable cache would
+    // keep an old release, or an old app.js under a new index.html, for as long as it lasts.
+    router.route("/*")
+        .handler(ctx -> {
+          ctx.response().putHeader("Cache-Control", "no-cache");
+          ctx.next();
+        })
+        .handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().failureHandler(Failures::handle);
 
     return vertx.createHttpServer(new HttpServerOptions()

@@ -68,7 +68,7 @@ public final class CannedResponses {
 
   private Future<?> update(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID id = id(ctx);
+    UUID id = Body.pathId(ctx, "canned response");
     Body body = Body.of(ctx, "title", "bodyHtml", "shared");
     return editable(v, id).compose(old -> {
       Input in = Input.from(body, old);
@@ -82,7 +82,7 @@ public final class CannedResponses {
 
   private Future<?> delete(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID id = id(ctx);
+    UUID id = Body.pathId(ctx, "canned response");
     return editable(v, id).compose(old -> platform.pool().preparedQuery(DELETE).execute(Tuple.of(v.companyId(), id)))
         .compose(rows -> Reply.noContent(ctx));
   }
@@ -99,14 +99,6 @@ public final class CannedResponses {
       }
       return Future.succeededFuture(r);
     });
-  }
-
-  private static UUID id(RoutingContext ctx) {
-    try {
-      return Body.parseUuid("id", ctx.pathParam("id"));
-    } catch (Problem p) {
-      throw Problem.notFound("canned response");
-    }
   }
 
   private static JsonObject json(Row r, Viewer v) {

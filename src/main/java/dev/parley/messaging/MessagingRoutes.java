@@ -53,7 +53,7 @@ public final class MessagingRoutes {
 
   private Future<?> reply(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID threadId = threadId(ctx);
+    UUID threadId = Body.pathId(ctx, "thread");
     Commands.Reply cmd = Commands.Reply.from(Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc"));
     return service.reply(v, threadId, cmd, Commands.Source.WEB, null).compose(sent -> Reply.created(ctx, new JsonObject()
         .put("message", new JsonObject().put("id", sent.messageId().toString()))));
@@ -61,21 +61,21 @@ public final class MessagingRoutes {
 
   private Future<?> markRead(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID threadId = threadId(ctx);
+    UUID threadId = Body.pathId(ctx, "thread");
     List<UUID> ids = Body.of(ctx, "messageIds").optionalUuids("messageIds", 1000);
     return service.markRead(v, threadId, ids).compose(done -> Reply.noContent(ctx));
   }
 
   private Future<?> leave(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID threadId = threadId(ctx);
+    UUID threadId = Body.pathId(ctx, "thread");
     Body.of(ctx);
     return service.leave(v, threadId).compose(done -> Reply.noContent(ctx));
   }
 
   private Future<?> thread(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    UUID threadId = threadId(ctx);
+    UUID threadId = Body.pathId(ctx, "thread");
     return Threads.thread(platform.pool(), v, threadId).compose(json -> {
       Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.THREAD_VIEWED, threadId.toString(), new JsonObject(), null);
       return Reply.ok(ctx, json);
@@ -141,14 +141,6 @@ public final class MessagingRoutes {
             .put("more", last < page.last()));
       });
     });
-  }
-
-  private static UUID threadId(RoutingContext ctx) {
-    try {
-      return Body.parseUuid("id", ctx.pathParam("id"));
-    } catch (Problem p) {
-      throw Problem.notFound("thread");
-    }
   }
 
   static int intParam(RoutingContext ctx, String name, int def, int min, int max) {

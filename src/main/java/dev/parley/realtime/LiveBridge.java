@@ -7,6 +7,7 @@ import dev.parley.auth.Viewer;
 import dev.parley.events.Frames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -20,6 +21,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,8 +133,31 @@ public final class LiveBridge {
     auth.viewer(socket).onComplete(ar -> {
       sockets.add(socket, ar.result());
       event.complete(true);
-      vertx.runOnContext(v -> socket.resume());
+      vertx.runOnContext(v -> {
+        quietDisconnects(socket);
+        socket.resume();
+      });
     });
+  }
+
+  /**
+   * Replaces the exception handler the bridge installs once the socket is accepted (which logs every
+   * peer that goes away, a closed tab or a dropped network, at ERROR): a client leaving is ordinary.
+   * The bridge's close handler still forgets the socket's registrations.
+   */
+  private static void quietDisconnects(SockJSSocket socket) {
+    try {
+      socket.exceptionHandler(e -> {
+        if (e instanceof IOException || e instanceof HttpClosedException) {
+          LOG.debug("live socket closed by the client: {}", e.toString());
+        } else {
+          LOG.warn("live socket failed, closing it: {}", e.toString());
+          socket.close();
+        }
+      });
+    } catch (IllegalStateException alreadyClosed) {
+      LOG.debug("live socket closed by the client before it was accepted");
+    }
   }
 
   private void register(BridgeEvent event, SockJSSocket socket) {

@@ -3,6 +3,7 @@ package dev.parley.auth;
 import dev.parley.testing.Api;
 import dev.parley.testing.Fixtures;
 import dev.parley.testing.TestNode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,9 +127,32 @@ class ForgedTokensTest {
   }
 
   @Test
+  void aSignedTokenWhoseTimesOrAudienceHaveTheWrongTypeIsAnInvalidTokenNotAServerError() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    List<JsonObject> claims = List.of(
+        freshClaims().put("exp", Long.toString(now + 600)),
+        freshClaims().put("exp", new JsonObject().put("at", now + 600)),
+        freshClaims().put("exp", new JsonArray().add(now + 600)),
+        freshClaims().put("iat", Long.toString(now)),
+        freshClaims().put("iat", new JsonObject()),
+        freshClaims().put("nbf", Long.toString(now)),
+        freshClaims().put("nbf", new JsonObject()),
+        freshClaims().put("aud", new JsonObject().put("name", Tokens.AUDIENCE)),
+        freshClaims().put("aud", 42),
+        freshClaims().put("iss", new JsonObject()));
+    for (JsonObject c : claims) {
+      Api.Response r = me(signEs256(header("ES256"), c, nodeKey));
+      assertThat(r.status()).as("claims %s answered %s", c, r).isEqualTo(401);
+      assertThat(r.error()).as("claims %s", c).isEqualTo("invalid_token");
+    }
+  }
+
+  @Test
   void aSignedTokenForASessionThatDoesNotExistIsRefused() throws Exception {
     JsonObject claims = freshClaims().put("sid", java.util.UUID.randomUUID().toString());
-    assertRefused(signEs256(header("ES256"), claims, nodeKey));
+    Api.Response r = me(signEs256(header("ES256"), claims, nodeKey));
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.error()).isEqualTo("unauthorized");
   }
 
   @Test
@@ -140,7 +165,7 @@ class ForgedTokensTest {
   private static void assertRefused(String token) {
     Api.Response r = me(token);
     assertThat(r.status()).as("token %s answered %s", token, r).isEqualTo(401);
-    assertThat(r.error()).isEqualTo("unauthorized");
+    assertThat(r.error()).isEqualTo("invalid_token");
   }
 
   private static Api.Response me(String token) {

@@ -2,50 +2,143 @@ package dev.parley.db;
 
 import dev.parley.testing.TestDatabase;
 import io.vertx.pgclient.PgConnectOptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Every migration, applied to an empty database, leaves what it says it does; a second run changes nothing. */
 class MigrationsTest {
 
+  static PgConnectOptions db;
+  static String jdbc;
+  static int applied;
+  static List<String> tablesBefore;
+
+  @BeforeAll
+  static void migrateAnEmptyDatabase() throws Exception {
+    db = Db.connectOptions(TestDatabase.emptyDatabase());
+    jdbc = Db.jdbcUrl(db);
+    tablesBefore = list("select table_name from information_schema.tables where table_schema = 'public'");
+    applied = Migrations.migrate(jdbc, db.getUser(), db.getPassword());
+  }
+
   @Test
-  void migrationsApplyOnAnEmptyDatabaseAndCreateTheSchema() throws Exception {
-    PgConnectOptions db = Db.connectOptions(TestDatabase.emptyDatabase());
-    String jdbc = Db.jdbcUrl(db);
-    assertThat(tables(jdbc, db)).isEmpty();
+  void everyMigrationIsAppliedOnAnEmptyDatabaseAndSucceeds() throws Exception {
+    assertThat(tablesBefore).isEmpty();
+    long files = migrationFiles();
+    assertThat(files).isGreaterThanOrEqualTo(6);
+    assertThat(applied).isEqualTo(files);
+    assertThat(list("select version from flyway_schema_history where success order by installed_rank"))
+        .hasSize((int) files).startsWith("1", "2", "3", "4", "5", "6");
+    assertThat(list("select version from flyway_schema_history where not success")).isEmpty();
+  }
 
-    int applied = Migrations.migrate(jdbc, db.getUser(), db.getPassword());
+  @Test
+  void theTablesOfEveryMigrationExist() throws Exception {
+    assertThat(list("select table_name from information_schema.tables where table_schema = 'public'")).contains(
+        // V1 foundation
+        "companies", "users", "groups", "group_members", "sessions", "audit_log", "messaging_settings",
+        "designated_staff", "notify_on_read",
+        // V2 messaging
+        "threads", "messages", "message_recipients", "thread_participants", "events", "outbox", "canned_responses",
+        // V3 reply tokens, V4 inbound
+        "reply_tokens", "inbound_mailboxes", "inbound_emails", "inbound_webhook_signatures", "inbound_refusals",
+        "flyway_schema_history");
+  }
 
-    assertThat(applied).isGreaterThanOrEqualTo(2);
-    assertThat(tables(jdbc, db)).contains("companies", "users", "groups", "group_members", "sessions", "audit_log",
-        "messaging_settings", "designated_staff", "notify_on_read", "flyway_schema_history");
-    try (Connection c = DriverManager.getConnection(jdbc, db.getUser(), db.getPassword());
-         ResultSet rs = c.createStatement().executeQuery("select count(*) from flyway_schema_history where not success")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isZero();
+  @Test
+  void theIndexesAreThoseTheLatestMigrationsLeft() throws Exception {
+    List<String> indexes = list("select indexname from pg_indexes where schemaname = 'public'");
+    assertThat(indexes).contains(
+        "users_company_idx", "group_members_user_idx", "sessions_user_idx", "audit_log_company_idx",
+        "designated_staff_user_idx", "designated_staff_group_idx", "threads_company_idx", "messages_thread_idx",
+        "messages_search_idx", "message_recipients_user_thread_idx", "thread_participants_inbox_idx",
+        "threads_subject_search_idx", "outbox_due_idx", "canned_responses_company_idx",
+        "inbound_webhook_signatures_seen_idx",
+        // V6 replaced the events' b-tree on created_at by a BRIN index
+        "events_created_brin");
+    // dropped by V6: the key or another index serves these
+    assertThat(indexes).doesNotContain("thread_participants_unread_idx", "thread_participants_thread_idx",
+        "message_recipients_thread_idx", "events_created_idx");
+    assertThat(list("select a.attname from pg_index i join pg_class c on c.oid = i.indrelid "
+        + "join lateral unnest(i.indkey) with ordinality k(attnum, n) on true "
+        + "join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum "
+        + "where c.relname = 'thread_participants' and i.indisprimary order by k.n"))
+        .as("V6 keys thread_participants by (thread, person)").containsExactly("thread_id", "user_id");
+    assertThat(list("select unnest(reloptions) from pg_class where relname = 'users'")).contains("fillfactor=80");
+  }
+
+  @Test
+  void theForeignKeysV5DroppedAreGoneAndTheOthersKept() throws Exception {
+    List<String> keys = list("select conname from pg_constraint where contype = 'f'");
+    assertThat(keys).doesNotContain("events_user_id_fkey", "thread_participants_last_message_id_fkey",
+        "message_recipients_message_id_fkey", "message_recipients_thread_id_fkey", "outbox_recipient_id_fkey",
+        "outbox_company_id_fkey");
+    assertThat(keys).contains("message_recipients_user_id_fkey", "messages_thread_id_fkey", "users_company_id_fkey");
+  }
+
+  @Test
+  void theAuditLogRefusesUpdateDeleteAndTruncate() throws Exception {
+    assertThat(list("select tgname from pg_trigger where tgrelid = 'audit_log'::regclass and not tgisinternal"))
+        .containsExactlyInAnyOrder("audit_log_no_update", "audit_log_no_truncate");
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      st.execute("insert into audit_log (action) values ('migration.checked')");
+      for (String write : List.of("update audit_log set action = 'changed'", "delete from audit_log", "truncate audit_log")) {
+        assertThatThrownBy(() -> st.execute(write)).as(write).isInstanceOf(SQLException.class)
+            .hasMessageContaining("append-only");
+      }
+      assertThat(list("select action from audit_log")).containsExactly("migration.checked");
     }
   }
 
   @Test
-  void migratingAnUpToDateDatabaseAgainAppliesNothing() {
-    PgConnectOptions db = Db.connectOptions(TestDatabase.emptyDatabase());
-    String jdbc = Db.jdbcUrl(db);
-    Migrations.migrate(jdbc, db.getUser(), db.getPassword());
+  void migratingAnUpToDateDatabaseAgainAppliesAndChangesNothing() throws Exception {
+    List<String> schema = schema();
 
     assertThat(Migrations.migrate(jdbc, db.getUser(), db.getPassword())).isZero();
+    assertThat(schema()).isEqualTo(schema);
   }
 
-  private static List<String> tables(String jdbc, PgConnectOptions db) throws Exception {
+  /** Tables, columns, indexes, constraints and triggers, one line each. */
+  private static List<String> schema() throws Exception {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(jdbc, db.getUser(), db.getPassword());
-         ResultSet rs = c.createStatement().executeQuery(
-             "select table_name from information_schema.tables where table_schema = 'public'")) {
+    out.addAll(list("select table_name || '.' || column_name || ' ' || data_type from information_schema.columns "
+        + "where table_schema = 'public' order by 1"));
+    out.addAll(list("select indexdef from pg_indexes where schemaname = 'public' order by 1"));
+    out.addAll(list("select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint "
+        + "where connamespace = 'public'::regnamespace order by 1"));
+    out.addAll(list("select tgname from pg_trigger where not tgisinternal order by 1"));
+    return out;
+  }
+
+  private static long migrationFiles() throws URISyntaxException, java.io.IOException {
+    Path dir = Path.of(MigrationsTest.class.getResource("/db/migration").toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+    }
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbc, db.getUser(), db.getPassword());
+  }
+
+  private static List<String> list(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

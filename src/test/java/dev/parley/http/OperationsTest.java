@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,29 @@ class OperationsTest {
     for (Api.Response r : List.of(staff.get("/api/me"), staff.get("/api/recipients"), api.get("/api/me"),
         staff.get("/api/no-such-endpoint"), staff.get("/api/admin/users"))) {
       assertThat(r.header("Cache-Control")).as(r.toString()).isEqualTo("no-store");
+    }
+  }
+
+  @Test
+  void theAppShellIsRevalidatedOnEveryLoadSoThatAFixReachesUsersAtOnce() {
+    for (String path : List.of("/", "/index.html")) {
+      Api.Response shell = api.get(path);
+      assertThat(shell.status()).as(path).isEqualTo(200);
+      assertThat(shell.header("Content-Type")).as(path).startsWith("text/html");
+      assertThat(shell.header("Cache-Control")).as(path).isEqualTo("no-cache");
+    }
+  }
+
+  @Test
+  void unversionedAssetsAreCachedOnlyWithRevalidationNeverAsImmutable() {
+    for (String path : List.of("/app.js", "/style.css", "/favicon.svg")) {
+      Api.Response asset = api.get(path);
+      assertThat(asset.status()).as(path).isEqualTo(200);
+      assertThat(asset.header("Cache-Control")).as(path).isEqualTo("no-cache");
+      String lastModified = asset.header("Last-Modified");
+      assertThat(lastModified).as(path).isNotNull();
+      Api.Response again = api.send("GET", path, null, Map.of("If-Modified-Since", lastModified));
+      assertThat(again.status()).as(path + " revalidated").isEqualTo(304);
     }
   }
 

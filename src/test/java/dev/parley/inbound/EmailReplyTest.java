@@ -133,6 +133,11 @@ class EmailReplyTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> Mails.takenUid(platform) >= delivered);
   }
 
+  static long unsentMailTo(String address) {
+    return Mails.count(platform, "select count(*) from outbox where status <> 'sent' and (payload->>'address' = $1 "
+        + "or recipient_id in (select id from users where email = $1))", address);
+  }
+
   static List<Row> emailMessages(String threadId) {
     List<Row> out = new ArrayList<>();
     platform.pool().preparedQuery("select id, sender_id, body_text, body_html, note from messages "
@@ -195,10 +200,14 @@ class EmailReplyTest {
         .anyMatch(n -> String.valueOf(header(n, "Message-ID")).contains(messageId)));
   }
 
-  /** The explanatory email reached the address (besides the notification a client already had). */
+  /**
+   * The explanatory email reached the address (besides the notification a client already had), and
+   * nothing more will: every outbox row for the address has been sent (the mail server holds a mail
+   * before the row is marked sent), so the count of mails received is final.
+   */
   static void awaitExplanation(String address, int mailsExpected) {
-    await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(address).size() >= mailsExpected);
-    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> mailTo(address).size() == mailsExpected);
+    await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(address).size() >= mailsExpected && unsentMailTo(address) == 0);
+    assertThat(mailTo(address)).hasSize(mailsExpected);
     MimeMessage told = mailTo(address).get(mailsExpected - 1);
     assertThat(header(told, "Auto-Submitted")).isIn("auto-replied", "auto-generated");
     assertThat(header(told, "Reply-To")).isNull();
@@ -329,7 +338,7 @@ class EmailReplyTest {
         .replaceFirst("(?m)^Message-ID: .*\\n", "");
     byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
     assertThat(Mails.webhook(node, bytes).json().getString("outcome")).isEqualTo("posted");
-    assertThat(Mails.webhook(node, bytes, System.currentTimeMillis() / 1000 - 2).json().getString("outcome")).isEqualTo("duplicate");
+    assertThat(Mails.webhook(node, bytes).json().getString("outcome")).isEqualTo("duplicate");
     assertThat(emailMessages(c.threadId())).hasSize(1);
     assertThat(emailMessages(c.threadId()).get(0).getString("body_text")).isEqualTo("Got them, thanks.");
   }

@@ -25,7 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Emails for inbound tests: fixtures, SMTP delivery, the signed webhook, and what the replies mailbox holds. */
 final class Mails {
@@ -78,14 +80,24 @@ final class Mails {
     }
   }
 
-  private static final java.util.concurrent.atomic.AtomicInteger SPREAD = new java.util.concurrent.atomic.AtomicInteger();
+  /** The timestamps each email (by its bytes) was posted with: two posts of one email must not share one. */
+  private static final Map<String, Set<Long>> POSTED_AT = new ConcurrentHashMap<>();
 
-  /** Posts with a timestamp of its own (a few seconds back), so that two posts of one email are two requests, not a replay. */
+  /**
+   * Posts with a timestamp no earlier post of the same email used (now, or a few seconds back), so
+   * that two posts of one email are two requests, not a replay, however the clock ticks between them.
+   */
   static Answer webhook(TestNode node, byte[] raw) {
-    return webhook(node, raw, System.currentTimeMillis() / 1000 - SPREAD.getAndIncrement() % 200);
+    Set<Long> used = POSTED_AT.computeIfAbsent(new String(raw, StandardCharsets.ISO_8859_1), k -> ConcurrentHashMap.newKeySet());
+    long timestamp = System.currentTimeMillis() / 1000;
+    while (!used.add(timestamp)) {
+      timestamp--;
+    }
+    return webhook(node, raw, timestamp);
   }
 
   static Answer webhook(TestNode node, byte[] raw, long timestamp) {
+    POSTED_AT.computeIfAbsent(new String(raw, StandardCharsets.ISO_8859_1), k -> ConcurrentHashMap.newKeySet()).add(timestamp);
     String ts = Long.toString(timestamp);
     String signature = new WebhookSignature(node.parley().platform().secrets().inboundWebhook()).sign(ts, raw);
     return post(node, raw, ts, signature, "message/rfc822");
