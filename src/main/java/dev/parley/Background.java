@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.inbound.ImapPoller;
+import dev.parley.messaging.IdempotencyPruner;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
 import io.vertx.core.Future;
@@ -8,7 +9,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 
-/** Deploys the background workers of a node (outbox, inbound mail, event pruning). */
+/** Deploys the background workers of a node (outbox, inbound mail, event and idempotency key pruning). */
 final class Background {
 
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
@@ -22,6 +23,7 @@ final class Background {
             ? vertx.deployVerticle(new OutboxVerticle(platform)).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
-            .<Void>mapEmpty());
+            .<Void>mapEmpty())
+        .compose(v -> vertx.deployVerticle(new IdempotencyPruner(platform.pool(), PRUNE_EVERY)).<Void>mapEmpty());
   }
 }

@@ -58,7 +58,9 @@ public record ParleyConfig(
     Duration outboxRetryBase,
     int outboxMaxAttempts,
     Duration smtpTimeout,
-    boolean outboxWorker) {
+    boolean outboxWorker,
+    Duration requestTimeout,
+    Duration shutdownTimeout) {
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -108,6 +110,10 @@ public record ParleyConfig(
   public static final String OUTBOX_RETRY_BASE_MS = "PARLEY_OUTBOX_RETRY_BASE_MS";
   public static final String OUTBOX_MAX_ATTEMPTS = "PARLEY_OUTBOX_MAX_ATTEMPTS";
   public static final String SMTP_TIMEOUT_SECONDS = "PARLEY_SMTP_TIMEOUT_SECONDS";
+  /** An API request not answered in this time answers 503; its write must have committed a tenth earlier. */
+  public static final String REQUEST_TIMEOUT_SECONDS = "PARLEY_REQUEST_TIMEOUT_SECONDS";
+  /** How long a stopping node waits for the requests and writes in flight to finish. */
+  public static final String SHUTDOWN_SECONDS = "PARLEY_SHUTDOWN_SECONDS";
 
   public boolean embeddedDatabase() {
     return dbUrl.isEmpty();
@@ -188,7 +194,9 @@ public record ParleyConfig(
         Duration.ofMillis(s.integer(OUTBOX_RETRY_BASE_MS, 30_000)),
         s.integer(OUTBOX_MAX_ATTEMPTS, 10),
         Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)),
-        s.bool(OUTBOX_WORKER, true));
+        s.bool(OUTBOX_WORKER, true),
+        Duration.ofSeconds(s.positive(REQUEST_TIMEOUT_SECONDS, 10)),
+        Duration.ofSeconds(s.integer(SHUTDOWN_SECONDS, 20)));
   }
 
   private static String stripSlash(String url) {
@@ -215,6 +223,14 @@ public record ParleyConfig(
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
       }
+    }
+
+    int positive(String key, int def) {
+      int v = integer(key, def);
+      if (v < 1) {
+        throw new IllegalArgumentException(key + " must be at least 1, got " + v);
+      }
+      return v;
     }
 
     boolean bool(String key, boolean def) {

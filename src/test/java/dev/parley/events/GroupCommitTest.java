@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,7 @@ class GroupCommitTest {
   void fresh() {
     pool.query("truncate probe").execute().await();
     // one lane, so that what queues behind the first transaction shares the second
-    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64, 1);
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64, 1, Duration.ofSeconds(20));
   }
 
   /** Holds the writer's first transaction open until the rest are queued behind it. */
@@ -148,7 +149,7 @@ class GroupCommitTest {
         .put("subject", "Two").put("bodyHtml", "<p>2</p>")).json().getJsonObject("thread").getString("id"));
     // two lanes of two writes each; each lane's second write touches the other lane's first thread
     // after a pause, which deadlocks unless each batch takes its threads' locks up front in one order
-    writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2);
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2, Duration.ofSeconds(20));
     Promise<Void> gate = Promise.promise();
     writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
     writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
