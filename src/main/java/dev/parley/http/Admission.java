@@ -4,6 +4,7 @@ import dev.parley.Deadline;
 import dev.parley.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
@@ -33,7 +34,9 @@ public final class Admission {
     inFlight.incrementAndGet();
     if (draining) {
       done();
-      ctx.response().putHeader("Connection", "close");
+      if (ctx.request().version() != HttpVersion.HTTP_2) {
+        ctx.response().putHeader("Connection", "close");
+      }
       ctx.fail(Problem.unavailable("this server is stopping; try again shortly"));
       return;
     }
@@ -58,10 +61,9 @@ public final class Admission {
     }
   }
 
-  /** By when a write made for this request must have committed. */
+  /** By when a write made for this request must have committed (null outside the API router). */
   public static Deadline writeBy(RoutingContext ctx) {
-    Deadline d = ctx.get(WRITE_BY);
-    return d != null ? d : Deadline.after(Duration.ofSeconds(10));
+    return ctx.get(WRITE_BY);
   }
 
   /** Refuses new requests from now on; completes once every request taken has been answered. */

@@ -66,7 +66,6 @@ public final class Failures {
       case 405 -> new Problem(405, "method_not_allowed", "this method is not allowed here");
       case 413 -> Problem.tooLarge("the request body is too large");
       case 415 -> new Problem(415, "unsupported_media_type", "unsupported content type");
-      case 503 -> Problem.unavailable("unavailable for a moment; try again shortly");
       default -> new Problem(500, "internal_error", "something went wrong on our side");
     };
   }

@@ -89,6 +89,52 @@ class DatabaseFaultsTest {
   }
 
   @Test
+  void aSendWhoseCommitIsHeldUpAnswers503AndItsRetryWithTheSameKeyFindsTheSavedMessage() throws Exception {
+    // a deferred trigger makes each message's COMMIT wait for an advisory lock the test holds: the
+    // commit has been sent, and the database does not answer it in time
+    try (java.sql.Connection c = Sql.connect(directUrl); java.sql.Statement st = c.createStatement()) {
+      st.execute("create function hold_commit() returns trigger language plpgsql as "
+          + "$$ begin perform pg_advisory_xact_lock(4242); return null; end $$");
+      st.execute("create constraint trigger hold_commit after insert on messages deferrable initially deferred "
+          + "for each row execute function hold_commit()");
+      st.execute("select pg_advisory_lock(4242)");
+      JsonObject body = new JsonObject().put("to", new JsonArray().add(olly.sid()))
+          .put("subject", "Committed late").put("bodyHtml", "<p>hello</p>");
+      java.util.Map<String, String> headers = java.util.Map.of("Authorization", "Bearer " + sam.token(),
+          "Idempotency-Key", "held-up-commit");
+      Api.Response first = node.api().send("POST", "/api/threads", body, headers);
+      assertThat(first.status()).as(first.toString()).isEqualTo(503);
+      assertThat(first.json().getString("message")).contains("Idempotency-Key");
+
+      st.execute("select pg_advisory_unlock(4242)");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Sql.openTransactions(directUrl) == 0);
+      assertThat(messagesWithSubject("Committed late")).as("the commit went through after the 503").isEqualTo(1);
+
+      Api.Response retry = node.api().send("POST", "/api/threads", body, headers);
+      assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+      assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(messagesWithSubject("Committed late")).isEqualTo(1);
+    } finally {
+      try (java.sql.Connection c = Sql.connect(directUrl); java.sql.Statement st = c.createStatement()) {
+        st.execute("drop trigger if exists hold_commit on messages");
+        st.execute("drop function if exists hold_commit()");
+      }
+    }
+  }
+
+  @Test
+  void aReadStuckBehindALockedTableAnswers503WhenItsRequestTimeRunsOut() {
+    String thread = sam.startThread("Read while locked", "<p>hello</p>", olly);
+    Api.Response answer;
+    try (Sql.Lock frozen = Sql.lock(directUrl, "threads")) {
+      answer = sam.get("/api/threads/" + thread);
+    }
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
+    assertThat(answer.error()).isEqualTo("unavailable");
+    assertThat(sam.get("/api/threads/" + thread).status()).isEqualTo(200);
+  }
+
+  @Test
   void aReadThatFindsNoFreeConnectionAnswers503NamingTheDatabase() {
     // every connection of the node's pool taken, as long-running work would: the last attempt to
     // take one more is the pool's wait running out
