@@ -257,6 +257,8 @@ public final class GroupCommit {
       rollbacks.incrementAndGet();
       LOG.warn("a shared write transaction of {} writes was rolled back ({}); running them one by one",
           jobs.size(), ar.cause().getMessage());
+      // waiting for their turn, they are as good as queued: a deadline that passes now answers that write alone
+      jobs.forEach(job -> job.batch = null);
       Future<Void> chain = Future.succeededFuture();
       for (Job<?> job : jobs) {
         chain = chain.transform(x -> job.answered ? Future.succeededFuture() : together(new Batch(List.of(job))));
