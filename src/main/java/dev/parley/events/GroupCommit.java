@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -58,8 +59,8 @@ import java.util.function.BiFunction;
  * <p>Every write has a deadline by which it must have committed. A write still waiting then is
  * answered 503 and never runs. A transaction whose {@code COMMIT} has not been sent by the deadline of
  * one of its writes is abandoned: all its writes are answered 503 at once, and when its statements
- * come back it is rolled back instead of committed, so a write answered this way was not saved and
- * never will be. A write whose {@code COMMIT} was already on its way is answered 503 too, saying the
+ * come back (its running statement is cancelled, so that is soon) it is rolled back instead of
+ * committed, so a write answered this way was not saved and never will be. A write whose {@code COMMIT} was already on its way is answered 503 too, saying the
  * outcome is unknown (as when a connection breaks during a commit): it may have committed, which is
  * why a client retries a send with the same Idempotency-Key, stored in the same transaction, and gets
  * the first answer if it did.
@@ -174,6 +175,7 @@ public final class GroupCommit {
       abandoned.incrementAndGet();
       LOG.warn("a write transaction of {} writes did not commit in time: abandoned, it will be rolled back", batch.jobs.size());
       batch.jobs.forEach(j -> answer(j, Future.failedFuture(Problem.unavailable(TIMED_OUT))));
+      cancel(batch);
     } else {
       answer(job, Future.failedFuture(Problem.unavailable(OUTCOME_UNKNOWN)));
     }
@@ -187,6 +189,7 @@ public final class GroupCommit {
       if (batch.abandoned) {
         return Future.failedFuture(Problem.unavailable(TIMED_OUT));
       }
+      batch.conn = conn;
       // BEGIN, the thread locks and the writes' first statements leave in one flush
       Future<?> begun = conn.query("BEGIN").execute();
       TreeSet<UUID> threads = new TreeSet<>();
@@ -267,6 +270,24 @@ public final class GroupCommit {
     });
   }
 
+  /**
+   * Asks PostgreSQL to cancel the statement an abandoned transaction is waiting on (a lock, say), so
+   * that it rolls back and lets go of its locks and its connection now rather than when the wait ends.
+   * The transaction rolls back either way: this only makes it sooner. A database that does not
+   * answer at all does not answer this either, which changes nothing.
+   */
+  private static void cancel(Batch batch) {
+    if (batch.conn == null) {
+      return;
+    }
+    try {
+      PgConnection.cast(batch.conn).cancelRequest()
+          .onFailure(e -> LOG.debug("could not cancel an abandoned transaction's statement: {}", e.getMessage()));
+    } catch (ClassCastException notPostgres) {
+      // nothing to cancel with: the transaction ends when its statements come back
+    }
+  }
+
   /** Answers a write once (on this group commit's context): the first of its outcome and its deadline wins. */
   private void answer(Job<?> job, AsyncResult<?> outcome) {
     if (job.answered) {
@@ -305,6 +326,8 @@ public final class GroupCommit {
     private boolean abandoned;
     /** The COMMIT has been sent. */
     private boolean committing;
+    /** The connection of the transaction, once it has one. */
+    private SqlConnection conn;
 
     Batch(List<Job<?>> jobs) {
       this.jobs = jobs;

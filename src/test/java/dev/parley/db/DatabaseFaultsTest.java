@@ -79,6 +79,9 @@ class DatabaseFaultsTest {
     try (Sql.Lock frozen = Sql.lock(directUrl, "threads")) {
       // the lock is held until the answer is in: an answer at all proves the send did not wait for it
       answer = send("Stuck behind a lock");
+      // and the abandoned transaction does not wait for the lock either: it is cancelled and rolled
+      // back, letting go of its connection, while the lock is still held (only the lock's own is left)
+      await().atMost(Duration.ofSeconds(20)).until(() -> Sql.openTransactions(directUrl) == 1);
     }
     assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
     assertThat(answer.error()).isEqualTo("unavailable");
