@@ -3,6 +3,7 @@ package dev.parley;
 import dev.parley.http.MetricsVerticle;
 import dev.parley.inbound.ImapPoller;
 import dev.parley.notify.OutboxMetrics;
+import dev.parley.messaging.IdempotencyPruner;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 
-/** Deploys the background workers of a node (outbox, inbound mail, event pruning) and its metrics endpoint. */
+/** Deploys the background workers of a node (outbox, inbound mail, event and idempotency key pruning) and its metrics endpoint. */
 final class Background {
 
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
@@ -33,6 +34,7 @@ final class Background {
         .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
             .<Void>mapEmpty())
+        .compose(v -> vertx.deployVerticle(new IdempotencyPruner(platform.pool(), PRUNE_EVERY)).<Void>mapEmpty())
         .compose(v -> metrics == null ? Future.<Void>succeededFuture()
             : vertx.deployVerticle(new MetricsVerticle(metrics, platform.config().metricsHost(),
                 platform.config().metricsPort().orElseThrow(), List.of(outbox::refresh))).<Void>mapEmpty());

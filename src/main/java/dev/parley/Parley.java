@@ -10,6 +10,7 @@ import dev.parley.db.Migrations;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
 import dev.parley.events.GroupCommit;
+import dev.parley.http.Admission;
 import dev.parley.http.HttpVerticle;
 import dev.parley.realtime.Cluster;
 import io.vertx.core.DeploymentOptions;
@@ -36,6 +37,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running Parley node: starts (or connects to) the database and mail server, migrates the schema,
@@ -53,12 +55,14 @@ public final class Parley {
   private final Platform platform;
   private final Infrastructure infrastructure;
   private final PrometheusMeterRegistry metrics;
+  private final Admission admission;
 
   private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.platform = platform;
     this.infrastructure = infrastructure;
     this.metrics = metrics;
+    this.admission = new Admission(platform.config().requestTimeout());
   }
 
   public Vertx vertx() {
@@ -103,15 +107,33 @@ public final class Parley {
   private Future<Void> deploy() {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return platform.sessions().listen(vertx.eventBus())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances)))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission), new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
         .mapEmpty();
   }
 
-  /** Stops the node: verticles, pool, cluster membership, then the embedded servers. */
+  /**
+   * Stops the node. First the drain, bounded by {@code PARLEY_SHUTDOWN_SECONDS}: readiness answers 503
+   * and new API requests are refused (503) while the requests already taken are answered and the
+   * writes already handed to the group commit end, so that no write that commits goes unanswered.
+   * Then the verticles, pool, cluster membership and the embedded servers.
+   */
   public Future<Void> close() {
+    long grace = platform.config().shutdownTimeout().toMillis();
+    long started = System.nanoTime();
+    return admission.drain().timeout(Math.max(1, grace), TimeUnit.MILLISECONDS)
+        .transform(ar -> {
+          long left = grace - (System.nanoTime() - started) / 1_000_000;
+          return platform.writes().close().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
+        })
+        .onFailure(e -> LOG.warn("stopping before every request in flight was answered (after {} ms): {} writes unanswered",
+            grace, platform.writes().pending()))
+        .transform(ar -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     List<Future<Void>> undeployed = new ArrayList<>();
     for (String id : vertx.deploymentIDs()) {
       undeployed.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
@@ -166,7 +188,8 @@ public final class Parley {
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
-        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES));
+        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
+            config.requestTimeout().minus(config.requestTimeout().dividedBy(10))));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

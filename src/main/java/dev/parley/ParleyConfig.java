@@ -61,7 +61,9 @@ public record ParleyConfig(
     Duration smtpTimeout,
     boolean outboxWorker,
     Optional<Integer> metricsPort,
-    String metricsHost) {
+    String metricsHost,
+    Duration requestTimeout,
+    Duration shutdownTimeout) {
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -116,6 +118,10 @@ public record ParleyConfig(
   public static final String METRICS_PORT = "PARLEY_METRICS_PORT";
   public static final String METRICS_HOST = "PARLEY_METRICS_HOST";
   public static final String SMTP_TIMEOUT_SECONDS = "PARLEY_SMTP_TIMEOUT_SECONDS";
+  /** An API request not answered in this time answers 503; its write must have committed a tenth earlier. */
+  public static final String REQUEST_TIMEOUT_SECONDS = "PARLEY_REQUEST_TIMEOUT_SECONDS";
+  /** How long a stopping node waits for the requests and writes in flight to finish. */
+  public static final String SHUTDOWN_SECONDS = "PARLEY_SHUTDOWN_SECONDS";
 
   public boolean embeddedDatabase() {
     return dbUrl.isEmpty();
@@ -199,7 +205,9 @@ public record ParleyConfig(
         Duration.ofSeconds(s.integer(SMTP_TIMEOUT_SECONDS, 30)),
         s.bool(OUTBOX_WORKER, true),
         s.opt(METRICS_PORT).map(v -> s.integer(METRICS_PORT, 0)),
-        s.str(METRICS_HOST, "127.0.0.1"));
+        s.str(METRICS_HOST, "127.0.0.1"),
+        Duration.ofSeconds(s.positive(REQUEST_TIMEOUT_SECONDS, 10)),
+        Duration.ofSeconds(s.integer(SHUTDOWN_SECONDS, 20)));
   }
 
   private static String stripSlash(String url) {
@@ -226,6 +234,14 @@ public record ParleyConfig(
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
       }
+    }
+
+    int positive(String key, int def) {
+      int v = integer(key, def);
+      if (v < 1) {
+        throw new IllegalArgumentException(key + " must be at least 1, got " + v);
+      }
+      return v;
     }
 
     boolean bool(String key, boolean def) {

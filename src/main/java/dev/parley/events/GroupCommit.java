@@ -1,5 +1,6 @@
 package dev.parley.events;
 
+import dev.parley.Deadline;
 import dev.parley.Problem;
 import dev.parley.db.Db;
 import io.vertx.core.AsyncResult;
@@ -7,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -14,11 +16,13 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -51,6 +55,15 @@ import java.util.function.BiFunction;
  *       delayed.</li>
  * </ul>
  * Work is therefore written to be run again from the start.
+ *
+ * <p>Every write has a deadline by which it must have committed. A write still waiting then is
+ * answered 503 and never runs. A transaction whose {@code COMMIT} has not been sent by the deadline of
+ * one of its writes is abandoned: all its writes are answered 503 at once, and when its statements
+ * come back (its running statement is cancelled, so that is soon) it is rolled back instead of
+ * committed, so a write answered this way was not saved and never will be. A write whose {@code COMMIT} was already on its way is answered 503 too, saying the
+ * outcome is unknown (as when a connection breaks during a commit): it may have committed, which is
+ * why a client retries a send with the same Idempotency-Key, stored in the same transaction, and gets
+ * the first answer if it did.
  */
 public final class GroupCommit {
 
@@ -58,69 +71,136 @@ public final class GroupCommit {
   /** Fails when the transaction is already failed (25P02): see the commit in {@link #together}. */
   private static final String PROBE = "select 1";
   private static final String LOCK_THREADS = "select id from threads where id = any($1::uuid[]) order by id for no key update";
+  private static final String TIMED_OUT = "the database did not answer in time; nothing was saved, try again shortly";
+  private static final String OUTCOME_UNKNOWN = "the database did not confirm in time whether this was saved; "
+      + "retry with the same Idempotency-Key to find out";
+  private static final String STOPPING = "this server is stopping; try again shortly";
 
   private final Vertx vertx;
   private final Pool pool;
   private final Context context;
   private final int maxBatch;
   private final int lanes;
+  private final Duration timeout;
   private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
   private int running;
+  private boolean closing;
+  private final Promise<Void> idle = Promise.promise();
+  private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong rollbacks = new AtomicLong();
+  private final AtomicLong abandoned = new AtomicLong();
 
-  public GroupCommit(Vertx vertx, Pool pool, int maxBatch, int lanes) {
+  /** {@code timeout}: the deadline of a write handed in without one, counted from then. */
+  public GroupCommit(Vertx vertx, Pool pool, int maxBatch, int lanes, Duration timeout) {
     this.vertx = vertx;
     this.pool = pool;
     this.context = vertx.getOrCreateContext();
     this.maxBatch = maxBatch;
     this.lanes = lanes;
+    this.timeout = timeout;
+  }
+
+  /** Runs {@code work} as {@link #run(UUID, Deadline, BiFunction)} does, with this group commit's own timeout. */
+  public <T> Future<T> run(UUID thread, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+    return run(thread, Deadline.after(timeout), work);
   }
 
   /**
    * Runs {@code work} in the next shared transaction and answers its result once that transaction has
    * committed and its events are published (the caller's context gets the callback). {@code thread}
-   * is the existing thread the work locks, or null.
+   * is the existing thread the work locks, or null. Not committed by {@code deadline}: a 503
+   * {@link Problem} (see the class comment for what it means).
    */
-  public <T> Future<T> run(UUID thread, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+  public <T> Future<T> run(UUID thread, Deadline deadline, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
     Context caller = Vertx.currentContext();
     Promise<T> promise = Promise.promise();
     Job<T> job = new Job<>(thread, work, promise, caller);
+    pending.incrementAndGet();
     context.runOnContext(v -> {
-      queue.add(job);
-      drain();
+      if (closing) {
+        answer(job, Future.failedFuture(Problem.unavailable(STOPPING)));
+      } else if (deadline.passed()) {
+        answer(job, Future.failedFuture(Problem.unavailable(TIMED_OUT)));
+      } else {
+        queue.add(job);
+        job.timer = vertx.setTimer(Math.max(1, deadline.remainingMillis()), t -> expire(job));
+        drain();
+      }
     });
     return promise.future();
+  }
+
+  /**
+   * Takes no more writes (they answer 503) and completes once every write handed in before has been
+   * answered and every transaction has ended.
+   */
+  public Future<Void> close() {
+    context.runOnContext(v -> {
+      closing = true;
+      drain();
+    });
+    return idle.future();
   }
 
   private void drain() {
     while (running < lanes && !queue.isEmpty()) {
       running++;
-      List<Job<?>> batch = new ArrayList<>();
-      while (!queue.isEmpty() && batch.size() < maxBatch) {
-        batch.add(queue.poll());
+      List<Job<?>> jobs = new ArrayList<>();
+      while (!queue.isEmpty() && jobs.size() < maxBatch) {
+        jobs.add(queue.poll());
       }
-      together(batch).onComplete(ar -> {
+      together(new Batch(jobs)).onComplete(ar -> {
         running--;
         drain();
       });
     }
+    if (closing && running == 0 && queue.isEmpty()) {
+      idle.tryComplete();
+    }
   }
 
-  private Future<Void> together(List<Job<?>> batch) {
-    List<Future<?>> outcomes = new ArrayList<>(batch.size());
-    List<EventBatch> owed = new ArrayList<>(batch.size());
+  /** The deadline of a write has come: it is answered now, whatever its transaction does later. */
+  private void expire(Job<?> job) {
+    if (job.answered) {
+      return;
+    }
+    Batch batch = job.batch;
+    if (batch == null) {
+      queue.remove(job);
+      answer(job, Future.failedFuture(Problem.unavailable(TIMED_OUT)));
+      drain();
+    } else if (!batch.committing) {
+      // its writes share its fate: none of them may commit any more
+      batch.abandoned = true;
+      abandoned.incrementAndGet();
+      LOG.warn("a write transaction of {} writes did not commit in time: abandoned, it will be rolled back", batch.jobs.size());
+      batch.jobs.forEach(j -> answer(j, Future.failedFuture(Problem.unavailable(TIMED_OUT))));
+      cancel(batch);
+    } else {
+      answer(job, Future.failedFuture(Problem.unavailable(OUTCOME_UNKNOWN)));
+    }
+  }
+
+  private Future<Void> together(Batch batch) {
+    List<Job<?>> jobs = batch.jobs;
+    List<Future<?>> outcomes = new ArrayList<>(jobs.size());
+    List<EventBatch> owed = new ArrayList<>(jobs.size());
     Future<List<Event>> tx = pool.withConnection(conn -> {
+      if (batch.abandoned) {
+        return Future.failedFuture(Problem.unavailable(TIMED_OUT));
+      }
+      batch.conn = conn;
       // BEGIN, the thread locks and the writes' first statements leave in one flush
       Future<?> begun = conn.query("BEGIN").execute();
       TreeSet<UUID> threads = new TreeSet<>();
-      batch.forEach(job -> {
+      jobs.forEach(job -> {
         if (job.thread != null) {
           threads.add(job.thread);
         }
       });
       Future<?> locked = threads.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery(LOCK_THREADS).execute(Tuple.of((Object) threads.toArray(new UUID[0])));
-      for (Job<?> job : batch) {
+      for (Job<?> job : jobs) {
         EventBatch events = new EventBatch();
         owed.add(events);
         outcomes.add(job.start(conn, events));
@@ -137,16 +217,21 @@ public final class GroupCommit {
             all.addAll(owed.get(i));
           }
         }
+        if (broke == null && batch.abandoned) {
+          broke = Problem.unavailable(TIMED_OUT);
+        }
         return broke == null ? EventLog.write(conn, all) : Future.failedFuture(broke);
       });
       return written.transform(w -> {
-        if (w.failed()) {
-          return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(w.cause()));
+        if (w.failed() || batch.abandoned) {
+          Throwable cause = w.failed() ? w.cause() : Problem.unavailable(TIMED_OUT);
+          return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(cause));
         }
         // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
         // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
         // the probe in between fails in that case, so a commit is counted only when the insert and
-        // the probe both succeeded
+        // the probe both succeeded. From here on the transaction may commit: it is no longer abandoned
+        batch.committing = true;
         Future<?> stored = w.result().stored();
         Future<?> probe = conn.query(PROBE).execute();
         Future<?> commit = conn.query("COMMIT").execute();
@@ -160,24 +245,58 @@ public final class GroupCommit {
       if (ar.succeeded()) {
         // after commit, and only then, the doorbells; then the answers
         EventLog.publish(vertx, ar.result());
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).finish(outcomes.get(i));
+        for (int i = 0; i < jobs.size(); i++) {
+          answer(jobs.get(i), outcomes.get(i));
         }
         return Future.succeededFuture();
       }
-      if (Db.isUnavailable(ar.cause()) || batch.size() == 1) {
-        batch.forEach(job -> job.finish(Future.failedFuture(ar.cause())));
+      if (batch.abandoned) {
+        return Future.succeededFuture();
+      }
+      if (Db.isUnavailable(ar.cause()) || jobs.size() == 1) {
+        jobs.forEach(job -> answer(job, Future.failedFuture(ar.cause())));
         return Future.succeededFuture();
       }
       rollbacks.incrementAndGet();
       LOG.warn("a shared write transaction of {} writes was rolled back ({}); running them one by one",
-          batch.size(), ar.cause().getMessage());
+          jobs.size(), ar.cause().getMessage());
+      // waiting for their turn, they are as good as queued: a deadline that passes now answers that write alone
+      jobs.forEach(job -> job.batch = null);
       Future<Void> chain = Future.succeededFuture();
-      for (Job<?> job : batch) {
-        chain = chain.transform(x -> together(List.of(job)));
+      for (Job<?> job : jobs) {
+        chain = chain.transform(x -> job.answered ? Future.succeededFuture() : together(new Batch(List.of(job))));
       }
       return chain;
     });
+  }
+
+  /**
+   * Asks PostgreSQL to cancel the statement an abandoned transaction is waiting on (a lock, say), so
+   * that it rolls back and lets go of its locks and its connection now rather than when the wait ends.
+   * The transaction rolls back either way: this only makes it sooner. A database that does not
+   * answer at all does not answer this either, which changes nothing.
+   */
+  private static void cancel(Batch batch) {
+    if (batch.conn == null) {
+      return;
+    }
+    try {
+      PgConnection.cast(batch.conn).cancelRequest()
+          .onFailure(e -> LOG.debug("could not cancel an abandoned transaction's statement: {}", e.getMessage()));
+    } catch (ClassCastException notPostgres) {
+      // nothing to cancel with: the transaction ends when its statements come back
+    }
+  }
+
+  /** Answers a write once (on this group commit's context): the first of its outcome and its deadline wins. */
+  private void answer(Job<?> job, AsyncResult<?> outcome) {
+    if (job.answered) {
+      return;
+    }
+    job.answered = true;
+    vertx.cancelTimer(job.timer);
+    pending.decrementAndGet();
+    job.finish(outcome);
   }
 
   /** How many shared transactions were rolled back and run again one by one since the start. */
@@ -185,9 +304,35 @@ public final class GroupCommit {
     return rollbacks.get();
   }
 
+  /** How many transactions were abandoned because they had not committed by a write's deadline. */
+  public long abandoned() {
+    return abandoned.get();
+  }
+
+  /** Writes handed in and not answered yet (waiting or in a transaction). */
+  public int pending() {
+    return pending.get();
+  }
+
   /** The echo of an earlier failure in the same transaction, rather than the failure itself. */
   private static boolean isAborted(Throwable t) {
     return t instanceof PgException pg && "25P02".equals(pg.getSqlState());
+  }
+
+  /** The writes of one transaction. Touched only on the group commit's context. */
+  private static final class Batch {
+    private final List<Job<?>> jobs;
+    /** A write's deadline passed before the COMMIT was sent: the transaction must roll back. */
+    private boolean abandoned;
+    /** The COMMIT has been sent. */
+    private boolean committing;
+    /** The connection of the transaction, once it has one. */
+    private SqlConnection conn;
+
+    Batch(List<Job<?>> jobs) {
+      this.jobs = jobs;
+      jobs.forEach(j -> j.batch = this);
+    }
   }
 
   private static final class Job<T> {
@@ -195,6 +340,9 @@ public final class GroupCommit {
     private final BiFunction<SqlConnection, EventBatch, Future<T>> work;
     private final Promise<T> promise;
     private final Context caller;
+    private long timer = -1;
+    private Batch batch;
+    private boolean answered;
 
     Job(UUID thread, BiFunction<SqlConnection, EventBatch, Future<T>> work, Promise<T> promise, Context caller) {
       this.thread = thread;

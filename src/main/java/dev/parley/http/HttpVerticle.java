@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -30,10 +31,12 @@ public final class HttpVerticle extends VerticleBase {
   public static final long MAX_BODY_BYTES = 512 * 1024;
 
   private final Platform platform;
+  private final Admission admission;
   private HttpServer server;
 
-  public HttpVerticle(Platform platform) {
+  public HttpVerticle(Platform platform, Admission admission) {
     this.platform = platform;
+    this.admission = admission;
   }
 
   @Override
@@ -44,16 +47,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(QueryString::check);
 
     router.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "up")));
-    router.get("/ready").handler(ctx -> platform.pool().query("select 1").execute()
-        .timeout(Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .onSuccess(r -> Reply.ok(ctx, new JsonObject().put("status", "ready")))
-        .onFailure(e -> Reply.json(ctx, 503, new JsonObject().put("status", "unavailable")
-            .put("error", "unavailable").put("message", "the database is not reachable"))));
+    router.get("/ready").handler(this::ready);
 
     Sessions sessions = platform.sessions();
     AuthHandler auth = new AuthHandler(platform.tokens(), sessions, platform.config().publicUrl());
 
     Router api = Router.router(vertx);
+    api.route().handler(admission::handle);
     new InboundRoutes(platform).mount(api);
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     new AuthRoutes(platform, auth).mount(api);
@@ -89,6 +89,22 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /** 200 while the database answers, 503 when it does not or once the node has begun to stop. */
+  private void ready(RoutingContext ctx) {
+    if (admission.draining()) {
+      notReady(ctx, "this server is stopping");
+      return;
+    }
+    platform.pool().query("select 1").execute()
+        .timeout(Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onSuccess(r -> Reply.ok(ctx, new JsonObject().put("status", "ready")))
+        .onFailure(e -> notReady(ctx, "the database is not reachable"));
+  }
+
+  private static void notReady(RoutingContext ctx, String why) {
+    Reply.json(ctx, 503, new JsonObject().put("status", "unavailable").put("error", "unavailable").put("message", why));
   }
 
   /** The port actually bound (useful when configured as 0). */

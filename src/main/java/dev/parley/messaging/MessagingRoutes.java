@@ -7,6 +7,7 @@ import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
 import dev.parley.events.Event;
 import dev.parley.events.EventLog;
+import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
 import io.vertx.core.Future;
@@ -45,8 +46,10 @@ public final class MessagingRoutes {
 
   private Future<?> startThread(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Commands.NewThread cmd = Commands.NewThread.from(Body.of(ctx, "to", "cc", "subject", "bodyHtml", "readReceipt"));
-    return service.startThread(v, cmd, Commands.Source.WEB).compose(sent -> Reply.created(ctx, new JsonObject()
+    Body body = Body.of(ctx, "to", "cc", "subject", "bodyHtml", "readReceipt");
+    Commands.NewThread cmd = Commands.NewThread.from(body);
+    Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
+    return service.startThread(v, cmd, Commands.Source.WEB, attempt).compose(sent -> created(ctx, sent, new JsonObject()
         .put("thread", new JsonObject().put("id", sent.threadId().toString()).put("subject", sent.subject()))
         .put("message", new JsonObject().put("id", sent.messageId().toString()))));
   }
@@ -54,9 +57,19 @@ public final class MessagingRoutes {
   private Future<?> reply(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    Commands.Reply cmd = Commands.Reply.from(Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc"));
-    return service.reply(v, threadId, cmd, Commands.Source.WEB, null).compose(sent -> Reply.created(ctx, new JsonObject()
+    Body body = Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc");
+    Commands.Reply cmd = Commands.Reply.from(body);
+    Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
+    return service.reply(v, threadId, cmd, Commands.Source.WEB, null, attempt).compose(sent -> created(ctx, sent, new JsonObject()
         .put("message", new JsonObject().put("id", sent.messageId().toString()))));
+  }
+
+  /** 201; a retry answered from its Idempotency-Key says so in {@code Idempotent-Replayed}. */
+  private static Future<Void> created(RoutingContext ctx, MessagingService.Sent sent, JsonObject body) {
+    if (sent.replayed()) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+    }
+    return Reply.created(ctx, body);
   }
 
   private Future<?> markRead(RoutingContext ctx) {

@@ -99,12 +99,15 @@ public final class MessagingService {
     this.platform = platform;
   }
 
-  /** What a send answers. */
-  public record Sent(UUID threadId, String subject, UUID messageId) {
+  /** What a send answers; {@code replayed}: the first answer of an earlier request with the same Idempotency-Key. */
+  public record Sent(UUID threadId, String subject, UUID messageId, boolean replayed) {
   }
 
-  /** Starts a thread. */
-  public Future<Sent> startThread(Viewer viewer, Commands.NewThread cmd, Commands.Source source) {
+  /**
+   * Starts a thread. With an Idempotency-Key, the key is stored with the message in its transaction,
+   * or the earlier request's answer is found instead of writing a second message.
+   */
+  public Future<Sent> startThread(Viewer viewer, Commands.NewThread cmd, Commands.Source source, Attempt attempt) {
     checkRate(viewer);
     List<UUID> wanted = withoutSelf(cmd.everyone(), viewer.userId());
     if (wanted.isEmpty()) {
@@ -128,18 +131,30 @@ public final class MessagingService {
       UUID threadId = UUID.randomUUID();
       Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
           recipients, List.of(), now());
-      return Db.translate(platform.writes().run(null, (tx, events) -> {
-            // the thread first, the message's rows right behind it in the same flush
+      return Db.translate(run(attempt, null, (tx, events) -> IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
+              threadId, draft.messageId())
+          .compose(earlier -> {
+            if (earlier.isPresent()) {
+              return Future.succeededFuture(new Sent(earlier.get().threadId(), cmd.subject(), earlier.get().messageId(), true));
+            }
+            // the thread first, the message's rows right behind it in the same flush (without a key,
+            // the same flush as BEGIN)
             Future<?> thread = tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(),
                 cmd.subject(), viewer.userId(), draft.createdAt()));
-            return Future.all(thread, write(tx, events, viewer, draft)).mapEmpty();
-          }))
-          .map(v -> afterCommit(new Sent(threadId, cmd.subject(), draft.messageId())));
+            return Future.all(thread, write(tx, events, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
+          })))
+          .map(this::afterCommit);
     });
   }
 
   /** Adds a message to a thread the viewer is on; {@code note} is shown with it (for example, attachments left out). */
   public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note) {
+    return reply(viewer, threadId, cmd, source, note, Attempt.DEFAULT);
+  }
+
+  /** {@link #reply(Viewer, UUID, Commands.Reply, Commands.Source, String)} as the client attempted it (deadline, key). */
+  public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note,
+                            Attempt attempt) {
     checkRate(viewer);
     if (cmd.named() && viewer.isContact()) {
       return Future.failedFuture(Problem.invalid("contacts reply to the staff on the thread; 'to' and 'cc' are for staff"));
@@ -147,32 +162,56 @@ public final class MessagingService {
     Future<List<MessageView.Person>> named = cmd.named()
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
-    return named.compose(chosen -> Db.translate(platform.writes().run(threadId, (tx, events) ->
-        // the thread (locked) and its people in one round trip; the people are read only once the
-        // lock is held, and are not used unless the viewer is on the thread
-        threadAndPeople(tx, viewer, threadId)
-            .compose(both -> {
-              RowSet<Row> threadRows = both.resultAt(0);
-              RowSet<Row> rows = both.resultAt(1);
+    UUID messageId = UUID.randomUUID();
+    return named.compose(chosen -> Db.translate(run(attempt, threadId, (tx, events) -> {
+      // the thread (locked), its people and the key in one round trip; the people are read only once
+      // the lock is held, and are not used unless the viewer is on the thread
+      Future<CompositeFuture> threadAndPeople = threadAndPeople(tx, viewer, threadId);
+      Future<Optional<IdempotencyKeys.Earlier>> claimed = IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
+          threadId, messageId);
+      return Future.all(threadAndPeople, claimed).compose(checked -> {
+              RowSet<Row> threadRows = threadAndPeople.result().resultAt(0);
+              RowSet<Row> rows = threadAndPeople.result().resultAt(1);
               if (threadRows.size() == 0) {
-                return Future.failedFuture(Problem.notFound("thread"));
+                return refuse(tx, viewer, attempt, messageId, claimed.result(), Problem.notFound("thread"));
               }
               String subject = threadRows.iterator().next().getString("subject");
+              if (claimed.result().isPresent()) {
+                return Future.succeededFuture(new Sent(threadId, subject, claimed.result().get().messageId(), true));
+              }
               List<MessageView.Person> participants = new ArrayList<>();
               rows.forEach(r -> participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"),
                   Role.parse(r.getString("role")))));
               List<MessageView.Recipient> recipients = replyRecipients(viewer, participants, chosen, cmd);
               if (recipients.isEmpty()) {
-                return Future.failedFuture(Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
+                return refuse(tx, viewer, attempt, messageId, claimed.result(),
+                    Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
               }
               List<MessageView.Person> staffOnThread = participants.stream().filter(p -> p.role().isStaff()).toList();
-              Draft draft = new Draft(UUID.randomUUID(), threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
+              Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
                   recipients, staffOnThread, now());
               Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()));
               return write(tx, events, viewer, draft).compose(v -> touched)
-                  .map(v -> new Sent(threadId, subject, draft.messageId()));
-            })))
+                  .map(v -> new Sent(threadId, subject, draft.messageId(), false));
+            });
+    }))
         .map(this::afterCommit));
+  }
+
+  /**
+   * A reply that refuses leaves nothing behind, not even its key (a refusal is not an answer kept for
+   * a retry): the shared transaction commits the others' writes.
+   */
+  private static Future<Sent> refuse(SqlConnection tx, Viewer viewer, Attempt attempt, UUID messageId,
+                                     Optional<IdempotencyKeys.Earlier> earlier, Problem problem) {
+    Future<Void> released = earlier.isPresent() ? Future.succeededFuture()
+        : IdempotencyKeys.release(tx, viewer.userId(), attempt.key(), messageId);
+    return released.compose(v -> Future.failedFuture(problem));
+  }
+
+  /** Hands the write to the group commit with the attempt's deadline, or the group commit's own. */
+  private <T> Future<T> run(Attempt attempt, UUID thread, java.util.function.BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+    return attempt.writeBy() == null ? platform.writes().run(thread, work) : platform.writes().run(thread, attempt.writeBy(), work);
   }
 
   private Future<List<MessageView.Person>> namedRecipients(Viewer viewer, List<UUID> ids) {

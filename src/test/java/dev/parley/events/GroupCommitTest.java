@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,7 @@ class GroupCommitTest {
   void fresh() {
     pool.query("truncate probe").execute().await();
     // one lane, so that what queues behind the first transaction shares the second
-    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64, 1);
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 64, 1, Duration.ofSeconds(20));
   }
 
   /** Holds the writer's first transaction open until the rest are queued behind it. */
@@ -138,6 +139,45 @@ class GroupCommitTest {
   }
 
   @Test
+  void aWriteStillQueuedAtItsDeadlineAnswers503AndNeverRuns() {
+    Promise<Void> gate = holdFirst();
+    Future<Long> late = writes.run(null, dev.parley.Deadline.after(Duration.ofMillis(200)),
+        (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(7)).map(1L));
+
+    Throwable failure = late.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    gate.complete();
+    insert(8).await();
+
+    assertThat(failure).isInstanceOf(Problem.class);
+    assertThat(((Problem) failure).status()).isEqualTo(503);
+    assertThat(pool.query("select id from probe").execute().await().iterator().next().getInteger("id")).isEqualTo(8);
+  }
+
+  @Test
+  void aTransactionNotCommittedByAWritesDeadlineIsRolledBackAndAllItsWritesAnswer503() {
+    Promise<Void> first = holdFirst();
+    Promise<Void> gate = Promise.promise();
+    // queued together behind the first transaction, the two share the next one, which then waits on
+    // the gate past the first write's deadline (long enough for the queue to move on first)
+    Future<Long> slow = writes.run(null, dev.parley.Deadline.after(Duration.ofSeconds(3)),
+        (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(1))
+            .compose(v -> gate.future()).map(1L));
+    Future<Long> sharing = insert(2);
+    first.complete();
+
+    Throwable failed = slow.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    Throwable alsoFailed = sharing.transform(ar -> Future.succeededFuture(ar.cause())).await();
+    gate.complete();
+    insert(3).await();
+
+    assertThat(failed).isInstanceOf(Problem.class);
+    assertThat(alsoFailed).isInstanceOf(Problem.class);
+    assertThat(((Problem) alsoFailed).status()).isEqualTo(503);
+    assertThat(writes.abandoned()).isEqualTo(1);
+    assertThat(rows()).as("only the write after the gate was saved").isEqualTo(1);
+  }
+
+  @Test
   void batchesSideBySideLockTheirThreadsInOneOrderAndDoNotDeadlock() {
     dev.parley.testing.Fixtures.Company acme = node.fixtures().company("Acme");
     dev.parley.testing.Api.Session sam = acme.staff("Sam Staff").login(node.api());
@@ -148,7 +188,7 @@ class GroupCommitTest {
         .put("subject", "Two").put("bodyHtml", "<p>2</p>")).json().getJsonObject("thread").getString("id"));
     // two lanes of two writes each; each lane's second write touches the other lane's first thread
     // after a pause, which deadlocks unless each batch takes its threads' locks up front in one order
-    writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2);
+    writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2, Duration.ofSeconds(20));
     Promise<Void> gate = Promise.promise();
     writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
     writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
