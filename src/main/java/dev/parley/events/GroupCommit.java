@@ -35,7 +35,8 @@ import java.util.function.BiFunction;
  *   <li>it runs the writes; each adds the events it owes to the {@link EventBatch} it is given instead
  *       of writing them;</li>
  *   <li>it writes all of those events at once ({@link EventLog#write}: the people's rows locked in id
- *       order, their sequences advanced, one insert), commits, and only then publishes them.</li>
+ *       order, their sequences advanced, one insert), commits, and only then publishes them, after
+ *       the events of transactions that were numbered before (see {@link PublishOrder}).</li>
  * </ol>
  * A person's row is therefore locked only for the last step, and every lock is taken in one order.
  * {@code BEGIN} goes down the pipeline with the first statements and {@code COMMIT} right behind the
@@ -65,6 +66,7 @@ public final class GroupCommit {
   private final int maxBatch;
   private final int lanes;
   private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
+  private final PublishOrder order;
   private int running;
   private final AtomicLong rollbacks = new AtomicLong();
 
@@ -72,6 +74,7 @@ public final class GroupCommit {
     this.vertx = vertx;
     this.pool = pool;
     this.context = vertx.getOrCreateContext();
+    this.order = new PublishOrder(context, events -> EventLog.publish(vertx, events));
     this.maxBatch = maxBatch;
     this.lanes = lanes;
   }
@@ -109,6 +112,7 @@ public final class GroupCommit {
   private Future<Void> together(List<Job<?>> batch) {
     List<Future<?>> outcomes = new ArrayList<>(batch.size());
     List<EventBatch> owed = new ArrayList<>(batch.size());
+    PublishOrder.Turn turn = order.turn();
     Future<List<Event>> tx = pool.withConnection(conn -> {
       // BEGIN, the thread locks and the writes' first statements leave in one flush
       Future<?> begun = conn.query("BEGIN").execute();
@@ -143,6 +147,10 @@ public final class GroupCommit {
         if (w.failed()) {
           return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(w.cause()));
         }
+        if (!w.result().events().isEmpty()) {
+          // the ids are handed out: this transaction's events go out after those of earlier ones
+          turn.take();
+        }
         // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
         // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
         // the probe in between fails in that case, so a commit is counted only when the insert and
@@ -158,13 +166,15 @@ public final class GroupCommit {
     });
     return tx.transform(ar -> {
       if (ar.succeeded()) {
-        // after commit, and only then, the doorbells; then the answers
-        EventLog.publish(vertx, ar.result());
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).finish(outcomes.get(i));
-        }
+        // after commit, and only then, the doorbells, in id order (PublishOrder); then the answers
+        turn.publish(ar.result()).onComplete(x -> {
+          for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).finish(outcomes.get(i));
+          }
+        });
         return Future.succeededFuture();
       }
+      turn.skip();
       if (Db.isUnavailable(ar.cause()) || batch.size() == 1) {
         batch.forEach(job -> job.finish(Future.failedFuture(ar.cause())));
         return Future.succeededFuture();
