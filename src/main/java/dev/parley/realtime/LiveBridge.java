@@ -7,6 +7,7 @@ import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.auth.Viewer;
 import dev.parley.events.Frames;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -241,9 +242,16 @@ public final class LiveBridge {
     sockets.close(socket);
     var request = socket.routingContext() == null ? null : socket.routingContext().request();
     if (request != null && request.canUpgradeToWebSocket()) {
-      // HttpConnection.close() is graceful (it waits for the queue to drain): reset the channel instead
+      // HttpConnection.close() is graceful (it waits for the queue to drain), and so is a close
+      // through the whole channel pipeline, where Vert.x's handler turns it into a WebSocket close
+      // handshake queued behind the unread data: close from the head of the pipeline instead
       if (request.connection() instanceof ConnectionBase c) {
-        c.channel().close();
+        ChannelHandlerContext head = c.channel().pipeline().firstContext();
+        if (head != null) {
+          head.close();
+        } else {
+          c.channel().close();
+        }
       } else {
         request.connection().close();
       }
