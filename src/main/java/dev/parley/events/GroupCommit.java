@@ -148,8 +148,8 @@ public final class GroupCommit {
           return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(w.cause()));
         }
         if (!w.result().events().isEmpty()) {
-          // the ids are handed out: this transaction's events go out after those of earlier ones
-          turn.take();
+          // the ids are handed out: this transaction's events go out after earlier ones of the same people
+          turn.take(w.result().events());
         }
         // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
         // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
