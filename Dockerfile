@@ -26,7 +26,7 @@ COPY --from=build /src/target/parley.jar /app/parley.jar
 COPY conf /app/conf
 ENV PARLEY_DATA_DIR=/data \
     PARLEY_HTTP_PORT=8080 \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75"
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 VOLUME /data
 EXPOSE 8080
 USER parley

@@ -26,10 +26,13 @@ public final class Audit {
   public static final String GROUP_CHANGED = "directory.group_changed";
   public static final String MESSAGE_SENT = "messaging.message_sent";
   public static final String THREAD_VIEWED = "messaging.thread_viewed";
+  public static final String MESSAGES_DELIVERED = "messaging.messages_delivered";
   public static final String SETTINGS_CHANGED = "settings.changed";
   public static final String INBOUND_ACCEPTED = "inbound.accepted";
   public static final String INBOUND_REFUSED = "inbound.refused";
   public static final String EMAIL_RESENT = "notify.email_resent";
+  /** Refusals of the live bridge, compacted per source address and window. */
+  public static final String LIVE_REFUSED = "live.refused";
 
   private static final String INSERT =
       "insert into audit_log (company_id, actor_id, action, target, detail, address) values ($1, $2, $3, $4, $5, $6)";

@@ -48,7 +48,7 @@ public final class Frames {
     for (Event e : events) {
       sb.setLength(0);
       sb.append(prefix(e.userId()))
-          .append("\"body\":{\"id\":").append(e.id())
+          .append(BODY_ID).append(e.id())
           .append(",\"type\":").append(Json.encode(e.type()))
           .append(",\"data\":");
       object(sb, e.data(), encoded);
@@ -56,6 +56,31 @@ public final class Frames {
       frames.add(sb.toString());
     }
     return frames;
+  }
+
+  private static final String BODY_ID = "\"body\":{\"id\":";
+  private static final String MESSAGE_DATA = ",\"type\":\"" + Event.MESSAGE_CREATED + "\",\"data\":{\"id\":\"";
+  private static final int UUID_LENGTH = 36;
+
+  /**
+   * The message id of a {@code message.created} frame made by {@link #of}, else null: read from its
+   * place in the frame (the event's data starts with the message id) without decoding the frame.
+   */
+  public static String messageId(String frame) {
+    int at = frame.indexOf(BODY_ID);
+    if (at < 0) {
+      return null;
+    }
+    at += BODY_ID.length();
+    while (at < frame.length() && Character.isDigit(frame.charAt(at))) {
+      at++;
+    }
+    if (!frame.startsWith(MESSAGE_DATA, at)) {
+      return null;
+    }
+    int start = at + MESSAGE_DATA.length();
+    int end = start + UUID_LENGTH;
+    return end < frame.length() && frame.charAt(end) == '"' ? frame.substring(start, end) : null;
   }
 
   private static void object(StringBuilder sb, JsonObject o, Map<Object, String> encoded) {

@@ -39,7 +39,8 @@ import java.util.function.BiFunction;
  *   <li>it runs the writes; each adds the events it owes to the {@link EventBatch} it is given instead
  *       of writing them;</li>
  *   <li>it writes all of those events at once ({@link EventLog#write}: the people's rows locked in id
- *       order, their sequences advanced, one insert), commits, and only then publishes them.</li>
+ *       order, their sequences advanced, one insert), commits, and only then publishes them, after
+ *       the events of transactions that were numbered before (see {@link PublishOrder}).</li>
  * </ol>
  * A person's row is therefore locked only for the last step, and every lock is taken in one order.
  * {@code BEGIN} goes down the pipeline with the first statements and {@code COMMIT} right behind the
@@ -83,6 +84,7 @@ public final class GroupCommit {
   private final int lanes;
   private final Duration timeout;
   private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
+  private final PublishOrder order;
   private int running;
   private boolean closing;
   private final Promise<Void> idle = Promise.promise();
@@ -95,6 +97,7 @@ public final class GroupCommit {
     this.vertx = vertx;
     this.pool = pool;
     this.context = vertx.getOrCreateContext();
+    this.order = new PublishOrder(context, events -> EventLog.publish(vertx, events));
     this.maxBatch = maxBatch;
     this.lanes = lanes;
     this.timeout = timeout;
@@ -185,6 +188,7 @@ public final class GroupCommit {
     List<Job<?>> jobs = batch.jobs;
     List<Future<?>> outcomes = new ArrayList<>(jobs.size());
     List<EventBatch> owed = new ArrayList<>(jobs.size());
+    PublishOrder.Turn turn = order.turn();
     Future<List<Event>> tx = pool.withConnection(conn -> {
       if (batch.abandoned) {
         return Future.failedFuture(Problem.unavailable(TIMED_OUT));
@@ -227,6 +231,10 @@ public final class GroupCommit {
           Throwable cause = w.failed() ? w.cause() : Problem.unavailable(TIMED_OUT);
           return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(cause));
         }
+        if (!w.result().events().isEmpty()) {
+          // the ids are handed out: this transaction's events go out after earlier ones of the same people
+          turn.take(w.result().events());
+        }
         // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
         // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
         // the probe in between fails in that case, so a commit is counted only when the insert and
@@ -243,13 +251,15 @@ public final class GroupCommit {
     });
     return tx.transform(ar -> {
       if (ar.succeeded()) {
-        // after commit, and only then, the doorbells; then the answers
-        EventLog.publish(vertx, ar.result());
-        for (int i = 0; i < jobs.size(); i++) {
-          answer(jobs.get(i), outcomes.get(i));
-        }
+        // after commit, and only then, the doorbells, in id order (PublishOrder); then the answers
+        turn.publish(ar.result()).onComplete(x -> {
+          for (int i = 0; i < jobs.size(); i++) {
+            answer(jobs.get(i), outcomes.get(i));
+          }
+        });
         return Future.succeededFuture();
       }
+      turn.skip();
       if (batch.abandoned) {
         return Future.succeededFuture();
       }

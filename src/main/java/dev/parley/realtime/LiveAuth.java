@@ -45,11 +45,12 @@ final class LiveAuth {
   }
 
   /**
-   * A socket opened from another site is refused whatever its transport; the SockJS {@code origin}
-   * option alone guards only the WebSocket ones.
+   * A request from another site: its {@code Origin} is neither the public address nor the request's
+   * own host. Checked on every request of the bridge, whatever its transport (the SockJS
+   * {@code origin} option alone guards only the WebSocket ones); browsers send {@code Origin} with
+   * WebSocket handshakes and with the XHR transports' POSTs.
    */
-  boolean foreignOrigin(SockJSSocket socket) {
-    MultiMap headers = headers(socket);
+  boolean foreignOrigin(MultiMap headers) {
     String origin = headers.get("Origin");
     if (origin == null || origin.equals(publicOrigin)) {
       return false;

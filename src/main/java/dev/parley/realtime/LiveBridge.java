@@ -1,22 +1,30 @@
 package dev.parley.realtime;
 
+import dev.parley.Problem;
 import dev.parley.Topics;
+import dev.parley.audit.Audit;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.auth.Viewer;
 import dev.parley.events.Frames;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +42,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * (replies pass unchecked, an empty {@link PermittedOptions} matches everything, a required authority
  * does not stop REGISTER, the origin option guards only WebSocket):
  * <ul>
- *   <li>a socket from another origin is closed at once, whatever its transport;</li>
+ *   <li>only the WebSocket and XHR transports are served: JSONP, htmlfile and eventsource are script
+ *       or GET requests that carry the cookie without an {@code Origin}, so a page of the same site
+ *       could open a socket as its visitor;</li>
+ *   <li>a request from another origin is refused (403), whatever its transport;</li>
  *   <li>REGISTER is allowed only on the caller's own {@code user.<id>}: another address answers
  *       {@code access_denied}, an anonymous socket {@code not_logged_in};</li>
  *   <li>SEND and PUBLISH are always refused ({@code rejected}), so no reply path exists either;</li>
- *   <li>a delivery is checked again against the socket's own address, and a socket whose write
- *       queue is full is cut off rather than buffered without bound;</li>
+ *   <li>a delivery is checked again against the socket's own address, and a socket with more than
+ *       {@value #MAX_BUFFERED_BYTES} bytes waiting on its transport is cut off rather than buffered
+ *       without bound;</li>
  *   <li>once a subscription is active everywhere the socket receives {@value #SUBSCRIBED}, its cue
  *       to catch up;</li>
  *   <li>a socket is closed when its session ends: at once on logout or deactivation
- *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime.</li>
+ *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime;</li>
+ *   <li>refusals are audited compacted ({@link RefusalLog}); a socket that was handed messages leaves
+ *       one {@value Audit#MESSAGES_DELIVERED} row when it closes, naming them (never their content).</li>
  * </ul>
  * One instance per HTTP verticle; each owns only the sockets its server accepted.
  */
@@ -51,6 +65,8 @@ public final class LiveBridge {
 
   /** Bytes a socket may have waiting to be written before it is cut off. */
   public static final int MAX_BUFFERED_BYTES = 256 * 1024;
+  /** Largest body of an XHR send: the client sends only small frames (register, ping). */
+  public static final int MAX_SEND_BYTES = 16 * 1024;
   /** How often open sockets are checked against their sessions (expiry, idle timeout). */
   public static final Duration SESSION_CHECK = Duration.ofSeconds(30);
 
@@ -65,14 +81,18 @@ public final class LiveBridge {
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
+  private final Pool pool;
   private final LiveAuth auth;
   private final SessionWatch watch;
-  private final LiveSockets sockets = new LiveSockets();
+  private final RefusalLog refusals;
+  private final LiveSockets sockets = new LiveSockets(this::gone);
 
   public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl) {
     this.vertx = vertx;
+    this.pool = pool;
     this.auth = new LiveAuth(tokens, sessions, publicUrl);
     this.watch = new SessionWatch(pool, sessions.idle());
+    this.refusals = RefusalLog.of(vertx, pool);
   }
 
   /**
@@ -91,14 +111,29 @@ public final class LiveBridge {
         .setMaxAddressLength(64);
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
-        .setInsertJSESSIONID(false);
+        .setInsertJSESSIONID(false)
+        .addDisabledTransport(Transport.JSON_P.toString())
+        .addDisabledTransport(Transport.HTML_FILE.toString())
+        .addDisabledTransport(Transport.EVENT_SOURCE.toString());
     Router sockJs = SockJSHandler.create(vertx, options).bridge(bridge, this::handle);
+    Router router = Router.router(vertx);
+    router.route().handler(this::sameOrigin);
     // SockJS's session transports (what the browser client uses) strip Cookie from the request
     // itself before the socket is handed over, so the credentials are read while still there.
-    Router router = Router.router(vertx);
     router.route().handler(LiveAuth::keepCredentials);
+    // an XHR send carries its frames as the body, which SockJS reads only through a body handler
+    router.post().handler(BodyHandler.create(false).setBodyLimit(MAX_SEND_BYTES));
     router.route("/*").subRouter(sockJs);
     return router;
+  }
+
+  private void sameOrigin(RoutingContext ctx) {
+    if (auth.foreignOrigin(ctx.request().headers())) {
+      refusals.refused(host(ctx.request().remoteAddress()), null, "foreign_origin");
+      ctx.fail(Problem.forbidden("the live connection must come from this site"));
+      return;
+    }
+    ctx.next();
   }
 
   /** How many sockets this process has cut off for not reading. */
@@ -118,16 +153,15 @@ public final class LiveBridge {
       }
       case REGISTERED -> subscribed(event, socket);
       case UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_ERROR -> event.complete(true);
+      case SEND, PUBLISH -> {
+        refusals.refused(host(socket.remoteAddress()), sockets.viewer(socket), "rejected");
+        event.complete(false);
+      }
       default -> event.complete(false);
     }
   }
 
   private void open(BridgeEvent event, SockJSSocket socket) {
-    if (auth.foreignOrigin(socket)) {
-      event.complete(false);
-      return;
-    }
-    socket.setWriteQueueMaxSize(MAX_BUFFERED_BYTES);
     // hold the client's first frames (its REGISTER) until we know who it is
     socket.pause();
     auth.viewer(socket).onComplete(ar -> {
@@ -176,40 +210,51 @@ public final class LiveBridge {
    * Tells the browser its subscription is active on every node (registration in a cluster completes
    * later than the REGISTER frame): the moment to catch up with {@code GET /api/events?after=}.
    */
-  private static void subscribed(BridgeEvent event, SockJSSocket socket) {
+  private void subscribed(BridgeEvent event, SockJSSocket socket) {
     String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-    if (address != null) {
-      socket.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
+    LiveSocket live = sockets.get(socket);
+    if (address != null && live != null) {
+      live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
           .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
     }
     event.complete(true);
   }
 
+  /**
+   * Writes an event to its socket. Every frame is written here (none by the bridge), so that the
+   * socket's {@link LiveSocket#waiting() bytes waiting} count all of them. A socket that closed in
+   * the meantime is no longer among the open ones and is skipped.
+   */
   private void deliver(BridgeEvent event, SockJSSocket socket) {
-    Viewer viewer = sockets.viewer(socket);
+    event.complete(false);
+    LiveSocket live = sockets.get(socket);
     JsonObject envelope = event.getRawMessage();
-    if (viewer == null || envelope == null || !Topics.user(viewer.userId()).equals(envelope.getString("address"))) {
-      event.complete(false);
+    if (live == null || live.viewer == null || envelope == null
+        || !Topics.user(live.viewer.userId()).equals(envelope.getString("address"))) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      LOG.info("live socket of user {} cut off: more than {} bytes waiting to be written",
-          viewer.userId(), MAX_BUFFERED_BYTES);
+    if (live.waiting() > MAX_BUFFERED_BYTES) {
+      LOG.info("live socket of user {} cut off: {} bytes waiting to be written, more than {}",
+          live.viewer.userId(), live.waiting(), MAX_BUFFERED_BYTES);
       cutOff(socket);
-      event.complete(false);
       return;
     }
-    if (envelope.getValue("body") instanceof String frame) {
+    String frame;
+    if (envelope.getValue("body") instanceof String finished) {
       // an event published as its finished frame (events.Frames): written as it is, after checking
-      // that it is addressed to this socket's person; the bridge is told not to encode it again
-      if (frame.startsWith(Frames.prefix(viewer.userId()))) {
-        socket.write(Buffer.buffer(frame));
-      }
-      event.complete(false);
-      return;
+      // that it is addressed to this socket's person
+      frame = finished.startsWith(Frames.prefix(live.viewer.userId())) ? finished : null;
+    } else {
+      envelope.remove("replyAddress");
+      frame = envelope.encode();
     }
-    envelope.remove("replyAddress");
-    event.complete(true);
+    if (frame != null) {
+      live.write(Buffer.buffer(frame));
+      String messageId = Frames.messageId(frame);
+      if (messageId != null) {
+        live.delivered(messageId);
+      }
+    }
   }
 
   /**
@@ -222,9 +267,16 @@ public final class LiveBridge {
     sockets.close(socket);
     var request = socket.routingContext() == null ? null : socket.routingContext().request();
     if (request != null && request.canUpgradeToWebSocket()) {
-      // HttpConnection.close() is graceful (it waits for the queue to drain): reset the channel instead
+      // HttpConnection.close() is graceful (it waits for the queue to drain), and so is a close
+      // through the whole channel pipeline, where Vert.x's handler turns it into a WebSocket close
+      // handshake queued behind the unread data: close from the head of the pipeline instead
       if (request.connection() instanceof ConnectionBase c) {
-        c.channel().close();
+        ChannelHandlerContext head = c.channel().pipeline().firstContext();
+        if (head != null) {
+          head.close();
+        } else {
+          c.channel().close();
+        }
       } else {
         request.connection().close();
       }
@@ -232,9 +284,29 @@ public final class LiveBridge {
   }
 
   /** Answers the refusal in the bridge's own error frame; the bridge then adds its generic {@code rejected}. */
-  private static void refuse(BridgeEvent event, SockJSSocket socket, String code) {
-    socket.write(Buffer.buffer(new JsonObject().put("type", "err").put("body", code).encode()));
+  private void refuse(BridgeEvent event, SockJSSocket socket, String code) {
+    LiveSocket live = sockets.get(socket);
+    refusals.refused(host(socket.remoteAddress()), live == null ? null : live.viewer, code);
+    Buffer frame = Buffer.buffer(new JsonObject().put("type", "err").put("body", code).encode());
+    if (live != null) {
+      live.write(frame);
+    }
     event.complete(false);
+  }
+
+  /** A socket has closed: the messages it was handed are audited in one row. */
+  private void gone(LiveSocket live) {
+    if (live.viewer == null || live.deliveredCount() == 0) {
+      return;
+    }
+    Audit.log(pool, live.viewer.companyId(), live.viewer.userId(), Audit.MESSAGES_DELIVERED, null,
+        new JsonObject().put("messageIds", new JsonArray(live.deliveredIds())).put("via", "live")
+            .put("count", live.deliveredCount()),
+        host(live.socket.remoteAddress()));
+  }
+
+  private static String host(SocketAddress address) {
+    return address == null ? null : address.hostAddress() != null ? address.hostAddress() : address.host();
   }
 
   private void sessionEnded(JsonObject body) {

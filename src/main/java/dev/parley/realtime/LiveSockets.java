@@ -10,66 +10,77 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The open live sockets of one bridge and the session each was opened with (none for an anonymous
- * socket). Touched only from the bridge's own event loop, hence no locking.
+ * socket). Touched only from the bridge's own event loop, hence no locking. Every socket leaves
+ * through {@link #remove} or {@link #close}, which hand it to {@code gone} once.
  */
 final class LiveSockets {
 
-  private final Map<SockJSSocket, Viewer> viewers = new HashMap<>();
-  private final Set<SockJSSocket> anonymous = new HashSet<>();
+  private final Map<SockJSSocket, LiveSocket> open = new HashMap<>();
+  private final Consumer<LiveSocket> gone;
+
+  LiveSockets(Consumer<LiveSocket> gone) {
+    this.gone = gone;
+  }
 
   void add(SockJSSocket socket, Viewer viewer) {
-    if (viewer == null) {
-      anonymous.add(socket);
-    } else {
-      viewers.put(socket, viewer);
-    }
+    open.put(socket, new LiveSocket(socket, viewer));
+  }
+
+  /** The socket's state while it is open, else null. */
+  LiveSocket get(SockJSSocket socket) {
+    return open.get(socket);
   }
 
   /** The viewer of an authenticated socket, else null. */
   Viewer viewer(SockJSSocket socket) {
-    return viewers.get(socket);
+    LiveSocket live = open.get(socket);
+    return live == null ? null : live.viewer;
   }
 
   void remove(SockJSSocket socket) {
-    viewers.remove(socket);
-    anonymous.remove(socket);
+    LiveSocket live = open.remove(socket);
+    if (live != null) {
+      gone.accept(live);
+    }
   }
 
   int size() {
-    return viewers.size() + anonymous.size();
+    return open.size();
   }
 
   /** Closes the sockets of a session that ended, or of every session of the user when none is named. */
   int closeSession(UUID userId, UUID sessionId) {
-    List<SockJSSocket> doomed = new ArrayList<>();
-    viewers.forEach((socket, v) -> {
-      if (v.userId().equals(userId) && (sessionId == null || v.sessionId().equals(sessionId))) {
-        doomed.add(socket);
-      }
-    });
-    doomed.forEach(this::close);
-    return doomed.size();
+    return closeWhere(v -> v.userId().equals(userId) && (sessionId == null || v.sessionId().equals(sessionId)));
   }
 
   Set<UUID> sessionIds() {
     Set<UUID> ids = new HashSet<>();
-    viewers.values().forEach(v -> ids.add(v.sessionId()));
+    open.values().forEach(s -> {
+      if (s.viewer != null) {
+        ids.add(s.viewer.sessionId());
+      }
+    });
     return ids;
   }
 
   /** Closes every authenticated socket whose session is not among {@code alive}. */
   int closeAllBut(Set<UUID> alive) {
-    List<SockJSSocket> doomed = new ArrayList<>();
-    viewers.forEach((socket, v) -> {
-      if (!alive.contains(v.sessionId())) {
-        doomed.add(socket);
+    return closeWhere(v -> !alive.contains(v.sessionId()));
+  }
+
+  private int closeWhere(java.util.function.Predicate<Viewer> doomed) {
+    List<SockJSSocket> closing = new ArrayList<>();
+    open.forEach((socket, s) -> {
+      if (s.viewer != null && doomed.test(s.viewer)) {
+        closing.add(socket);
       }
     });
-    doomed.forEach(this::close);
-    return doomed.size();
+    closing.forEach(this::close);
+    return closing.size();
   }
 
   void close(SockJSSocket socket) {

@@ -1,0 +1,69 @@
+package dev.parley.events;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The order in which committed transactions' events leave the node: by the order their ids were
+ * handed out for the people they share, without unrelated people waiting for each other.
+ */
+class PublishOrderTest {
+
+  final Vertx vertx = Vertx.vertx();
+  final Context context = vertx.getOrCreateContext();
+  final List<Long> published = new CopyOnWriteArrayList<>();
+  final PublishOrder order = new PublishOrder(context, events -> events.forEach(e -> published.add(e.id())));
+  final UUID pat = UUID.randomUUID();
+  final UUID quinn = UUID.randomUUID();
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  static List<Event> events(UUID person, long id) {
+    return List.of(new Event(person, id, "test", new JsonObject()));
+  }
+
+  @Test
+  void aLaterCommitWaitsForTheEarlierTurnOfTheSamePersonButNotForOthers() {
+    PublishOrder.Turn first = order.turn();
+    PublishOrder.Turn other = order.turn();
+    PublishOrder.Turn second = order.turn();
+    first.take(events(pat, 1));
+    other.take(events(quinn, 1));
+    second.take(events(pat, 2));
+
+    // the second commit is answered first: it waits for the first; Quinn's does not
+    var secondOut = second.publish(events(pat, 2));
+    other.publish(events(quinn, 1)).await();
+    assertThat(published).containsExactly(1L);
+    assertThat(secondOut.isComplete()).isFalse();
+
+    first.publish(events(pat, 1)).await();
+    secondOut.await();
+    assertThat(published).containsExactly(1L, 1L, 2L);
+  }
+
+  @Test
+  void aFailedTransactionLeavesTheLineWithoutPublishing() {
+    PublishOrder.Turn failed = order.turn();
+    PublishOrder.Turn next = order.turn();
+    failed.take(events(pat, 1));
+    next.take(events(pat, 1));
+
+    var nextOut = next.publish(events(pat, 1));
+    failed.skip();
+    nextOut.await();
+    assertThat(published).containsExactly(1L);
+  }
+}
