@@ -1,6 +1,7 @@
 package dev.parley;
 
 import com.hazelcast.config.Config;
+import dev.parley.audit.Refusals;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
@@ -98,6 +99,7 @@ public final class Parley {
 
   private Future<Void> deploy() {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    platform.refusals().start(vertx);
     return platform.sessions().listen(vertx.eventBus())
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform), new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform))
@@ -113,6 +115,7 @@ public final class Parley {
       undeployed.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return Future.join(undeployed)
+        .transform(ar -> platform.refusals().close())
         .transform(ar -> platform.pool().close().recover(e -> Future.succeededFuture()))
         .transform(ar -> vertx.close())
         .onComplete(ar -> infrastructure.close());
@@ -154,7 +157,7 @@ public final class Parley {
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
-        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES));
+        new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES), new Refusals(pool, clock, config.auditWindow()));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

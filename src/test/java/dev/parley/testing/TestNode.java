@@ -39,11 +39,16 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node; {@code overrides} are configuration keys (the environment variable names). */
   public static TestNode start(Map<String, String> overrides) {
+    return start(overrides, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Map)}, with the node's clock (rate limits, audit windows) under the test's control. */
+  public static TestNode start(Map<String, String> overrides, Clock clock) {
     Map<String, String> env = new HashMap<>();
     env.put(ParleyConfig.DB_URL, TestDatabase.newDatabase());
     env.putAll(defaults());
     env.putAll(overrides);
-    return startWith(env);
+    return startWith(env, clock);
   }
 
   public static Map<String, String> defaults() {
