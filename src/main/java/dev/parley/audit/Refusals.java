@@ -33,10 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Refusals {
 
   private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
-  /** Sources counted at once; past that, new sources share one window per action. */
-  private static final int MAX_SOURCES = 100_000;
-  /** How many distinct targets and details a summary names. */
-  private static final int SAMPLES = 10;
+  /** Sources counted at once; past that, new sources share one window per action (memory stays bounded under a spread attack). */
+  private static final int MAX_SOURCES = 10_000;
+  /** How many distinct targets and details a summary names, and how long a target it keeps. */
+  private static final int SAMPLES = 5;
+  private static final int MAX_TARGET = 256;
   private static final String EVERY_OTHER_SOURCE = "*";
   private static final long SWEEP_MS = 1_000;
 
@@ -61,8 +62,12 @@ public final class Refusals {
   }
 
   /** Counts a refusal from {@code source} (a client address, a person): written now if it opens a window. */
-  public void refused(String source, Entry e) {
+  public void refused(String source, Entry refusal) {
     long now = clock.millis();
+    // targets may be the caller's to choose (a path, an email): kept short
+    Entry e = refusal.target() == null || refusal.target().length() <= MAX_TARGET ? refusal
+        : new Entry(refusal.companyId(), refusal.actorId(), refusal.action(), refusal.target().substring(0, MAX_TARGET),
+            refusal.detail(), refusal.address());
     Key key = new Key(e.action(), source);
     if (windows.size() >= MAX_SOURCES && !windows.containsKey(key)) {
       // the sweep frees room each second; until then, new sources are counted together

@@ -16,8 +16,6 @@ import java.util.function.BiConsumer;
  */
 public final class RefusalAudit implements BiConsumer<RoutingContext, Problem> {
 
-  private static final int MAX_PATH = 200;
-
   private final Refusals refusals;
 
   public RefusalAudit(Refusals refusals) {
@@ -27,9 +25,7 @@ public final class RefusalAudit implements BiConsumer<RoutingContext, Problem> {
   @Override
   public void accept(RoutingContext ctx, Problem p) {
     String address = AuthHandler.clientAddress(ctx);
-    String path = ctx.request().path();
-    // the path is the caller's to choose: kept short
-    String target = ctx.request().method() + " " + (path.length() > MAX_PATH ? path.substring(0, MAX_PATH) : path);
+    String target = ctx.request().method() + " " + ctx.request().path();
     Viewer v = ctx.get(AuthHandler.VIEWER);
     String reason = ctx.get(AuthHandler.REFUSAL);
     if (v != null) {

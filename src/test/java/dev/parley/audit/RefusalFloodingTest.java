@@ -108,8 +108,8 @@ class RefusalFloodingTest {
     List<Row> rows = rows("select * from audit_log where action = $1 and actor_id = $2 order by id", Audit.REFUSED, prober.id());
     assertThat(rows).hasSize(2);
     assertThat(rows).allSatisfy(r -> assertThat(r.getString("address")).isEqualTo("127.0.0.1"));
-    assertThat(rows.get(1).getJsonObject("detail").getJsonArray("targets")).hasSize(10);
-    assertThat(rows.get(1).getJsonObject("detail").getInteger("moreTargets")).isEqualTo(39);
+    assertThat(rows.get(1).getJsonObject("detail").getJsonArray("targets")).hasSize(5);
+    assertThat(rows.get(1).getJsonObject("detail").getInteger("moreTargets")).isEqualTo(44);
   }
 
   /** The rows of {@code action} once their counts add up to {@code total} (a row without a count counts one). */
