@@ -217,13 +217,16 @@ public final class Parley {
       PgConnectOptions runtime = Db.connectOptions(url);
       String jdbc = Db.jdbcUrl(runtime);
       PgConnectOptions owner = Db.connectOptions(ownerUrl.orElse(url));
+      if (!owner.getDatabase().equals(runtime.getDatabase())) {
+        throw new IllegalArgumentException(ParleyConfig.DB_OWNER_URL + " and " + ParleyConfig.DB_URL + " must name the same database");
+      }
       int applied = Migrations.migrate(Db.jdbcUrl(owner), owner.getUser(), owner.getPassword());
       LOG.info("database schema up to date ({} migrations applied now)", applied);
-      if (ownerUrl.isEmpty()) {
-        LOG.warn("{} is unset: the schema is migrated by, and owned by, the role Parley runs as, so the audit log is only "
-            + "guarded against honest use (its owner can disable, drop or replace its append-only triggers). Set {} to "
-            + "the owner and {} to a role that owns nothing (see the README)", ParleyConfig.DB_OWNER_URL,
-            ParleyConfig.DB_OWNER_URL, ParleyConfig.DB_URL);
+      if (ownerUrl.isEmpty() || owner.getUser().equals(runtime.getUser())) {
+        LOG.warn("{} is unset or names the same role as {}: the schema is migrated by, and owned by, the role Parley runs "
+            + "as, so the audit log is only guarded against honest use (its owner can disable, drop or replace its "
+            + "append-only triggers). Set {} to the owner and {} to a role that owns nothing (see the README)",
+            ParleyConfig.DB_OWNER_URL, ParleyConfig.DB_URL, ParleyConfig.DB_OWNER_URL, ParleyConfig.DB_URL);
         return;
       }
       Roles.grantRuntime(Db.jdbcUrl(owner), owner.getUser(), owner.getPassword(), runtime.getUser());

@@ -1,5 +1,10 @@
 package dev.parley.db;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.parley.Parley;
 import dev.parley.ParleyConfig;
 import dev.parley.audit.Audit;
 import dev.parley.testing.TestDatabase;
@@ -11,9 +16,11 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -127,6 +134,25 @@ class AuditLogGuardTest {
           .isEqualTo("changed");
       runtime.query("delete from later_feature").execute().await();
       assertThatThrownBy(() -> runtime.query("delete from audit_log").execute().await()).hasMessageContaining(INSUFFICIENT_PRIVILEGE);
+    }
+  }
+
+  @Test
+  void withoutAnOwnerConfiguredParleyWarnsThatTheAuditLogIsOnlyGuardedAgainstHonestUse() {
+    Logger log = (Logger) LoggerFactory.getLogger(Parley.class);
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    Map<String, String> env = new HashMap<>(TestNode.defaults());
+    env.put(ParleyConfig.DB_URL, TestDatabase.newDatabase());
+    env.put(ParleyConfig.DB_OWNER_URL, "");
+    try (TestNode alone = TestNode.startWith(env)) {
+      assertThat(seen.list).anySatisfy(e -> {
+        assertThat(e.getLevel()).isEqualTo(Level.WARN);
+        assertThat(e.getFormattedMessage()).contains("PARLEY_DB_OWNER_URL is unset", "only guarded against honest use");
+      });
+    } finally {
+      log.detachAppender(seen);
     }
   }
 
