@@ -1,6 +1,7 @@
 package dev.parley.audit;
 
 import dev.parley.auth.AuthHandler;
+import dev.parley.db.Db;
 import dev.parley.testing.Api;
 import dev.parley.testing.Fixtures;
 import dev.parley.testing.TestClock;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +114,24 @@ class RefusalFloodingTest {
     assertThat(rows).allSatisfy(r -> assertThat(r.getString("address")).isEqualTo("127.0.0.1"));
     assertThat(rows.get(1).getJsonObject("detail").getJsonArray("targets")).hasSize(5);
     assertThat(rows.get(1).getJsonObject("detail").getInteger("moreTargets")).isEqualTo(44);
+  }
+
+  @Test
+  void aNodeThatStopsWritesTheCountsOfItsOpenWindows() throws Exception {
+    TestNode stopping = TestNode.start(Map.of(), new TestClock());
+    for (int i = 0; i < 20; i++) {
+      stopping.api().post("/api/auth/login", new JsonObject().put("email", "nobody@example.test").put("password", "guess-" + i));
+    }
+    stopping.close();
+
+    var o = Db.connectOptions(stopping.dbUrl());
+    try (Connection c = DriverManager.getConnection(Db.jdbcUrl(o), o.getUser(), o.getPassword());
+         ResultSet rs = c.createStatement().executeQuery("select count(*), sum((detail->>'count')::int) from audit_log "
+             + "where action = '" + Audit.SIGN_IN_FAILED + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(2);
+      assertThat(rs.getLong(2)).isEqualTo(20);
+    }
   }
 
   /** The rows of {@code action} once their counts add up to {@code total} (a row without a count counts one). */
