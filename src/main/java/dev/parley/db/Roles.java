@@ -14,6 +14,9 @@ import java.sql.Statement;
  */
 public final class Roles {
 
+  /** The advisory lock the owner holds while it grants (any constant of Parley's own). */
+  private static final long GRANTS_LOCK = 0x5061726c6579L;
+
   private Roles() {
   }
 
@@ -32,6 +35,8 @@ public final class Roles {
         s = quote(rs.getString(1));
       }
       try (Statement st = c.createStatement()) {
+        // nodes starting together would otherwise collide on the same catalog rows ("tuple concurrently updated")
+        st.execute("select pg_advisory_xact_lock(" + GRANTS_LOCK + ")");
         st.execute("grant usage on schema " + s + " to " + r);
         // no role but the owner creates objects in the schema (PostgreSQL before 15 lets everyone)
         st.execute("revoke create on schema " + s + " from public, " + r);
