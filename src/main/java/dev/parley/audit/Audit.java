@@ -24,28 +24,28 @@ public final class Audit {
   public static final String SIGN_IN = "auth.sign_in";
   public static final String SIGN_IN_FAILED = "auth.sign_in_failed";
   public static final String SIGN_OUT = "auth.sign_out";
+  /** A request without a valid token or session (401); counted per client address, see {@link Refusals}. */
+  public static final String UNAUTHENTICATED = "auth.unauthenticated";
+  /** A cookie-authenticated write refused by the CSRF defence; counted per client address. */
+  public static final String CSRF_REFUSED = "auth.csrf_refused";
   public static final String REFUSED = "access.refused";
   public static final String USER_CREATED = "directory.user_created";
   public static final String USER_UPDATED = "directory.user_updated";
   public static final String GROUP_CHANGED = "directory.group_changed";
   public static final String MESSAGE_SENT = "messaging.message_sent";
-  public static final String THREAD_VIEWED = "messaging.thread_viewed";
-  public static final String SETTINGS_CHANGED = "settings.changed";
-  public static final String INBOUND_ACCEPTED = "inbound.accepted";
-  public static final String INBOUND_REFUSED = "inbound.refused";
-  /** A request without a valid token or session (401); counted per client address, see {@link Refusals}. */
-  public static final String UNAUTHENTICATED = "auth.unauthenticated";
-  /** A cookie-authenticated write refused by the CSRF defence; counted per client address. */
-  public static final String CSRF_REFUSED = "auth.csrf_refused";
-  /** Message content delivered to a person: detail {@link #messagesDelivered}. */
-  public static final String MESSAGES_DELIVERED = "messaging.messages_delivered";
-  public static final String VIA_EVENTS = "events";
-  public static final String VIA_LIVE = "live";
   public static final String MARKED_READ = "messaging.marked_read";
   public static final String THREAD_LEFT = "messaging.thread_left";
   public static final String CANNED_RESPONSE_CREATED = "messaging.canned_response_created";
   public static final String CANNED_RESPONSE_UPDATED = "messaging.canned_response_updated";
   public static final String CANNED_RESPONSE_DELETED = "messaging.canned_response_deleted";
+  /** How a {@link #MESSAGES_DELIVERED} delivery went out: see {@link #messagesDelivered}. */
+  public static final String VIA_EVENTS = "events";
+  public static final String VIA_LIVE = "live";
+  public static final String THREAD_VIEWED = "messaging.thread_viewed";
+  public static final String MESSAGES_DELIVERED = "messaging.messages_delivered";
+  public static final String SETTINGS_CHANGED = "settings.changed";
+  public static final String INBOUND_ACCEPTED = "inbound.accepted";
+  public static final String INBOUND_REFUSED = "inbound.refused";
 
   private static final String INSERT =
       "insert into audit_log (company_id, actor_id, action, target, detail, address) values ($1, $2, $3, $4, $5, $6)";
