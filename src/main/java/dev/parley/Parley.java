@@ -1,12 +1,14 @@
 package dev.parley;
 
 import com.hazelcast.config.Config;
+import dev.parley.audit.Refusals;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.db.Db;
 import dev.parley.db.Migrations;
+import dev.parley.db.Roles;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
 import dev.parley.events.GroupCommit;
@@ -35,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,8 @@ public final class Parley {
   private static final int GROUP_COMMIT_MAX = 64;
   /** Write transactions open at once per node: one fills while another commits. */
   private static final int GROUP_COMMIT_LANES = 2;
+  /** The role the node connects to its embedded PostgreSQL as; the superuser only migrates. */
+  static final String EMBEDDED_RUNTIME_ROLE = "parley_app";
 
   private final Vertx vertx;
   private final Platform platform;
@@ -106,6 +111,7 @@ public final class Parley {
 
   private Future<Void> deploy() {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    platform.refusals().start(vertx);
     return platform.sessions().listen(vertx.eventBus())
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission), new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
@@ -139,6 +145,7 @@ public final class Parley {
       undeployed.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return Future.join(undeployed)
+        .transform(ar -> platform.refusals().close())
         .transform(ar -> platform.pool().close().recover(e -> Future.succeededFuture()))
         .transform(ar -> vertx.close())
         .onComplete(ar -> infrastructure.close());
@@ -189,7 +196,8 @@ public final class Parley {
         new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
-            config.requestTimeout().minus(config.requestTimeout().dividedBy(10))));
+            config.requestTimeout().minus(config.requestTimeout().dividedBy(10))),
+        new Refusals(pool, clock, config.auditWindow()));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */
@@ -200,15 +208,19 @@ public final class Parley {
       Files.createDirectories(data);
       EmbeddedDatabase embedded = null;
       String url;
+      Optional<String> ownerUrl;
       if (config.embeddedDatabase()) {
         embedded = EmbeddedDatabase.start(data);
-        url = embedded.url("postgres");
+        ownerUrl = Optional.of(embedded.url("postgres"));
+        String password = HexFormat.of().formatHex(SecretFiles.readOrCreate(data.resolve("keys").resolve("database-runtime.secret")));
+        PgConnectOptions owner = Db.connectOptions(ownerUrl.get());
+        Roles.ensureLogin(Db.jdbcUrl(owner), owner.getUser(), owner.getPassword(), EMBEDDED_RUNTIME_ROLE, password);
+        url = embedded.url("postgres", EMBEDDED_RUNTIME_ROLE, password);
       } else {
         url = config.dbUrl().orElseThrow();
+        ownerUrl = config.dbOwnerUrl();
       }
-      PgConnectOptions o = Db.connectOptions(url);
-      int applied = Migrations.migrate(Db.jdbcUrl(o), o.getUser(), o.getPassword());
-      LOG.info("database schema up to date ({} migrations applied now)", applied);
+      migrate(url, ownerUrl);
 
       EmbeddedMailServer mailServer = null;
       if (config.embeddedSmtp() || config.embeddedImap()) {
@@ -235,6 +247,33 @@ public final class Parley {
         LOG.debug("inbound webhook secret kept in {}", data.resolve("keys"));
       }
       return new Infrastructure(url, embedded, mail, new Platform.Secrets(webhook, reply));
+    }
+
+    /**
+     * Migrates as the owner and grants the runtime role its rights; without an owner, migrates as
+     * the runtime role, which then owns the audit log and could lift its guard.
+     */
+    private static void migrate(String url, Optional<String> ownerUrl) throws Exception {
+      PgConnectOptions runtime = Db.connectOptions(url);
+      String jdbc = Db.jdbcUrl(runtime);
+      PgConnectOptions owner = Db.connectOptions(ownerUrl.orElse(url));
+      if (!owner.getDatabase().equals(runtime.getDatabase())) {
+        throw new IllegalArgumentException(ParleyConfig.DB_OWNER_URL + " and " + ParleyConfig.DB_URL + " must name the same database");
+      }
+      int applied = Migrations.migrate(Db.jdbcUrl(owner), owner.getUser(), owner.getPassword());
+      LOG.info("database schema up to date ({} migrations applied now)", applied);
+      if (ownerUrl.isEmpty() || owner.getUser().equals(runtime.getUser())) {
+        LOG.warn("{} is unset or names the same role as {}: the schema is migrated by, and owned by, the role Parley runs "
+            + "as, so the audit log is only guarded against honest use (its owner can disable, drop or replace its "
+            + "append-only triggers). Set {} to the owner and {} to a role that owns nothing (see the README)",
+            ParleyConfig.DB_OWNER_URL, ParleyConfig.DB_URL, ParleyConfig.DB_OWNER_URL, ParleyConfig.DB_URL);
+        return;
+      }
+      Roles.grantRuntime(Db.jdbcUrl(owner), owner.getUser(), owner.getPassword(), runtime.getUser());
+      if (Roles.canAlterAuditLog(jdbc, runtime.getUser(), runtime.getPassword())) {
+        LOG.warn("the database role {} that Parley runs as is a superuser or a member of the audit log's owner: the audit "
+            + "log is only guarded against honest use. Run Parley as a role that owns nothing (see the README)", runtime.getUser());
+      }
     }
 
     void close() {

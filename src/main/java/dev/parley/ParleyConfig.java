@@ -18,6 +18,7 @@ public record ParleyConfig(
     String publicUrl,
     Path dataDir,
     Optional<String> dbUrl,
+    Optional<String> dbOwnerUrl,
     int dbPoolSize,
     Optional<String> smtpHost,
     int smtpPort,
@@ -52,6 +53,7 @@ public record ParleyConfig(
     int loginLimitPerAccount,
     int loginLimitPerAddress,
     Duration loginLimitWindow,
+    Duration auditWindow,
     int sendLimitPerMinute,
     Duration eventRetention,
     Duration outboxPollInterval,
@@ -70,6 +72,8 @@ public record ParleyConfig(
   public static final String PUBLIC_URL = "PARLEY_PUBLIC_URL";
   public static final String DATA_DIR = "PARLEY_DATA_DIR";
   public static final String DB_URL = "PARLEY_DB_URL";
+  /** The role that owns the schema and runs migrations; PARLEY_DB_URL's role then only uses it. */
+  public static final String DB_OWNER_URL = "PARLEY_DB_OWNER_URL";
   public static final String DB_POOL_SIZE = "PARLEY_DB_POOL_SIZE";
   public static final String SMTP_HOST = "PARLEY_SMTP_HOST";
   public static final String SMTP_PORT = "PARLEY_SMTP_PORT";
@@ -105,6 +109,8 @@ public record ParleyConfig(
   public static final String LOGIN_LIMIT_ACCOUNT = "PARLEY_LOGIN_LIMIT_ACCOUNT";
   public static final String LOGIN_LIMIT_ADDRESS = "PARLEY_LOGIN_LIMIT_ADDRESS";
   public static final String LOGIN_LIMIT_WINDOW_SECONDS = "PARLEY_LOGIN_LIMIT_WINDOW_SECONDS";
+  /** Refusals anyone can repeat (failed sign-ins, 401s, CSRF) are written once per source and window, with a count. */
+  public static final String AUDIT_WINDOW_SECONDS = "PARLEY_AUDIT_WINDOW_SECONDS";
   public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
   public static final String EVENT_RETENTION_DAYS = "PARLEY_EVENT_RETENTION_DAYS";
   public static final String OUTBOX_POLL_MS = "PARLEY_OUTBOX_POLL_MS";
@@ -162,6 +168,7 @@ public record ParleyConfig(
         stripSlash(s.str(PUBLIC_URL, "http://localhost:8080")),
         Path.of(s.str(DATA_DIR, "data")),
         dbUrl,
+        s.opt(DB_OWNER_URL),
         s.integer(DB_POOL_SIZE, 8),
         s.opt(SMTP_HOST),
         s.integer(SMTP_PORT, 25),
@@ -196,6 +203,7 @@ public record ParleyConfig(
         s.integer(LOGIN_LIMIT_ACCOUNT, 5),
         s.integer(LOGIN_LIMIT_ADDRESS, 20),
         Duration.ofSeconds(s.integer(LOGIN_LIMIT_WINDOW_SECONDS, 300)),
+        Duration.ofSeconds(s.integer(AUDIT_WINDOW_SECONDS, 60)),
         s.integer(SEND_LIMIT_PER_MINUTE, 120),
         Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)),
         Duration.ofMillis(s.integer(OUTBOX_POLL_MS, 3000)),

@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.audit.Refusals;
 import dev.parley.auth.Passwords;
 import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
@@ -12,7 +13,8 @@ import java.time.Clock;
 
 /**
  * The shared services every verticle of a node is built on (one of each per node). {@code writes} runs
- * the node's messaging transactions together (see {@link GroupCommit}).
+ * the node's messaging transactions together (see {@link GroupCommit}); {@code refusals} counts the
+ * refusals anyone can repeat into a few audit rows (see {@link Refusals}).
  */
 public record Platform(
     ParleyConfig config,
@@ -25,7 +27,8 @@ public record Platform(
     Clock clock,
     Secrets secrets,
     Mail mail,
-    GroupCommit writes) {
+    GroupCommit writes,
+    Refusals refusals) {
 
   /** Where mail goes out and where replies come in (the embedded server's ports when none is configured). */
   public record Mail(String smtpHost, int smtpPort, String smtpUsername, String smtpPassword, String smtpTls,

@@ -24,6 +24,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
   public static final String CSRF_HEADER = "X-Parley-CSRF";
   /** Where an authenticated request keeps its viewer. */
   public static final String VIEWER = "parley.viewer";
+  /** Where a request refused here keeps why (for the audit log, see {@link RefusalAudit}). */
+  static final String REFUSAL = "parley.refusal";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final Tokens tokens;
@@ -55,21 +57,21 @@ public final class AuthHandler implements Handler<RoutingContext> {
     }).onFailure(ctx::fail);
   }
 
-  /** Resolves the viewer of a request (also used by the live bridge at connect time). */
+  /** Resolves the viewer of a request, acting from the request's client address. */
   public Future<Viewer> authenticate(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
     String token;
     boolean byCookie;
     if (auth != null) {
       if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return Future.failedFuture(Problem.unauthorized());
+        return refuse(ctx, "malformed", Problem.unauthorized());
       }
       token = auth.substring(7).trim();
       byCookie = false;
     } else {
       Cookie c = ctx.request().getCookie(COOKIE);
       if (c == null) {
-        return Future.failedFuture(Problem.unauthorized());
+        return refuse(ctx, "missing", Problem.unauthorized());
       }
       token = c.getValue();
       byCookie = true;
@@ -77,21 +79,32 @@ public final class AuthHandler implements Handler<RoutingContext> {
     if (byCookie && !SAFE.contains(ctx.request().method())) {
       Problem csrf = checkCsrf(ctx);
       if (csrf != null) {
-        return Future.failedFuture(csrf);
+        return refuse(ctx, "csrf", csrf);
       }
     }
-    return tokens.verify(token).compose(claims -> sessions.find(claims.sessionId()).compose(live -> {
-      if (live == null || !live.viewer().userId().equals(claims.userId())
-          || !live.viewer().companyId().equals(claims.companyId())) {
-        return Future.failedFuture(Problem.unauthorized());
-      }
-      sessions.seen(live);
-      if (byCookie && shouldRefresh(claims)) {
-        Viewer v = live.viewer();
-        setCookie(ctx, tokens.issue(v.userId(), v.companyId(), v.role(), v.sessionId()));
-      }
-      return Future.succeededFuture(live.viewer());
-    }));
+    return tokens.verify(token).recover(e -> refuse(ctx, "invalid_token", e))
+        .compose(claims -> sessions.find(claims.sessionId()).compose(live -> {
+          if (live == null || !live.viewer().userId().equals(claims.userId())
+              || !live.viewer().companyId().equals(claims.companyId())) {
+            return refuse(ctx, "session_ended", Problem.unauthorized());
+          }
+          sessions.seen(live);
+          if (byCookie && shouldRefresh(claims)) {
+            Viewer v = live.viewer();
+            setCookie(ctx, tokens.issue(v.userId(), v.companyId(), v.role(), v.sessionId()));
+          }
+          return Future.succeededFuture(live.viewer().from(clientAddress(ctx)));
+        }));
+  }
+
+  /** The address of the client at the other end of the connection (no proxy is trusted to name another). */
+  public static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private static <T> Future<T> refuse(RoutingContext ctx, String reason, Throwable failure) {
+    ctx.put(REFUSAL, reason);
+    return Future.failedFuture(failure);
   }
 
   private boolean shouldRefresh(Tokens.Claims claims) {

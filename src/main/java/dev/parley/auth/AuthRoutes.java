@@ -4,6 +4,7 @@ import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.Topics;
 import dev.parley.audit.Audit;
+import dev.parley.audit.Refusals;
 import dev.parley.directory.User;
 import dev.parley.directory.Users;
 import dev.parley.http.Body;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Sign-in, sign-out and "who am I". */
 public final class AuthRoutes {
@@ -40,10 +42,10 @@ public final class AuthRoutes {
     Body body = Body.of(ctx, "email", "password");
     String email = body.requiredString("email", 254).trim().toLowerCase(Locale.ROOT);
     String password = body.requiredString("password", 1024);
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String address = AuthHandler.clientAddress(ctx);
     Platform.Limits limits = platform.limits();
     if (!limits.loginPerAddress().tryAcquire(address) | !limits.loginPerAccount().tryAcquire(email)) {
-      Audit.log(platform.pool(), null, null, Audit.SIGN_IN_FAILED, email, new JsonObject().put("reason", "rate_limited"), address);
+      failed(null, null, email, new JsonObject().put("reason", "rate_limited"), address);
       throw Problem.tooMany("too many sign-in attempts; wait a few minutes and try again");
     }
     return users.byEmail(email).compose(found -> {
@@ -51,8 +53,8 @@ public final class AuthRoutes {
       String hash = user.map(User::passwordHash).orElse(null);
       return platform.passwords().verify(hash, password).compose(ok -> {
         if (!ok || user.isEmpty()) {
-          Audit.log(platform.pool(), found.map(User::companyId).orElse(null), found.map(User::id).orElse(null),
-              Audit.SIGN_IN_FAILED, email, new JsonObject(), address);
+          failed(found.map(User::companyId).orElse(null), found.map(User::id).orElse(null), email,
+              new JsonObject().put("reason", "invalid_credentials"), address);
           return Future.failedFuture(new Problem(401, "invalid_credentials", "the email or password is not right"));
         }
         User u = user.get();
@@ -70,12 +72,18 @@ public final class AuthRoutes {
     });
   }
 
+  /** A refused sign-in: counted per client address, so that guessing cannot fill the audit log. */
+  private void failed(UUID companyId, UUID userId, String email, JsonObject detail, String address) {
+    platform.refusals().refused("address " + address,
+        new Refusals.Entry(companyId, userId, Audit.SIGN_IN_FAILED, email, detail, address));
+  }
+
   private Future<?> logout(RoutingContext ctx) {
     return auth.authenticate(ctx)
         .compose(v -> auth.sessions().revoke(v.sessionId()).map(userId -> {
           platform.vertx().eventBus().publish(Topics.SESSION_ENDED,
               new JsonObject().put("userId", v.userId().toString()).put("sessionId", v.sessionId().toString()));
-          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.SIGN_OUT, v.userId().toString(), new JsonObject(), null);
+          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.SIGN_OUT, v.userId().toString(), new JsonObject(), v.address());
           return v;
         }))
         .recover(e -> e instanceof Problem p && p.status() == 401 ? Future.succeededFuture(null) : Future.failedFuture(e))

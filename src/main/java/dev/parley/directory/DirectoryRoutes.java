@@ -101,7 +101,7 @@ public final class DirectoryRoutes {
             : Future.failedFuture(e))
         .compose(u -> {
           Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_CREATED, u.id().toString(),
-              new JsonObject().put("role", u.role().wire()), null);
+              new JsonObject().put("role", u.role().wire()), v.address());
           return Reply.created(ctx, u.toJson());
         });
   }
@@ -145,7 +145,7 @@ public final class DirectoryRoutes {
             platform.vertx().eventBus().publish(old.active() && !u.active() ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
                 new JsonObject().put("userId", u.id().toString()));
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
-                new JsonObject().put("fields", new JsonArray(List.copyOf(b.json().fieldNames()))), null);
+                new JsonObject().put("fields", new JsonArray(List.copyOf(b.json().fieldNames()))), v.address());
             return Reply.ok(ctx, u.toJson());
           });
     });
@@ -186,7 +186,7 @@ public final class DirectoryRoutes {
             : Future.failedFuture(e))
         .compose(g -> {
           Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, g.id().toString(),
-              new JsonObject().put("change", "created"), null);
+              new JsonObject().put("change", "created"), v.address());
           return Reply.created(ctx, g.toJson());
         });
   }
@@ -208,7 +208,7 @@ public final class DirectoryRoutes {
               : Future.failedFuture(e))
           .compose(updated -> {
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, id.toString(),
-                new JsonObject().put("change", "updated"), null);
+                new JsonObject().put("change", "updated"), v.address());
             return Reply.ok(ctx, updated.orElseThrow(() -> Problem.notFound("group")).toJson());
           });
     });
@@ -222,7 +222,7 @@ public final class DirectoryRoutes {
         return Future.failedFuture(Problem.notFound("group"));
       }
       Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, id.toString(),
-          new JsonObject().put("change", "deleted"), null);
+          new JsonObject().put("change", "deleted"), v.address());
       return Reply.noContent(ctx);
     });
   }

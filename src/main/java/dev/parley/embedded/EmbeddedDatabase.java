@@ -51,9 +51,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return postgres.getPort();
   }
 
-  /** Address in the form Parley's configuration takes. */
+  /** Address in the form Parley's configuration takes, as the superuser (who owns the schema). */
   public String url(String database) {
-    return "postgresql://postgres:postgres@127.0.0.1:" + port() + "/" + database;
+    return url(database, "postgres", "postgres");
+  }
+
+  /** Address as another role; {@code user} and {@code password} must need no percent-encoding. */
+  public String url(String database, String user, String password) {
+    return "postgresql://" + user + ":" + password + "@127.0.0.1:" + port() + "/" + database;
   }
 
   @Override

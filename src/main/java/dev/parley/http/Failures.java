@@ -2,10 +2,13 @@ package dev.parley.http;
 
 import dev.parley.Problem;
 import dev.parley.db.Db;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.function.BiConsumer;
 
 /** The one failure handler: every error leaves as {@code {"error","message"}}, never a stack trace or SQL. */
 public final class Failures {
@@ -15,18 +18,16 @@ public final class Failures {
   private Failures() {
   }
 
-  /** The failure handler; refusals of signed-in people (403, 404, 429) are also written to the audit log. */
-  public static io.vertx.core.Handler<RoutingContext> handler(io.vertx.sqlclient.Pool pool) {
+  /**
+   * The failure handler; {@code answered} hears of every failure with the problem it is answered with
+   * (the audit log's refusals), before the client does.
+   */
+  public static Handler<RoutingContext> handler(BiConsumer<RoutingContext, Problem> answered) {
     return ctx -> {
-      Problem p = handle(ctx);
-      if (p != null && (p.status() == 403 || p.status() == 404 || p.status() == 429)) {
-        dev.parley.auth.Viewer v = ctx.get(dev.parley.auth.AuthHandler.VIEWER);
-        if (v != null) {
-          dev.parley.audit.Audit.log(pool, v.companyId(), v.userId(), dev.parley.audit.Audit.REFUSED,
-              ctx.request().method() + " " + ctx.request().path(),
-              new JsonObject().put("status", p.status()).put("error", p.code()), null);
-        }
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        answered.accept(ctx, toProblem(ctx));
       }
+      handle(ctx);
     };
   }
 

@@ -3,6 +3,7 @@ package dev.parley.http;
 import dev.parley.Platform;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
+import dev.parley.auth.RefusalAudit;
 import dev.parley.auth.Sessions;
 import dev.parley.directory.DirectoryRoutes;
 import dev.parley.inbound.InboundRoutes;
@@ -64,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     new SettingsRoutes(platform).mount(api);
     new UndeliveredEmailRoutes(platform).mount(api);
     api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
-    api.route().failureHandler(Failures.handler(platform.pool()));
+    api.route().failureHandler(Failures.handler(new RefusalAudit(platform.refusals())));
     router.route("/api/*").subRouter(api);
 
     LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl());

@@ -2,6 +2,7 @@ package dev.parley.messaging;
 
 import dev.parley.Platform;
 import dev.parley.Problem;
+import dev.parley.audit.Audit;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
 import dev.parley.http.Body;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
@@ -28,8 +31,8 @@ public final class CannedResponses {
       + "and (owner_id = $2 or (shared and $3::boolean)) order by lower(title), id";
   private static final String ONE = "select " + COLUMNS + " from canned_responses where company_id = $1 and id = $2 "
       + "and (owner_id = $3 or (shared and $4::boolean))";
-  private static final String INSERT = "insert into canned_responses (company_id, owner_id, title, body_html, shared) "
-      + "values ($1, $2, $3, $4, $5) returning " + COLUMNS;
+  private static final String INSERT = "insert into canned_responses (id, company_id, owner_id, title, body_html, shared) "
+      + "values ($1, $2, $3, $4, $5, $6) returning " + COLUMNS;
   private static final String UPDATE = "update canned_responses set title = $3, body_html = $4, shared = $5, updated_at = now() "
       + "where company_id = $1 and id = $2 returning " + COLUMNS;
   private static final String DELETE = "delete from canned_responses where company_id = $1 and id = $2";
@@ -62,7 +65,9 @@ public final class CannedResponses {
     if (in.shared() && !v.isStaff()) {
       throw Problem.forbidden("only staff share canned responses with the company");
     }
-    return platform.pool().preparedQuery(INSERT).execute(Tuple.of(v.companyId(), v.userId(), in.title(), in.html(), in.shared()))
+    UUID id = UUID.randomUUID();
+    return platform.pool().withTransaction(tx -> audited(tx, v, Audit.CANNED_RESPONSE_CREATED, id, in.shared(),
+            tx.preparedQuery(INSERT).execute(Tuple.of(id, v.companyId(), v.userId(), in.title(), in.html(), in.shared()))))
         .compose(rows -> Reply.created(ctx, json(rows.iterator().next(), v)));
   }
 
@@ -75,7 +80,8 @@ public final class CannedResponses {
       if (in.shared() && !v.isStaff()) {
         return Future.failedFuture(Problem.forbidden("only staff share canned responses with the company"));
       }
-      return platform.pool().preparedQuery(UPDATE).execute(Tuple.of(v.companyId(), id, in.title(), in.html(), in.shared()))
+      return platform.pool().withTransaction(tx -> audited(tx, v, Audit.CANNED_RESPONSE_UPDATED, id, in.shared(),
+              tx.preparedQuery(UPDATE).execute(Tuple.of(v.companyId(), id, in.title(), in.html(), in.shared()))))
           .compose(rows -> Reply.ok(ctx, json(rows.iterator().next(), v)));
     });
   }
@@ -83,8 +89,17 @@ public final class CannedResponses {
   private Future<?> delete(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID id = Body.pathId(ctx, "canned response");
-    return editable(v, id).compose(old -> platform.pool().preparedQuery(DELETE).execute(Tuple.of(v.companyId(), id)))
+    return editable(v, id).compose(old -> platform.pool().withTransaction(tx -> audited(tx, v, Audit.CANNED_RESPONSE_DELETED, id,
+            old.getBoolean("shared"), tx.preparedQuery(DELETE).execute(Tuple.of(v.companyId(), id)))))
         .compose(rows -> Reply.noContent(ctx));
+  }
+
+  /** {@code change} with its audit row (never the title or body), both in {@code tx}. */
+  private static Future<RowSet<Row>> audited(SqlConnection tx, Viewer v, String action, UUID id, boolean shared,
+                                             Future<RowSet<Row>> change) {
+    Future<Void> row = Audit.record(tx, v.companyId(), v.userId(), action, id.toString(),
+        new JsonObject().put("shared", shared), v.address());
+    return Future.all(change, row).map(done -> change.result());
   }
 
   /** The response if the viewer may change it; 404 if invisible, 403 if visible but someone else's. */

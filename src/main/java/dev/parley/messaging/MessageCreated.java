@@ -81,6 +81,20 @@ final class MessageCreated {
     });
   }
 
+  /**
+   * The messages whose content these delivered events carry (for the audit log): a message the
+   * person may not see is delivered as a bare reference, without its body.
+   */
+  static List<UUID> shown(List<Event> delivered) {
+    List<UUID> out = new ArrayList<>();
+    for (Event e : delivered) {
+      if (e.data().containsKey("bodyHtml")) {
+        messageId(e).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
   private static Optional<UUID> messageId(Event e) {
     if (!Event.MESSAGE_CREATED.equals(e.type()) || e.data().getString("id") == null) {
       return Optional.empty();

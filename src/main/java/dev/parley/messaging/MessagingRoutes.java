@@ -90,7 +90,7 @@ public final class MessagingRoutes {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
     return Threads.thread(platform.pool(), v, threadId).compose(json -> {
-      Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.THREAD_VIEWED, threadId.toString(), new JsonObject(), null);
+      Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.THREAD_VIEWED, threadId.toString(), new JsonObject(), v.address());
       return Reply.ok(ctx, json);
     });
   }
@@ -148,6 +148,11 @@ public final class MessagingRoutes {
         JsonArray events = new JsonArray();
         for (Event e : delivered) {
           events.add(e.toJson());
+        }
+        List<UUID> shown = MessageCreated.shown(delivered);
+        if (!shown.isEmpty()) {
+          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.MESSAGES_DELIVERED, null,
+              Audit.messagesDelivered(shown, Audit.VIA_EVENTS), v.address());
         }
         long last = delivered.isEmpty() ? page.last() : delivered.get(delivered.size() - 1).id();
         return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)

@@ -3,6 +3,7 @@ package dev.parley.messaging;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
+import dev.parley.audit.Refusals;
 import dev.parley.auth.Viewer;
 import dev.parley.db.Db;
 import dev.parley.directory.Reachability;
@@ -12,6 +13,7 @@ import dev.parley.events.EventBatch;
 import dev.parley.notify.Outbox;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -117,8 +119,9 @@ public final class MessagingService {
       Map<UUID, MessageView.Person> people = people(allowed);
       List<UUID> refused = wanted.stream().filter(id -> !people.containsKey(id)).toList();
       if (!refused.isEmpty()) {
-        Audit.log(platform.pool(), viewer.companyId(), viewer.userId(), Audit.REFUSED, "thread.create",
-            new JsonObject().put("reason", "recipient_not_allowed").put("count", refused.size()), null);
+        platform.refusals().refused("person " + viewer.userId(), new Refusals.Entry(viewer.companyId(), viewer.userId(),
+            Audit.REFUSED, "thread.create", new JsonObject().put("reason", "recipient_not_allowed").put("recipients", refused.size()),
+            viewer.address()));
         return Future.failedFuture(Problem.badRequest("recipient_not_allowed",
             "you cannot message " + refused.get(0) + (refused.size() > 1 ? " and " + (refused.size() - 1) + " more" : "")));
       }
@@ -290,7 +293,7 @@ public final class MessagingService {
     Future<Void> mail = outbox.write(tx);
     Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MESSAGE_SENT,
         d.messageId().toString(), new JsonObject().put("threadId", d.threadId().toString()).put("recipients", n)
-            .put("source", d.source().wire()), null);
+            .put("source", d.source().wire()), viewer.address());
     return Future.all(List.of(message, recipients, participants, otherStaff, mail, audited)).compose(done -> {
       Map<UUID, Integer> threadUnread = new LinkedHashMap<>();
       participants.result().forEach(r -> threadUnread.put(r.getUUID("user_id"), r.getInteger("unread_count")));
@@ -388,7 +391,9 @@ public final class MessagingService {
     UUID[] senders = new HashSet<>(senderOf.values()).toArray(new UUID[0]);
     Future<RowSet<Row>> lowered = tx.preparedQuery(LOWER_UNREAD).execute(Tuple.of(viewer.userId(), threadId, messages.size()));
     Future<RowSet<Row>> notify = tx.preparedQuery(NOTIFY_ON_READ).execute(Tuple.of(viewer.companyId(), (Object) senders));
-    return Future.all(lowered, notify).compose(done -> {
+    Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MARKED_READ, threadId.toString(),
+        new JsonObject().put("messageIds", new JsonArray(messages.stream().map(UUID::toString).toList())), viewer.address());
+    return Future.all(lowered, notify, audited).compose(done -> {
       int threadUnread = lowered.result().size() == 0 ? 0 : lowered.result().iterator().next().getInteger("unread_count");
       Set<UUID> staff = new HashSet<>();
       staffRows.forEach(r -> staff.add(r.getUUID("id")));
@@ -429,8 +434,11 @@ public final class MessagingService {
               if (threadRows.size() == 0) {
                 return Future.failedFuture(Problem.notFound("thread"));
               }
-              return tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId)).map(rows -> {
-                int unread = rows.iterator().next().getInteger(0);
+              Future<RowSet<Row>> left = tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId));
+              Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.THREAD_LEFT, threadId.toString(),
+                  new JsonObject(), viewer.address());
+              return Future.all(left, audited).map(done -> {
+                int unread = left.result().iterator().next().getInteger(0);
                 events.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject()
                         .put("threadId", threadId.toString()).put("left", true).put("unreadCount", 0))
                     .unread(viewer.userId(), -unread);

@@ -55,7 +55,7 @@ public final class SettingsRoutes {
             Settings.setConvenienceMode(tx, v.companyId(), on)
                 .compose(x -> was == on ? Future.succeededFuture()
                     : Audit.record(tx, v.companyId(), v.userId(), Audit.SETTINGS_CHANGED, "convenienceMode",
-                        new JsonObject().put("from", was).put("to", on), null))
+                        new JsonObject().put("from", was).put("to", on), v.address()))
                 .map(was)))
         .compose(was -> {
           JsonObject out = companyJson(on);
@@ -89,7 +89,7 @@ public final class SettingsRoutes {
       return validate(v, next)
           .compose(ok -> platform.pool().withTransaction(tx -> Settings.setMessaging(tx, v.companyId(), next)
               .compose(x -> Audit.record(tx, v.companyId(), v.userId(), Audit.SETTINGS_CHANGED, "messaging",
-                  next.toJson(), null))))
+                  next.toJson(), v.address()))))
           .compose(done -> Reply.ok(ctx, next.toJson()));
     });
   }

@@ -1,7 +1,10 @@
 package dev.parley.testing;
 
+import dev.parley.db.Db;
 import dev.parley.db.Migrations;
+import dev.parley.db.Roles;
 import dev.parley.embedded.EmbeddedDatabase;
+import io.vertx.pgclient.PgConnectOptions;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,10 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One real PostgreSQL server per test JVM (embedded binaries), with a migrated template database;
- * every test class gets a fresh copy of it.
+ * every test class gets a fresh copy of it. Addresses handed out name the owner (the superuser);
+ * nodes run as {@link #RUNTIME_ROLE}, see {@link #runtimeUrl}.
  */
 public final class TestDatabase {
 
+  /** The role test nodes run as, as Parley runs on its embedded database: it owns nothing. */
+  public static final String RUNTIME_ROLE = "parley_app";
+  private static final String RUNTIME_PASSWORD = "runtime-" + ProcessHandle.current().pid();
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static EmbeddedDatabase server;
 
@@ -54,6 +61,20 @@ public final class TestDatabase {
     String name = "e_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     exec("postgres", "create database " + name);
     return server.url(name);
+  }
+
+  /**
+   * The address of the same database as the runtime role, which is created on that server if
+   * missing; {@code ownerUrl} names the owner.
+   */
+  public static synchronized String runtimeUrl(String ownerUrl) {
+    PgConnectOptions o = Db.connectOptions(ownerUrl);
+    try {
+      Roles.ensureLogin(Db.jdbcUrl(o), o.getUser(), o.getPassword(), RUNTIME_ROLE, RUNTIME_PASSWORD);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the runtime role: " + e.getMessage(), e);
+    }
+    return "postgresql://" + RUNTIME_ROLE + ":" + RUNTIME_PASSWORD + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
   }
 
   public static String jdbc(String database) {

@@ -2,7 +2,9 @@ package dev.parley.testing;
 
 import dev.parley.Parley;
 import dev.parley.ParleyConfig;
+import dev.parley.db.Db;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 
@@ -11,6 +13,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,11 +39,16 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node; {@code overrides} are configuration keys (the environment variable names). */
   public static TestNode start(Map<String, String> overrides) {
+    return start(overrides, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Map)}, with the node's clock (rate limits, audit windows) under the test's control. */
+  public static TestNode start(Map<String, String> overrides, Clock clock) {
     Map<String, String> env = new HashMap<>();
     env.put(ParleyConfig.DB_URL, TestDatabase.newDatabase());
     env.putAll(defaults());
     env.putAll(overrides);
-    return startWith(env);
+    return startWith(env, clock);
   }
 
   public static Map<String, String> defaults() {
@@ -90,10 +101,27 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  public static TestNode startWith(Map<String, String> env) {
+  /**
+   * Starts a node on {@code given}. Its {@code PARLEY_DB_URL} names the database's owner, unless
+   * {@code PARLEY_DB_OWNER_URL} is given too: the node migrates as the owner and runs as the runtime
+   * role, as Parley does on its embedded database.
+   */
+  public static TestNode startWith(Map<String, String> given) {
+    return startWith(given, Clock.systemUTC());
+  }
+
+  /** As {@link #startWith(Map)}, with the node's clock (rate limits, audit windows) under the test's control. */
+  public static TestNode startWith(Map<String, String> given, Clock clock) {
+    Map<String, String> env = new HashMap<>(given);
+    String owner = env.get(ParleyConfig.DB_OWNER_URL);
+    if (owner == null && env.get(ParleyConfig.DB_URL) != null) {
+      owner = env.get(ParleyConfig.DB_URL);
+      env.put(ParleyConfig.DB_OWNER_URL, owner);
+      env.put(ParleyConfig.DB_URL, TestDatabase.runtimeUrl(owner));
+    }
     ParleyConfig config = ParleyConfig.from(new JsonObject(), env);
-    Parley node = Parley.start(config).await();
-    return new TestNode(node, env.get(ParleyConfig.DB_URL), env);
+    Parley node = Parley.start(config, clock).await();
+    return new TestNode(node, owner, env);
   }
 
   public Parley parley() {
@@ -108,8 +136,20 @@ public final class TestNode implements AutoCloseable {
     return node.httpPort();
   }
 
+  /** The node's database as its owner (for what the runtime role may not do, see {@link #asOwner}). */
   public String dbUrl() {
     return dbUrl;
+  }
+
+  /** Runs {@code sql} as the database's owner: a test's setup that the node's own role is not allowed. */
+  public void asOwner(String sql) {
+    PgConnectOptions o = Db.connectOptions(dbUrl);
+    try (Connection c = DriverManager.getConnection(Db.jdbcUrl(o), o.getUser(), o.getPassword());
+         Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
   }
 
   public Map<String, String> env() {
