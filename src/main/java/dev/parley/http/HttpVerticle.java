@@ -68,7 +68,8 @@ public final class HttpVerticle extends VerticleBase {
     api.route().failureHandler(Failures.handler(new RefusalAudit(platform.refusals())));
     router.route("/api/*").subRouter(api);
 
-    LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl());
+    LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl(),
+        platform.refusals());
     router.route("/eventbus/*").subRouter(live.router());
 
     // The app's files keep their names from release to release (index.html, app.js), so a browser

@@ -3,6 +3,7 @@ package dev.parley.realtime;
 import dev.parley.Problem;
 import dev.parley.Topics;
 import dev.parley.audit.Audit;
+import dev.parley.audit.Refusals;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.auth.Viewer;
@@ -56,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       to catch up;</li>
  *   <li>a socket is closed when its session ends: at once on logout or deactivation
  *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime;</li>
- *   <li>refusals are audited compacted ({@link RefusalLog}); a socket that was handed messages leaves
+ *   <li>refusals are audited compacted (counted per source address and window by {@link Refusals}, like the API's); a socket that was handed messages leaves
  *       one {@value Audit#MESSAGES_DELIVERED} row when it closes, naming them (never their content).</li>
  * </ul>
  * One instance per HTTP verticle; each owns only the sockets its server accepted.
@@ -84,15 +85,15 @@ public final class LiveBridge {
   private final Pool pool;
   private final LiveAuth auth;
   private final SessionWatch watch;
-  private final RefusalLog refusals;
+  private final Refusals refusals;
   private final LiveSockets sockets = new LiveSockets(this::gone);
 
-  public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl) {
+  public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl, Refusals refusals) {
     this.vertx = vertx;
     this.pool = pool;
     this.auth = new LiveAuth(tokens, sessions, publicUrl);
     this.watch = new SessionWatch(pool, sessions.idle());
-    this.refusals = RefusalLog.of(vertx, pool);
+    this.refusals = refusals;
   }
 
   /**
@@ -129,7 +130,7 @@ public final class LiveBridge {
 
   private void sameOrigin(RoutingContext ctx) {
     if (auth.foreignOrigin(ctx.request().headers())) {
-      refusals.refused(host(ctx.request().remoteAddress()), null, "foreign_origin");
+      refused(host(ctx.request().remoteAddress()), null, "foreign_origin");
       ctx.fail(Problem.forbidden("the live connection must come from this site"));
       return;
     }
@@ -154,7 +155,7 @@ public final class LiveBridge {
       case REGISTERED -> subscribed(event, socket);
       case UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_ERROR -> event.complete(true);
       case SEND, PUBLISH -> {
-        refusals.refused(host(socket.remoteAddress()), sockets.viewer(socket), "rejected");
+        refused(host(socket.remoteAddress()), sockets.viewer(socket), "rejected");
         event.complete(false);
       }
       default -> event.complete(false);
@@ -286,7 +287,7 @@ public final class LiveBridge {
   /** Answers the refusal in the bridge's own error frame; the bridge then adds its generic {@code rejected}. */
   private void refuse(BridgeEvent event, SockJSSocket socket, String code) {
     LiveSocket live = sockets.get(socket);
-    refusals.refused(host(socket.remoteAddress()), live == null ? null : live.viewer, code);
+    refused(host(socket.remoteAddress()), live == null ? null : live.viewer, code);
     Buffer frame = Buffer.buffer(new JsonObject().put("type", "err").put("body", code).encode());
     if (live != null) {
       live.write(frame);
@@ -303,6 +304,12 @@ public final class LiveBridge {
         new JsonObject().put("messageIds", new JsonArray(live.deliveredIds())).put("via", "live")
             .put("count", live.deliveredCount()),
         host(live.socket.remoteAddress()));
+  }
+
+  /** Counts a refusal of the bridge: one audit row per source address and window, not one per attempt. */
+  private void refused(String address, Viewer viewer, String reason) {
+    refusals.refused("address " + address, new Refusals.Entry(viewer == null ? null : viewer.companyId(),
+        viewer == null ? null : viewer.userId(), Audit.LIVE_REFUSED, "/eventbus", new JsonObject().put("reason", reason), address));
   }
 
   private static String host(SocketAddress address) {
