@@ -23,8 +23,8 @@ export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
 }
 
-export async function request(method, path, body) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, body, extra = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (method !== 'GET') headers['X-Parley-CSRF'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
@@ -73,7 +73,28 @@ function defaultMessage(status) {
 }
 
 export const get = (path) => request('GET', path);
-export const post = (path, body = {}) => request('POST', path, body);
+export const post = (path, body = {}, headers = {}) => request('POST', path, body, headers);
+
+/**
+ * Sends a message (a new thread or a reply) so that trying again after a failure never sends it
+ * twice: each distinct message gets an Idempotency-Key, and sending the same content again reuses
+ * it, so a send that was saved although its answer was lost is answered from the first time.
+ */
+export function messageSender() {
+  let last = null;
+  return async (path, body) => {
+    const content = JSON.stringify(body);
+    if (!last || last.path !== path || last.content !== content) last = { path, content, key: newKey() };
+    const answer = await post(path, body, { 'Idempotency-Key': last.key });
+    last = null;
+    return answer;
+  };
+}
+
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 export const put = (path, body = {}) => request('PUT', path, body);
 export const patch = (path, body = {}) => request('PATCH', path, body);
 export const del = (path) => request('DELETE', path);

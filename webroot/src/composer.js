@@ -1,7 +1,7 @@
 // New Message: To and CC pickers (only people this user may message), Subject, the editor,
 // Read Receipt, and "Use Canned Response".
 
-import { get, post, query } from './api.js';
+import { get, query, messageSender } from './api.js';
 import { h, icon } from './dom.js';
 import { field, toggle, banner } from './ui.js';
 import { createEditor } from './editor.js';
@@ -18,6 +18,7 @@ async function searchRecipients(q) {
 export function mountComposer(main, app) {
   app.setTitle('New Message');
   let sending = false;
+  const sendMessage = messageSender();
   let dirty = false;
   const markDirty = () => {
     dirty = true;
@@ -142,7 +143,7 @@ export function mountComposer(main, app) {
     sendButton.disabled = true;
     sendButton.lastChild.textContent = 'Sending…';
     try {
-      const r = await post('/api/threads', {
+      const r = await sendMessage('/api/threads', {
         to: to.value(),
         cc: cc.value(),
         subject: subject.value.trim(),

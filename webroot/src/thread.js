@@ -1,7 +1,7 @@
 // A thread: its messages in order, who each was sent to as this viewer may see it, read status
 // (live, for staff), and the reply box. Opening the thread marks it read.
 
-import { get, post, query } from './api.js';
+import { get, post, query, messageSender } from './api.js';
 import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff, debounce } from './dom.js';
 import { spinner, emptyState, banner, toggle, field } from './ui.js';
 import { createEditor } from './editor.js';
@@ -17,6 +17,7 @@ export function mountThread(main, app, threadId) {
   let destroyed = false;
   let firstRender = true;
   let sending = false;
+  const sendMessage = messageSender();
   const staffViewer = isStaff(app.me);
 
   const title = h('h1', { class: 'thread-title' }, 'Conversation');
@@ -251,7 +252,7 @@ export function mountThread(main, app, threadId) {
       const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
       if (staffViewer && addTo.value().length) body.to = addTo.value();
       if (staffViewer && addCc.value().length) body.cc = addCc.value();
-      await post(`/api/threads/${threadId}/messages`, body);
+      await sendMessage(`/api/threads/${threadId}/messages`, body);
       editor.clear();
       receipt.input.checked = false;
       addTo.clear();
