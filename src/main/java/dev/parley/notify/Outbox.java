@@ -18,7 +18,12 @@ import java.util.UUID;
  */
 public final class Outbox {
 
-  /** A recipient is told a message is waiting. Payload: messageId, threadId. */
+  /**
+   * A recipient is told a message is waiting. Payload: messageId, threadId. Due the company's
+   * notification delay after it is written; when that delay is not 0 the row waits for its reader:
+   * skipped if they opened the message by then, else sent as one email with the recipient's other
+   * waiting rows of that thread.
+   */
   public static final String NOTIFICATION = "notification";
   /** A sender is told a recipient opened their message. Payload: messageId, threadId, readerId, readAt. */
   public static final String READ_RECEIPT = "read_receipt";
@@ -33,9 +38,15 @@ public final class Outbox {
    */
   public static final String REPLY_REFUSED = "reply_refused";
 
+  // a notification waits the company's delay for its reader; the company row is found by its key in
+  // the same statement, so the delay costs the send no round trip and no lock
   private static final String INSERT = """
-      insert into outbox (company_id, kind, recipient_id, payload)
-      select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[])""";
+      insert into outbox (company_id, kind, recipient_id, payload, next_attempt_at, waits_for_reader)
+      select x.company_id, x.kind, x.recipient_id, x.payload,
+             now() + make_interval(secs => coalesce(c.notification_delay_seconds, 0)),
+             coalesce(c.notification_delay_seconds, 0) > 0
+        from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) as x(company_id, kind, recipient_id, payload)
+        left join companies c on c.id = x.company_id and x.kind = 'notification'""";
 
   private final List<Row> rows = new ArrayList<>();
 
