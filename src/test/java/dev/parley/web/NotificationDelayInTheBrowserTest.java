@@ -18,7 +18,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** An admin chooses how long notification emails wait for their reader, in Company Settings. */
 class NotificationDelayInTheBrowserTest {
@@ -27,12 +26,7 @@ class NotificationDelayInTheBrowserTest {
 
   @BeforeAll
   static void start() {
-    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-    if (!ci) {
-      assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed");
-    }
-    assumeTrue(NotificationDelayInTheBrowserTest.class.getResource("/public/app.js") != null || ci,
-        "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
+    Browser.assumeUsable();
     node = TestNode.start();
   }
 
