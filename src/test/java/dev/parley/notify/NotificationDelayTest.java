@@ -172,6 +172,29 @@ class NotificationDelayTest {
   }
 
   @Test
+  void aRecipientWhoReadsOnlyTheFirstOfThreeMessagesGetsOneEmailForTheOtherTwo() {
+    Fixtures.Company theta = node.fixtures().company("Theta Delay");
+    Fixtures.Person admin = theta.admin("Tia Admin");
+    Fixtures.Person staff = theta.staff("Tom Staff");
+    Fixtures.Person client = theta.client("Tess Client", staff);
+    delay(admin, DELAY);
+
+    String threadId = startThread(staff, "Three parts", "<p>one</p>", client);
+    String first = lastMessageId(threadId);
+    Api.Response read = client.login(api).post("/api/threads/" + threadId + "/read",
+        new JsonObject().put("messageIds", new JsonArray().add(first)));
+    assertThat(read.status()).as(read.toString()).isEqualTo(204);
+    reply(staff, threadId, "<p>two</p>");
+    reply(staff, threadId, "<p>three</p>");
+    String newest = lastMessageId(threadId);
+
+    awaitStatuses(client, "skipped", "sent", "sent");
+    MimeMessage m = Mailboxes.only(mail, client.email());
+    assertThat(Mailboxes.subject(m)).isEqualTo("2 new secure messages from Tom Staff at Theta Delay");
+    assertThat(Mailboxes.header(m, "Message-ID")).isEqualTo("<m." + newest + "." + client.id() + "@parley.localhost>");
+  }
+
+  @Test
   void aDelayOfZeroSendsAtOnceEvenToARecipientWhoReadsStraightAway() {
     Fixtures.Company delta = node.fixtures().company("Delta Delay");
     Fixtures.Person admin = delta.admin("Dan Admin");
