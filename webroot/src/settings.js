@@ -1,5 +1,5 @@
 // Settings (admins): Messaging Settings (who contacts may message, read notifications) and
-// Company Settings (Convenience Mode, behind the HIPAA warning; undelivered email).
+// Company Settings (Convenience Mode, behind the HIPAA warning; the notification delay; undelivered email).
 
 import { get, put } from './api.js';
 import { h, clear, icon, roleLabel, isStaff } from './dom.js';
@@ -9,6 +9,19 @@ import { undeliveredSection } from './undelivered.js';
 
 export const HIPAA_WARNING = 'By enabling this setting, HIPAA compliance cannot be guaranteed. If you are working with '
   + 'sensitive information that is required by law to be privacy compliant, you should NOT enable this setting.';
+
+// seconds a notification email waits for its reader; the server takes any 0..3600
+export const DELAY_CHOICES = [
+  [0, 'Send at once'], [60, '1 minute'], [120, '2 minutes (default)'], [300, '5 minutes'],
+  [900, '15 minutes'], [1800, '30 minutes'], [3600, '60 minutes'],
+];
+
+export function delayLabel(seconds) {
+  const known = DELAY_CHOICES.find(([s]) => s === seconds);
+  if (known) return known[1];
+  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
 
 export function mountSettings(main, app, tab = 'messaging') {
   app.setTitle(tab === 'company' ? 'Company Settings' : 'Messaging Settings');
@@ -186,8 +199,45 @@ async function companySettings(body, app) {
       h('div', { class: 'section-head' }, h('h2', { id: 'general-title' }, 'General Settings'), status),
       h('p', { class: 'muted section-intro' }, 'In Secure Mode (the default) notification emails name the sender and link to Parley; they never carry the subject or the message.'),
       mode,
-      warning),
+      warning,
+      delaySetting(settings, app)),
     undeliveredSection(app)));
+}
+
+/** The notification delay: a labelled select, saved as soon as it changes. */
+function delaySetting(settings, app) {
+  let saved = Number(settings.notificationDelaySeconds ?? 120);
+  const select = h('select', { name: 'notificationDelaySeconds', id: 'notification-delay' });
+  const options = () => {
+    const choices = DELAY_CHOICES.some(([s]) => s === saved) ? DELAY_CHOICES
+      : [...DELAY_CHOICES, [saved, delayLabel(saved)]].sort((a, b) => a[0] - b[0]);
+    select.replaceChildren(...choices.map(([s, label]) => h('option', { value: String(s), selected: s === saved }, label)));
+    select.value = String(saved);
+  };
+  options();
+  const wrap = field({
+    label: 'Notification delay',
+    control: select,
+    name: 'notificationDelaySeconds',
+    hint: 'How long an email notification waits: people who read the message in Parley by then get no email, and messages that arrive meanwhile share one email.',
+  });
+  select.addEventListener('change', async () => {
+    const wanted = Number(select.value);
+    wrap.setError('');
+    select.disabled = true;
+    try {
+      const r = await put('/api/settings/company', { notificationDelaySeconds: wanted });
+      saved = Number(r?.notificationDelaySeconds ?? wanted);
+      app.toast(saved === 0 ? 'Notification emails are sent at once' : `Notification emails wait ${delayLabel(saved).replace(' (default)', '')}`, 'success');
+    } catch (e) {
+      wrap.setError(e.message);
+    } finally {
+      options();
+      select.disabled = false;
+      select.focus();
+    }
+  });
+  return h('div', { class: 'delay-setting' }, wrap);
 }
 
 async function confirmConvenience() {

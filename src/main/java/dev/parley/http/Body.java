@@ -146,6 +146,23 @@ public final class Body {
     return b;
   }
 
+  /** The whole number, or null when absent; a fraction, a string or a value outside {@code min..max} answers 400. */
+  public Integer optionalInt(String field, int min, int max) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    String range = "'" + field + "' must be a whole number from " + min + " to " + max;
+    if (!(v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger)) {
+      throw Problem.invalid(range);
+    }
+    java.math.BigInteger n = new java.math.BigInteger(v.toString());
+    if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0 || n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+      throw Problem.invalid(range);
+    }
+    return n.intValue();
+  }
+
   public boolean bool(String field, boolean def) {
     Boolean b = optionalBoolean(field);
     return b == null ? def : b;

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.UUID;
  * Builds the email of each claimed outbox row from the database as it is at send time: the company's
  * mode is read now, so switching Convenience Mode off makes the next email secure. Each kind maps to
  * one composer and its templates; a contact's email is built from {@link MessageView#as} for that
- * contact, so it never names another contact.
+ * contact, so it never names another contact. A recipient's waiting notifications of one thread
+ * make one email.
  */
 final class Emails {
 
@@ -82,11 +84,13 @@ final class Emails {
   Future<List<Built>> build(SqlClient client, List<Claimed> rows) {
     List<UUID> messageIds = new ArrayList<>();
     for (Claimed r : rows) {
-      if (r.payload().getString("messageId") != null && composers.containsKey(r.kind())) {
-        try {
-          messageIds.add(r.uuid("messageId"));
-        } catch (HeaderGuard.Unsafe e) {
-          // refused below, row by row
+      if (!composers.containsKey(r.kind())) {
+        continue;
+      }
+      for (Claimed.Part p : r.parts()) {
+        UUID id = messageOf(p);
+        if (id != null) {
+          messageIds.add(id);
         }
       }
     }
@@ -111,6 +115,9 @@ final class Emails {
   }
 
   private Future<Built> notification(SqlClient client, Claimed row, Loaded loaded) {
+    if (row.parts().size() > 1) {
+      return digest(client, row, loaded);
+    }
     MessageView m = loaded.messages().get(row.uuid("messageId"));
     Built unusable = checkRecipient(row, m, loaded);
     if (unusable != null) {
@@ -133,6 +140,78 @@ final class Emails {
     return replyTokens.issue(client, row.companyId(), row.recipientId(), m.threadId())
         .map(token -> mail(row, from, Templates.render("notification-convenience", v), m.threadId(),
             HeaderGuard.address(ReplyTokens.address(token, config.replyDomain()))));
+  }
+
+  /**
+   * One email for a recipient's waiting notifications of one thread: the messages oldest first, with
+   * the Message-ID of the newest. A message that is gone or not the recipient's to see is left out.
+   */
+  private Future<Built> digest(SqlClient client, Claimed row, Loaded loaded) {
+    List<MessageView> messages = new ArrayList<>();
+    Map<UUID, String> messageIds = new HashMap<>();
+    Built unusable = null;
+    for (Claimed.Part p : row.parts()) {
+      MessageView m = loaded.messages().get(messageOf(p));
+      Built problem = checkRecipient(row, m, loaded);
+      if (problem != null) {
+        unusable = problem;
+      } else if (m.as(row.recipientId(), row.recipientRole().isStaff()).isPresent()) {
+        messages.add(m);
+        messageIds.put(m.id(), p.messageId());
+      }
+    }
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(unusable != null ? unusable : Built.refused(row, "the recipient may not see these messages"));
+    }
+    messages.sort(Comparator.comparing(MessageView::createdAt).thenComparing(MessageView::id));
+    MessageView newest = messages.get(messages.size() - 1);
+    String messageId = messageIds.get(newest.id());
+    UUID threadId = newest.threadId();
+    Map<String, String> v = common(row, threadId);
+    List<String> senders = messages.stream().map(m -> HeaderGuard.text(m.sender().name())).distinct().toList();
+    v.put("senders", names(senders));
+    v.put("count", Integer.toString(messages.size()));
+    String from = senders.size() == 1 ? HeaderGuard.mailbox(senders.get(0) + " via " + row.companyName(), fromAddress)
+        : HeaderGuard.mailbox(row.companyName(), fromAddress);
+    if (!row.convenienceMode()) {
+      return Future.succeededFuture(mail(row, messageId, from, Templates.render("notification-secure-digest", v), threadId, null));
+    }
+    StringBuilder html = new StringBuilder();
+    StringBuilder text = new StringBuilder();
+    for (MessageView m : messages) {
+      Map<String, String> item = new HashMap<>();
+      item.put("sender", HeaderGuard.text(m.sender().name()));
+      item.put("when", WHEN.format(m.createdAt()));
+      item.put("body", m.bodyText());
+      item.put("bodyHtml", Sanitizer.html(m.bodyHtml()));
+      item.put("recipients", recipients(m.as(row.recipientId(), row.recipientRole().isStaff()).orElseThrow(), row.recipientId()));
+      html.append(Templates.fragment("notification-convenience-item.html", item, true));
+      text.append(Templates.fragment("notification-convenience-item.txt", item, false)).append('\n');
+    }
+    v.put("subject", HeaderGuard.text(newest.subject()));
+    v.put("items", text.toString().stripTrailing());
+    v.put("itemsHtml", html.toString());
+    return replyTokens.issue(client, row.companyId(), row.recipientId(), threadId)
+        .map(token -> mail(row, messageId, from, Templates.render("notification-convenience-digest", v), threadId,
+            HeaderGuard.address(ReplyTokens.address(token, config.replyDomain()))));
+  }
+
+  /** "A", "A and B", "A, B and C". */
+  private static String names(List<String> names) {
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+  }
+
+  /** The message a row announces, or null when its payload names none that is well formed. */
+  private static UUID messageOf(Claimed.Part p) {
+    String v = p.payload().getString("messageId");
+    try {
+      return v == null ? null : UUID.fromString(v);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private Future<Built> readReceipt(SqlClient client, Claimed row, Loaded loaded) {
@@ -178,7 +257,7 @@ final class Emails {
     Templates.Rendered r = Templates.render("reply-refused", v);
     mail.setSubject(r.subject()).setText(r.text()).setHtml(r.html());
     // RFC 3834: an automatic answer to a message is auto-replied, which also stops reply loops
-    mail.setHeaders(headers(row, "auto-replied"));
+    mail.setHeaders(headers(row.messageId(), "auto-replied"));
     return new Built(row, mail, null, null);
   }
 
@@ -205,7 +284,11 @@ final class Emails {
   }
 
   private Built mail(Claimed row, String from, Templates.Rendered r, UUID threadId, String replyTo) {
-    MultiMap h = headers(row, "auto-generated");
+    return mail(row, row.messageId(), from, r, threadId, replyTo);
+  }
+
+  private Built mail(Claimed row, String messageId, String from, Templates.Rendered r, UUID threadId, String replyTo) {
+    MultiMap h = headers(messageId, "auto-generated");
     String root = "<t." + threadId + "@" + config.replyDomain() + ">";
     h.set("In-Reply-To", HeaderGuard.messageId(root));
     h.set("References", root);
@@ -222,9 +305,9 @@ final class Emails {
     return new Built(row, mail, null, null);
   }
 
-  private MultiMap headers(Claimed row, String autoSubmitted) {
+  private MultiMap headers(String messageId, String autoSubmitted) {
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
-    h.set("Message-ID", HeaderGuard.messageId(row.messageId()));
+    h.set("Message-ID", HeaderGuard.messageId(messageId));
     h.set("Auto-Submitted", autoSubmitted);
     h.set("X-Auto-Response-Suppress", "All");
     return h;

@@ -16,12 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OutboxMetrics {
 
-  // each count comes from its partial index; the oldest pending row is one of the few pending ones
+  // each count comes from its partial index; the oldest pending row is one of the few pending ones.
+  // A notification still waiting for its reader is pending but not late: it does not count as oldest
   private static final String FIGURES = """
       select (select count(*) from outbox where status = 'pending') as pending,
              (select count(*) from outbox where status = 'failed') as failed,
              (select coalesce(extract(epoch from now() - min(queued_at)), 0)
-                from outbox where status = 'pending') as oldest""";
+                from outbox where status = 'pending'
+                 and not (waits_for_reader and attempts = 0 and next_attempt_at > now())) as oldest""";
 
   private final Pool pool;
   final Counter sent;

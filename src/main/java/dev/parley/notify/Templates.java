@@ -45,6 +45,11 @@ final class Templates {
     return new Rendered(HeaderGuard.text(first.substring("Subject: ".length())), text, html);
   }
 
+  /** A repeated piece of an email ({@code file} with its extension), filled for one item. */
+  static String fragment(String file, Map<String, String> values, boolean html) {
+    return fill(load(file), values, html);
+  }
+
   /** The sentence for a reason code of a refused reply; the generic one for an unknown code. */
   static String reason(String code) {
     Properties p = new Properties();

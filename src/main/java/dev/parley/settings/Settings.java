@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A company's settings: Convenience Mode and the messaging settings. */
+/** A company's settings: Convenience Mode, the notification delay and the messaging settings. */
 public final class Settings {
 
   /** Shown whenever Convenience Mode is turned on; the UI must show it and ask for confirmation. */
@@ -19,8 +19,14 @@ public final class Settings {
       + "If you are working with sensitive information that is required by law to be privacy compliant, "
       + "you should NOT enable this setting.";
 
-  private static final String CONVENIENCE = "select convenience_mode from companies where id = $1";
-  private static final String SET_CONVENIENCE = "update companies set convenience_mode = $2 where id = $1";
+  /** How long a new message's notification waits for its reader, unless the company says otherwise. */
+  public static final int DEFAULT_NOTIFICATION_DELAY_SECONDS = 120;
+  public static final int MAX_NOTIFICATION_DELAY_SECONDS = 3600;
+
+  private static final String COMPANY =
+      "select convenience_mode, notification_delay_seconds from companies where id = $1";
+  private static final String SET_COMPANY =
+      "update companies set convenience_mode = $2, notification_delay_seconds = $3 where id = $1";
   private static final String MESSAGING = """
       select coalesce(ms.restrict_contacts_to_coordinator, false) as restrict_cc,
              coalesce(ms.designated_enabled, false) as designated,
@@ -51,13 +57,16 @@ public final class Settings {
   private Settings() {
   }
 
-  public static Future<Boolean> convenienceMode(SqlClient client, UUID companyId) {
-    return client.preparedQuery(CONVENIENCE).execute(Tuple.of(companyId))
-        .map(rows -> rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean("convenience_mode")));
+  /** The company settings; {@code lock} holds the company row until the caller's transaction ends. */
+  public static Future<Company> company(SqlClient client, UUID companyId, boolean lock) {
+    return client.preparedQuery(lock ? COMPANY + " for no key update" : COMPANY).execute(Tuple.of(companyId))
+        .map(rows -> rows.size() == 0 ? new Company(false, DEFAULT_NOTIFICATION_DELAY_SECONDS)
+            : Company.fromRow(rows.iterator().next()));
   }
 
-  public static Future<Void> setConvenienceMode(SqlClient client, UUID companyId, boolean on) {
-    return client.preparedQuery(SET_CONVENIENCE).execute(Tuple.of(companyId, on)).mapEmpty();
+  public static Future<Void> setCompany(SqlClient client, UUID companyId, Company c) {
+    return client.preparedQuery(SET_COMPANY).execute(Tuple.of(companyId, c.convenienceMode(), c.notificationDelaySeconds()))
+        .mapEmpty();
   }
 
   public static Future<Messaging> messaging(SqlClient client, UUID companyId) {
@@ -91,6 +100,21 @@ public final class Settings {
 
   private static Future<Long> count(SqlClient c, String sql, Tuple t) {
     return c.preparedQuery(sql).execute(t).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Convenience Mode, and how many seconds a new message's notification email waits for its reader
+   * (0: sent at once).
+   */
+  public record Company(boolean convenienceMode, int notificationDelaySeconds) {
+
+    static Company fromRow(Row r) {
+      return new Company(Boolean.TRUE.equals(r.getBoolean("convenience_mode")), r.getInteger("notification_delay_seconds"));
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("convenienceMode", convenienceMode).put("notificationDelaySeconds", notificationDelaySeconds);
+    }
   }
 
   /** The messaging settings of the source document. */

@@ -12,11 +12,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlClient;
 
 import java.util.List;
 import java.util.UUID;
 
-/** Company Settings (Convenience Mode) and Messaging Settings, for admins. */
+/** Company Settings (Convenience Mode, notification delay) and Messaging Settings, for admins. */
 public final class SettingsRoutes {
 
   private static final int MAX_IDS = 1000;
@@ -38,32 +39,46 @@ public final class SettingsRoutes {
 
   private Future<?> company(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    return Settings.convenienceMode(platform.pool(), v.companyId()).compose(on -> Reply.ok(ctx, companyJson(on)));
+    return Settings.company(platform.pool(), v.companyId(), false).compose(c -> Reply.ok(ctx, companyJson(c)));
   }
 
-  private static JsonObject companyJson(boolean on) {
-    return new JsonObject().put("convenienceMode", on).put("hipaaWarning", Settings.HIPAA_WARNING);
+  private static JsonObject companyJson(Settings.Company c) {
+    return c.toJson().put("hipaaWarning", Settings.HIPAA_WARNING);
   }
 
+  /** Changes what the body names, each change audited on its own; the rest stays. */
   private Future<?> setCompany(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Boolean on = Body.of(ctx, "convenienceMode").optionalBoolean("convenienceMode");
-    if (on == null) {
-      throw Problem.invalid("'convenienceMode' is required");
+    Body b = Body.of(ctx, "convenienceMode", "notificationDelaySeconds");
+    Boolean on = b.optionalBoolean("convenienceMode");
+    Integer delay = b.optionalInt("notificationDelaySeconds", 0, Settings.MAX_NOTIFICATION_DELAY_SECONDS);
+    if (on == null && delay == null) {
+      throw Problem.invalid("'convenienceMode' or 'notificationDelaySeconds' is required");
     }
-    return platform.pool().withTransaction(tx -> Settings.convenienceMode(tx, v.companyId()).compose(was ->
-            Settings.setConvenienceMode(tx, v.companyId(), on)
-                .compose(x -> was == on ? Future.succeededFuture()
-                    : Audit.record(tx, v.companyId(), v.userId(), Audit.SETTINGS_CHANGED, "convenienceMode",
-                        new JsonObject().put("from", was).put("to", on), v.address()))
-                .map(was)))
-        .compose(was -> {
-          JsonObject out = companyJson(on);
-          if (on && !was) {
+    return platform.pool().withTransaction(tx -> Settings.company(tx, v.companyId(), true).compose(was -> {
+          Settings.Company next = new Settings.Company(on == null ? was.convenienceMode() : on,
+              delay == null ? was.notificationDelaySeconds() : delay);
+          return Settings.setCompany(tx, v.companyId(), next)
+              .compose(x -> audit(tx, v, "convenienceMode", was.convenienceMode(), next.convenienceMode()))
+              .compose(x -> audit(tx, v, "notificationDelaySeconds", was.notificationDelaySeconds(), next.notificationDelaySeconds()))
+              .map(x -> new Change(was, next));
+        }))
+        .compose(change -> {
+          JsonObject out = companyJson(change.next());
+          if (change.next().convenienceMode() && !change.was().convenienceMode()) {
             out.put("warning", Settings.HIPAA_WARNING);
           }
           return Reply.ok(ctx, out);
         });
+  }
+
+  private record Change(Settings.Company was, Settings.Company next) {
+  }
+
+  private static Future<Void> audit(SqlClient tx, Viewer v, String setting, Object was, Object now) {
+    return was.equals(now) ? Future.succeededFuture()
+        : Audit.record(tx, v.companyId(), v.userId(), Audit.SETTINGS_CHANGED, setting,
+            new JsonObject().put("from", was).put("to", now), v.address());
   }
 
   private Future<?> messaging(RoutingContext ctx) {

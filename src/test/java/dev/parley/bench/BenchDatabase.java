@@ -139,7 +139,9 @@ final class BenchDatabase implements AutoCloseable {
     try (Connection c = connect(database)) {
       c.setAutoCommit(false);
       UUID company;
-      try (PreparedStatement s = c.prepareStatement("insert into companies (name) values (?) returning id")) {
+      // delay 0: the bench counts emails as they are sent, not after the notification delay
+      try (PreparedStatement s = c.prepareStatement(
+          "insert into companies (name, notification_delay_seconds) values (?, 0) returning id")) {
         s.setString(1, "Bench " + prefix);
         try (ResultSet r = s.executeQuery()) {
           r.next();

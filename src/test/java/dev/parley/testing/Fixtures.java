@@ -21,8 +21,12 @@ public final class Fixtures {
     this.platform = platform;
   }
 
+  /**
+   * A company whose notification emails go out at once (delay 0), as the tests of email expect; a test
+   * of the delay sets it through the API.
+   */
   public Company company(String name) {
-    UUID id = platform.pool().preparedQuery("insert into companies (name) values ($1) returning id")
+    UUID id = platform.pool().preparedQuery("insert into companies (name, notification_delay_seconds) values ($1, 0) returning id")
         .execute(Tuple.of(name)).await().iterator().next().getUUID("id");
     platform.pool().preparedQuery("insert into messaging_settings (company_id) values ($1)").execute(Tuple.of(id)).await();
     return new Company(id, name);

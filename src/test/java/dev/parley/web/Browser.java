@@ -55,6 +55,19 @@ final class Browser implements AutoCloseable {
     return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
+  /**
+   * Skips the calling test class, outside CI, when Chromium is missing or the browser app was not
+   * bundled; on CI both must be there.
+   */
+  static void assumeUsable() {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    if (!ci) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(available(), "Debian's chromium and chromium-driver are not installed");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(Browser.class.getResource("/public/app.js") != null || ci,
+        "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
+  }
+
   static Browser open(String name, String baseUrl) {
     try {
       Path profile = Files.createTempDirectory("parley-chromium");
