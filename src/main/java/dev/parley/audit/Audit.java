@@ -68,7 +68,7 @@ public final class Audit {
    * The detail of a {@link #MESSAGES_DELIVERED} entry: {@code {"messageIds":[...], "via":"events"|"live"}}
    * (one entry per delivery, naming every message whose content it carried).
    */
-  public static JsonObject messagesDelivered(Collection<UUID> messageIds, String via) {
+  public static JsonObject messagesDelivered(Collection<?> messageIds, String via) {
     JsonArray ids = new JsonArray(new ArrayList<>(messageIds.size()));
     messageIds.forEach(id -> ids.add(id.toString()));
     return new JsonObject().put("messageIds", ids).put("via", via);

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -301,8 +300,7 @@ public final class LiveBridge {
       return;
     }
     Audit.log(pool, live.viewer.companyId(), live.viewer.userId(), Audit.MESSAGES_DELIVERED, null,
-        new JsonObject().put("messageIds", new JsonArray(live.deliveredIds())).put("via", "live")
-            .put("count", live.deliveredCount()),
+        Audit.messagesDelivered(live.deliveredIds(), Audit.VIA_LIVE).put("count", live.deliveredCount()),
         host(live.socket.remoteAddress()));
   }
 
