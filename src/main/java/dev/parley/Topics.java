@@ -21,6 +21,12 @@ public final class Topics {
   /** Published when an admin changed a user's role, name or email; body {"userId"}. Nodes forget its sessions. */
   public static final String USER_CHANGED = "parley.user.changed";
 
+  /**
+   * One message per write, published once after commit (a {@code events.Change} as JSON); each node
+   * has one consumer, which hands it to the live sockets of the people it concerns on that node.
+   */
+  public static final String CHANGES = "parley.changes";
+
   /** Published after commit when outbox rows are waiting, so a worker wakes without polling delay. */
   public static final String OUTBOX_READY = "parley.outbox.ready";
 }

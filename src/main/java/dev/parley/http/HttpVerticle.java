@@ -69,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").subRouter(api);
 
     LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl(),
-        platform.refusals());
+        platform.refusals(), platform.live());
     router.route("/eventbus/*").subRouter(live.router());
 
     // The app's files keep their names from release to release (index.html, app.js), so a browser

@@ -5,8 +5,8 @@ import dev.parley.Problem;
 import dev.parley.audit.Audit;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
-import dev.parley.events.Event;
-import dev.parley.events.EventLog;
+import dev.parley.events.ChangeLog;
+import dev.parley.events.Position;
 import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
@@ -116,48 +116,33 @@ public final class MessagingRoutes {
   }
 
   /**
-   * The viewer's events after {@code after}, as the live feed delivered them (stored
-   * {@code message.created} references filled in with the message). Without {@code after}: no
-   * events, just the newest id, to start from. When events after the cursor were pruned: 410
-   * {@code cursor_expired}, and the client reloads its view and continues from {@code last}.
+   * The viewer's changes after the cursor {@code after}, as the live feed delivered them. Without
+   * {@code after}: no events, just the cursor to start from. When changes after the cursor are no
+   * longer kept: {@code resync}, and the client reloads its view and continues from {@code cursor}.
    */
   private Future<?> events(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     String after = ctx.request().getParam("after");
-    long cursor;
-    if (after == null || after.isBlank()) {
-      cursor = Long.MAX_VALUE;
-    } else {
-      try {
-        cursor = Long.parseLong(after);
-      } catch (NumberFormatException e) {
-        throw Problem.invalid("'after' must be an event id (a whole number)");
-      }
-      if (cursor < 0) {
-        throw Problem.invalid("'after' must not be negative");
-      }
-    }
     int limit = intParam(ctx, "limit", MAX_EVENTS, 1, MAX_EVENTS);
-    return EventLog.after(platform.pool(), v.userId(), cursor, limit).compose(page -> {
-      if (page.expired()) {
-        return Reply.json(ctx, 410, new JsonObject().put("error", "cursor_expired")
-            .put("message", "events after " + cursor + " are no longer kept; reload and continue from 'last'")
-            .put("last", page.last()));
+    if (after == null || after.isBlank()) {
+      // the start: every change from here on will be listed, some perhaps twice (dropped by their ids)
+      return ChangeLog.now(platform.pool()).compose(now -> Reply.ok(ctx, new JsonObject()
+          .put("events", new JsonArray()).put("cursor", now.encode()).put("more", false)));
+    }
+    Position from = Position.parse(after);
+    return CatchUp.after(platform.pool(), v, from, limit).compose(page -> {
+      if (page.resync()) {
+        return Reply.ok(ctx, new JsonObject().put("resync", true).put("events", new JsonArray())
+            .put("cursor", page.next().encode()).put("more", false));
       }
-      return MessageCreated.delivered(platform.pool(), v, page.events()).compose(delivered -> {
-        JsonArray events = new JsonArray();
-        for (Event e : delivered) {
-          events.add(e.toJson());
-        }
-        List<UUID> shown = MessageCreated.shown(delivered);
-        if (!shown.isEmpty()) {
-          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.MESSAGES_DELIVERED, null,
-              Audit.messagesDelivered(shown, Audit.VIA_EVENTS), v.address());
-        }
-        long last = delivered.isEmpty() ? page.last() : delivered.get(delivered.size() - 1).id();
-        return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)
-            .put("more", last < page.last()));
-      });
+      JsonArray events = new JsonArray();
+      page.events().forEach(e -> events.add(e.toJson()));
+      if (!page.shown().isEmpty()) {
+        Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.MESSAGES_DELIVERED, null,
+            Audit.messagesDelivered(page.shown(), Audit.VIA_EVENTS), v.address());
+      }
+      return Reply.ok(ctx, new JsonObject().put("events", events).put("cursor", page.next().encode())
+          .put("more", page.more()));
     });
   }
 

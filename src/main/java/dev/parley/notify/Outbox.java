@@ -19,8 +19,15 @@ import java.util.UUID;
 public final class Outbox {
 
   /**
-   * A recipient is told a message is waiting. Payload: messageId, threadId. Due the company's
-   * notification delay after it is written; when that delay is not 0 the row waits for its reader:
+   * A new message's one job (no recipient). Payload: messageId, threadId. Due the company's
+   * notification delay after it is written; then the worker turns it, with the thread's other waiting
+   * jobs, into one {@link #NOTIFICATION} row per recipient who has not opened the message by then (per
+   * recipient when the delay is 0).
+   */
+  public static final String MESSAGE = "message";
+  /**
+   * A recipient is told a message is waiting. Payload: messageId, threadId. Made from a
+   * {@link #MESSAGE} job when it is due; when the delay was not 0 the row waits for its reader:
    * skipped if they opened the message by then, else sent as one email with the recipient's other
    * waiting rows of that thread.
    */
@@ -42,7 +49,7 @@ public final class Outbox {
   // key, row by row, in the same statement: no round trip, no lock, and never a scan of companies
   private static final String INSERT = """
       with x as materialized (
-        select u.*, case when u.kind = 'notification'
+        select u.*, case when u.kind in ('notification', 'message')
                          then coalesce((select c.notification_delay_seconds from companies c where c.id = u.company_id), 0)
                          else 0 end as delay
           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) as u(company_id, kind, recipient_id, payload))

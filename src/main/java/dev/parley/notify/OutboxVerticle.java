@@ -120,15 +120,16 @@ public final class OutboxVerticle extends VerticleBase {
 
   private Future<Integer> round() {
     long leaseEnds = System.nanoTime() + lease.toNanos();
-    return rows.claim(BATCH, lease, platform.config().outboxGiveUpAfter()).compose(claimed -> {
+    // due message jobs first: the notification rows they become are claimed by this same round
+    return rows.expand(BATCH).compose(jobs -> rows.claim(BATCH, lease, platform.config().outboxGiveUpAfter()).compose(claimed -> {
       if (claimed.isEmpty()) {
-        return Future.succeededFuture(0);
+        return Future.succeededFuture(jobs);
       }
       return emails.build(platform.pool(), claimed)
           .compose(built -> sendAll(built, leaseEnds))
           .recover(e -> releaseAll(claimed, e, leaseEnds))
-          .map(claimed.size());
-    });
+          .map(Math.max(jobs, claimed.size()));
+    }));
   }
 
   private Future<Void> sendAll(List<Emails.Built> built, long leaseEnds) {

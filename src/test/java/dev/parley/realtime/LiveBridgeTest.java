@@ -1,8 +1,6 @@
 package dev.parley.realtime;
 
 import dev.parley.Topics;
-import dev.parley.events.Event;
-import dev.parley.events.Frames;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
 import dev.parley.testing.Fixtures;
@@ -189,19 +187,18 @@ class LiveBridgeTest {
   }
 
   @Test
-  void aFinishedFrameIsWrittenOnlyToTheSocketItIsAddressedTo() {
+  void aChangeReachesOnlyTheSocketsOfThePeopleItConcerns() {
     BridgeClient blairs = subscribe(blair.login(api));
-    Event forBlair = new Event(blair.id(), 999_001, "test.frame", new JsonObject().put("n", 1));
-    Event forDana = new Event(dana.id(), 999_002, "test.frame", new JsonObject().put("n", 2));
-    List<String> frames = Frames.of(List.of(forBlair, forDana));
-    // a frame for Dana that lands on Blair's address must not reach Blair
-    node.parley().vertx().eventBus().publish(Topics.user(blair.id()), frames.get(1));
-    node.parley().vertx().eventBus().publish(Topics.user(blair.id()), frames.get(0));
+    BridgeClient danas = subscribe(dana.login(api));
+    // a change for Dana alone, then one for Blair alone
+    TestChanges.publish(node.parley().vertx(), TestChanges.message(dana.id(), 999_002, "<p>for Dana</p>"));
+    TestChanges.publish(node.parley().vertx(), TestChanges.message(blair.id(), 999_001, "<p>for Blair</p>"));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> blairs.events().stream().anyMatch(e -> e.getLong("id") == 999_001));
-    assertThat(blairs.events()).noneMatch(e -> e.getLong("id") == 999_002);
-    assertThat(blairs.closed()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> blairs.events().size() == 1 && danas.events().size() == 1);
+    assertThat(blairs.events().get(0).getString("id")).isEqualTo("999001");
+    assertThat(danas.events().get(0).getString("id")).isEqualTo("999002");
     blairs.close();
+    danas.close();
   }
 
   @Test
@@ -237,7 +234,7 @@ class LiveBridgeTest {
   }
 
   static boolean hasListener(String address) {
-    return Listeners.has(node.parley().vertx(), address);
+    return Listeners.has(node.parley(), java.util.UUID.fromString(address.substring(Topics.USER_PREFIX.length())));
   }
 
   @Test
