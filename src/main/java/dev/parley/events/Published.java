@@ -21,9 +21,23 @@ public final class Published {
     return change;
   }
 
-  /** The value under {@code key}, computed by the first caller. */
+  /**
+   * The value under {@code key}, computed once (two callers racing may both compute it; the first one
+   * stored wins). Not computeIfAbsent: a computation may itself ask for another key.
+   */
   @SuppressWarnings("unchecked")
   public <T> T once(String key, Function<Change, T> compute) {
-    return (T) memo.computeIfAbsent(key, k -> compute.apply(change));
+    Object known = memo.get(key);
+    if (known == null) {
+      T made = compute.apply(change);
+      if (made == null) {
+        return null;
+      }
+      known = memo.putIfAbsent(key, made);
+      if (known == null) {
+        known = made;
+      }
+    }
+    return (T) known;
   }
 }
