@@ -111,6 +111,14 @@ async function started(server, fetchEvents = server.fetchEvents) {
   return { feed, seen, resyncs: () => resyncs };
 }
 
+/** A started feed whose socket is open and whose first catch-up is done. */
+async function connected(server) {
+  const running = await started(server);
+  server.buses[0].open();
+  await settle(running.feed);
+  return running;
+}
+
 async function settle(feed) {
   for (let i = 0; i < 5; i += 1) {
     await feed.catchUp();
@@ -133,9 +141,7 @@ test('subscribes first and catches up from the starting cursor once the subscrip
 
 test('passes every cursor back exactly as the server handed it out', async () => {
   const server = world();
-  const { feed } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed } = await connected(server);
   for (let i = 0; i < 5; i += 1) server.add('message.created');
   server.buses[0].subscribed();
   await settle(feed);
@@ -148,9 +154,7 @@ test('passes every cursor back exactly as the server handed it out', async () =>
 
 test('an event received live and then listed by the catch-up is applied once', async () => {
   const server = world();
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed, seen } = await connected(server);
   const e1 = server.add('message.created');
   const e2 = server.add('message.read');
   server.buses[0].deliver(e1);
@@ -162,9 +166,7 @@ test('an event received live and then listed by the catch-up is applied once', a
 
 test('a change a catch-up lists twice is applied once', async () => {
   const server = world();
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed, seen } = await connected(server);
   server.overlap = 1;
   const added = [];
   for (let i = 0; i < 5; i += 1) added.push(server.add('message.created').id);
@@ -186,9 +188,7 @@ test('reads page after page while the server says there is more', async () => {
 
 test('applies live events at once, whatever their ids, without waiting for others', async () => {
   const server = world();
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed, seen } = await connected(server);
   const before = server.calls.length;
   for (const id of ['1234.t', '99', '1234.0', '7']) server.buses[0].deliver({ id, type: 'message.read', data: {} });
   assert.deepEqual(seen, ['1234.t', '99', '1234.0', '7']);
@@ -197,9 +197,7 @@ test('applies live events at once, whatever their ids, without waiting for other
 
 test('catches up again on every live.subscribed, also one sent while a catch-up is running', async () => {
   const server = world();
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed, seen } = await connected(server);
   const e1 = server.add('message.created');
   const release = server.hold();
   server.buses[0].subscribed();
@@ -296,9 +294,7 @@ test('without a starting cursor it finds one on connect and reloads the views', 
 
 test('remembers the ids of the last 10,000 events it applied', async () => {
   const server = world();
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
+  const { feed, seen } = await connected(server);
   for (let i = 0; i <= REMEMBERED_IDS; i += 1) server.buses[0].deliver({ id: `e${i}`, type: 'message.read', data: {} });
   server.buses[0].deliver({ id: `e${REMEMBERED_IDS}`, type: 'message.read', data: {} });
   server.buses[0].deliver({ id: 'e1', type: 'message.read', data: {} });
