@@ -20,8 +20,10 @@ import java.util.UUID;
  *       {@code thread} (id, subject, lastMessageAt, snippet), id {@code "<n>"};</li>
  *   <li>a read: {@code message.read} per message to the reader, the staff on the thread and each
  *       message's sender (id {@code "<n>.<k>"}), and to the reader {@code thread.updated} with the
- *       thread's unread count ({@code "<n>.t"}) and {@code unread.changed} with the total ({@code "<n>.u"});</li>
- *   <li>a leave: {@code thread.updated} with {@code left} and {@code unread.changed}, to the leaver.</li>
+ *       thread's unread count ({@code "<n>.t"}); not the total, which the reader's client asks for
+ *       ({@code GET /api/unread}) rather than every read paying a row per unread message anywhere;</li>
+ *   <li>a leave: {@code thread.updated} with {@code left} and {@code unread.changed} with the total
+ *       ({@code "<n>.u"}), to the leaver.</li>
  * </ul>
  * Counts are those of the moment of the write. Staff other than the writer see one shared list.
  */
@@ -92,7 +94,9 @@ public final class LiveViews implements Projection {
         if (isReader) {
           out.add(new Event(n + ".t", Event.THREAD_UPDATED, new JsonObject().put("threadId", thread)
               .put("unreadCount", d.getInteger("threadUnread", 0))));
-          out.add(new Event(n + ".u", Event.UNREAD_CHANGED, new JsonObject().put("unread", d.getInteger("unread", 0))));
+          if (d.containsKey("unread")) {
+            out.add(new Event(n + ".u", Event.UNREAD_CHANGED, new JsonObject().put("unread", d.getInteger("unread"))));
+          }
         }
         return out;
       }

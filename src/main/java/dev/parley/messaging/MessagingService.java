@@ -319,8 +319,9 @@ public final class MessagingService {
         }
         Future<RowSet<Row>> read = tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
             some ? messageIds.toArray(new UUID[0]) : null, now));
-        // the counts after the update, asked in the same flush (the statement sees this transaction's rows)
-        Future<Threads.Unread> counts = Threads.unread(tx, viewer.userId(), threadId);
+        // the thread's count after the update, asked in the same flush (it sees this transaction's rows);
+        // not the total, which would cost a row per unread message the reader has anywhere
+        Future<Integer> counts = Threads.unreadIn(tx, viewer.userId(), threadId);
         return Future.all(read, counts).compose(x -> read.result().size() == 0 ? Future.<Void>succeededFuture()
             : recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now));
       });
@@ -334,7 +335,7 @@ public final class MessagingService {
   }
 
   private Future<Void> recordReads(SqlConnection tx, Changes changes, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                   RowSet<Row> staffRows, Threads.Unread counts, OffsetDateTime now) {
+                                   RowSet<Row> staffRows, int threadUnread, OffsetDateTime now) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -359,7 +360,7 @@ public final class MessagingService {
     senderOf.forEach((m, sender) -> read1.add(new JsonObject().put("id", m.toString()).put("senderId", sender.toString())));
     changes.add(new Change(Change.READ, viewer.companyId(), threadId, viewer.userId(), null, List.copyOf(audience),
         new JsonObject().put("readerId", viewer.userId().toString()).put("readAt", readAt).put("messages", read1)
-            .put("threadUnread", counts.thread()).put("unread", counts.total()), null, 0));
+            .put("threadUnread", threadUnread), null, 0));
     return Future.all(notify, audited).compose(done -> {
       Set<UUID> notifyAlways = new HashSet<>();
       notify.result().forEach(r -> notifyAlways.add(r.getUUID("user_id")));

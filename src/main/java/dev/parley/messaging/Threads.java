@@ -213,6 +213,18 @@ public final class Threads {
     });
   }
 
+  /**
+   * A person's unread count in one thread: what a read costs to report, bounded by that thread (the
+   * total would cost as many rows as the person has unread anywhere, on every read).
+   */
+  private static final String UNREAD_IN_THREAD = """
+      select count(*)::int as n from message_recipients where user_id = $1 and thread_id = $2 and read_at is null""";
+
+  static Future<Integer> unreadIn(SqlClient client, UUID userId, UUID threadId) {
+    return client.preparedQuery(UNREAD_IN_THREAD).execute(Tuple.of(userId, threadId))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
   /** Unread messages of one person: in one thread, and in every thread the person is on. */
   record Unread(int thread, int total) {
   }
