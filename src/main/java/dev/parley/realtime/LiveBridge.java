@@ -110,7 +110,7 @@ public final class LiveBridge {
    */
   public Router router() {
     Context context = vertx.getOrCreateContext();
-    hub.add(context, this::deliver);
+    hub.add(context, this::deliver, this::cueAll);
     vertx.eventBus().<JsonObject>consumer(Topics.SESSION_ENDED, m -> sessionEnded(m.body()));
     vertx.setPeriodic(SESSION_CHECK.toMillis(), id -> checkSessions());
     vertx.setPeriodic(PING_TIMEOUT.toMillis() / 6, id -> closeSilent());
@@ -296,6 +296,12 @@ public final class LiveBridge {
         request.connection().close();
       }
     }
+  }
+
+  /** Tells every registered socket to catch up, with the frame that follows a registration. */
+  private void cueAll() {
+    sockets.registered().forEach(live -> live.write(Buffer.buffer(new JsonObject().put("type", "rec")
+        .put("address", Topics.user(live.viewer.userId())).put("body", new JsonObject().put("type", SUBSCRIBED)).encode())));
   }
 
   /** Answers a refusal the way the Vert.x bridge does: the reason, then its generic {@code rejected}. */

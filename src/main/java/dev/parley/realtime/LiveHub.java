@@ -7,8 +7,12 @@ import dev.parley.events.Published;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +44,35 @@ public final class LiveHub {
     this.projection = projection;
   }
 
-  /** Registers the node's consumer; completes once the registration is active across the cluster. */
+  /**
+   * Registers the node's consumer; completes once the registration is active across the cluster. In a
+   * cluster, a node that leaves it may have committed changes it never published: every socket here
+   * is told to catch up then.
+   */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
+    if (vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz) {
+      hz.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent e) {
+          // nothing to catch up on: a node that joins has published nothing yet
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent e) {
+          LOG.info("a node left the cluster: every live socket here catches up");
+          cueAll();
+        }
+      });
+    }
     return consumer.completion();
+  }
+
+  /** Tells every socket on this node to catch up (its bridge sends {@code live.subscribed} again). */
+  void cueAll() {
+    for (Listener b : bridges) {
+      b.context.runOnContext(v -> b.cue.run());
+    }
   }
 
   public Future<Void> stop() {
@@ -55,8 +84,8 @@ public final class LiveHub {
   }
 
   /** A bridge's delivery, run on its context. */
-  void add(Context context, Consumer<Published> deliver) {
-    bridges.add(new Listener(context, deliver));
+  void add(Context context, Consumer<Published> deliver, Runnable cue) {
+    bridges.add(new Listener(context, deliver, cue));
   }
 
   /** A socket of the person registered (+1) or went away (-1) on one of this node's bridges. */
@@ -90,6 +119,6 @@ public final class LiveHub {
     }
   }
 
-  private record Listener(Context context, Consumer<Published> deliver) {
+  private record Listener(Context context, Consumer<Published> deliver, Runnable cue) {
   }
 }
