@@ -29,7 +29,7 @@ class PackageRulesTest {
       "dev.parley.settings..", "dev.parley.notify..", "dev.parley.inbound..", "dev.parley.realtime..",
       "dev.parley.audit..", "dev.parley.events.."};
 
-  /** What a feature's routes may use of the HTTP adapter: the seams, and the request helpers that are HTTP by nature. */
+  /** What a feature's routes may use of the HTTP adapter: its seams, and the readers and writers of a request. */
   static final String HTTP_SEAMS = "dev\\.parley\\.http\\.(Routes|FailureHook|Reply|Body|Admission)(\\$.*)?";
 
   @Test
