@@ -116,7 +116,8 @@ public final class Parley {
     platform.refusals().start(vertx);
     return platform.sessions().listen(vertx.eventBus())
         .compose(v -> platform.live().start())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission), new DeploymentOptions().setInstances(httpInstances)))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission, Endpoints.of(platform)),
+            new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))

@@ -1,5 +1,6 @@
 package dev.parley.messaging;
 
+import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
@@ -10,6 +11,7 @@ import dev.parley.events.Position;
 import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +22,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Threads, messages, read state and the event feed over HTTP. */
-public final class MessagingRoutes {
+public final class MessagingRoutes implements Routes {
 
   private static final int MAX_EVENTS = 500;
 
@@ -32,7 +34,7 @@ public final class MessagingRoutes {
     this.service = service;
   }
 
-  /** Mounts behind an authenticated router. */
+  @Override
   public void mount(Router api) {
     api.post("/threads").handler(Reply.async(this::startThread));
     api.post("/threads/:id/messages").handler(Reply.async(this::reply));
@@ -46,7 +48,7 @@ public final class MessagingRoutes {
 
   private Future<?> startThread(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body body = Body.of(ctx, "to", "cc", "subject", "bodyHtml", "readReceipt");
+    JsonObject body = Body.json(ctx);
     Commands.NewThread cmd = Commands.NewThread.from(body);
     Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
     return service.startThread(v, cmd, Commands.Source.WEB, attempt).compose(sent -> created(ctx, sent, new JsonObject()
@@ -57,7 +59,7 @@ public final class MessagingRoutes {
   private Future<?> reply(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    Body body = Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc");
+    JsonObject body = Body.json(ctx);
     Commands.Reply cmd = Commands.Reply.from(body);
     Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
     return service.reply(v, threadId, cmd, Commands.Source.WEB, null, attempt).compose(sent -> created(ctx, sent, new JsonObject()
@@ -75,14 +77,14 @@ public final class MessagingRoutes {
   private Future<?> markRead(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    List<UUID> ids = Body.of(ctx, "messageIds").optionalUuids("messageIds", 1000);
+    List<UUID> ids = Commands.MarkRead.from(Body.json(ctx)).messageIds();
     return service.markRead(v, threadId, ids).compose(done -> Reply.noContent(ctx));
   }
 
   private Future<?> leave(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    Body.of(ctx);
+    Fields.strict(Body.json(ctx)); // leaving takes no field: any answers 400
     return service.leave(v, threadId).compose(done -> Reply.noContent(ctx));
   }
 
