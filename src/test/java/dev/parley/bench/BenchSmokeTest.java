@@ -39,7 +39,7 @@ class BenchSmokeTest {
         "--large-thread-size", "20", "--large-every", "5", "--reads-per-message", "1", "--drain-seconds", "20",
         "--http-connections", "8"});
     String prefix = "smoke-";
-    BenchDatabase.external(node.dbUrl()).seed(prefix, o.senders, o.receivers, 0.5, 0);
+    BenchDatabase.external(node.dbUrl()).seed(prefix, o.senders, o.receivers, 0.5, 0, 0);
     Driver driver = new Driver(vertx, o, node.baseUrl(), prefix);
     try {
       driver.login(driver.everyone(), 8).await();
