@@ -38,25 +38,15 @@ class BenchSmokeTest {
         "--senders", "3", "--receivers", "24", "--small-threads", "6", "--large-threads", "1",
         "--large-thread-size", "20", "--large-every", "5", "--reads-per-message", "1", "--drain-seconds", "20",
         "--http-connections", "8"});
-    String prefix = "smoke-";
-    BenchDatabase.external(node.dbUrl()).seed(prefix, o.senders, o.receivers, 0.5, 0, 0);
-    Driver driver = new Driver(vertx, o, node.baseUrl(), prefix);
-    try {
-      driver.login(driver.everyone(), 8).await();
-      driver.connect(driver.everyone(), 16).await();
-      driver.createThreads().await();
 
-      Step step = driver.run(20, 2, new Cpu.Meter(0, 0));
+    Step step = twoSeconds("smoke-", o, 20);
 
-      assertThat(step.sendErrors()).isZero();
-      assertThat(step.expected()).isEqualTo(32 * 10 + 8 * 20);
-      assertThat(step.delivered()).isEqualTo(step.expected());
-      assertThat(step.duplicates()).isZero();
-      assertThat(step.readsSent()).isEqualTo(40);
-      assertThat(step.readsReceived()).isEqualTo(step.readsSent());
-    } finally {
-      driver.close().await();
-    }
+    assertThat(step.sendErrors()).isZero();
+    assertThat(step.expected()).isEqualTo(32 * 10 + 8 * 20);
+    assertThat(step.delivered()).isEqualTo(step.expected());
+    assertThat(step.duplicates()).isZero();
+    assertThat(step.readsSent()).isEqualTo(40);
+    assertThat(step.readsReceived()).isEqualTo(step.readsSent());
   }
 
   @Test
@@ -64,20 +54,22 @@ class BenchSmokeTest {
     BenchOptions o = BenchOptions.parse(new String[] {
         "--senders", "2", "--receivers", "12", "--small-threads", "4", "--large-threads", "0", "--large-thread-size", "5",
         "--small-thread-size", "5", "--reads-per-message", "3", "--drain-seconds", "20", "--http-connections", "4"});
-    String prefix = "reads-";
+
+    Step step = twoSeconds("reads-", o, 10);
+
+    assertThat(step.sendErrors()).isZero();
+    assertThat(step.readsSent()).isEqualTo(20 * 3);
+    assertThat(step.readsReceived()).isEqualTo(step.readsSent());
+    assertThat(step.passed(10_000)).isTrue();
+  }
+
+  /** Seeds the people of {@code o} with {@code prefix}, sets the generator up and runs two seconds at {@code rate}. */
+  private static Step twoSeconds(String prefix, BenchOptions o, int rate) throws Exception {
     BenchDatabase.external(node.dbUrl()).seed(prefix, o.senders, o.receivers, 0.5, 0, 0);
     Driver driver = new Driver(vertx, o, node.baseUrl(), prefix);
     try {
-      driver.login(driver.everyone(), 8).await();
-      driver.connect(driver.everyone(), 16).await();
-      driver.createThreads().await();
-
-      Step step = driver.run(10, 2, new Cpu.Meter(0, 0));
-
-      assertThat(step.sendErrors()).isZero();
-      assertThat(step.readsSent()).isEqualTo(20 * 3);
-      assertThat(step.readsReceived()).isEqualTo(step.readsSent());
-      assertThat(step.passed(10_000)).isTrue();
+      driver.setUp(8).await();
+      return driver.run(rate, 2, new Cpu.Meter(0, 0));
     } finally {
       driver.close().await();
     }

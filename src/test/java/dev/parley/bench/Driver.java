@@ -226,6 +226,11 @@ final class Driver {
     return forEach(all, 500, LiveSocket::close);
   }
 
+  /** Signs everyone in, opens their sockets and creates the threads: ready to run steps. */
+  Future<Void> setUp(int parallel) {
+    return login(everyone(), parallel).compose(v -> connect(everyone(), parallel * 2)).compose(v -> createThreads());
+  }
+
   /** Creates every thread of the workload through the API. */
   Future<Void> createThreads() {
     List<BenchThread> all = new ArrayList<>(small);

@@ -46,9 +46,7 @@ class FanoutServerTest {
     Driver driver = new Driver(vertx, o, baseUrl, "fanout-");
     List<String> frames = new CopyOnWriteArrayList<>();
     try {
-      driver.login(driver.everyone(), 4).await();
-      driver.connect(driver.everyone(), 8).await();
-      driver.createThreads().await();
+      driver.setUp(4).await();
       Driver.User watcher = driver.receivers.get(0);
       LiveSocket extra = LiveSocket.open(vertx.createWebSocketClient(), "127.0.0.1", Integer.parseInt(baseUrl.replaceAll(".*:", "")),
           watcher.token, watcher.id, frames::add, e -> { }).await();
