@@ -236,4 +236,43 @@ class MessageEventsTest {
     assertThat(Feed.created(anas)).containsExactly(first, anasReply, last);
     assertThat(new JsonArray(anas).encode()).doesNotContain(ben.sid(), "Ben Contact", staffOnly, "between staff");
   }
+
+  @Test
+  void aMessageThePersonMayNoLongerSeeIsNotListedAtAll() {
+    Fixtures.Person client = acme.client("Rory Removed");
+    Api.Session c = client.login(api);
+    String from = Feed.start(c);
+    String thread = sam.login(api).startThread("Removed", "<p>soon gone</p>", client);
+    String kept = messageId(sam.login(api).post("/api/threads/" + thread + "/messages", new JsonObject().put("bodyHtml", "<p>kept</p>")));
+    String gone = Feed.created(Feed.untilMessage(c, from, kept)).get(0);
+    pool.preparedQuery("delete from message_recipients where message_id = $1 and user_id = $2")
+        .execute(Tuple.of(UUID.fromString(gone), client.id())).await();
+
+    List<JsonObject> events = Feed.after(c, from);
+    assertThat(Feed.created(events)).containsExactly(kept);
+    assertThat(new JsonArray(events).encode()).doesNotContain(gone, "soon gone");
+  }
+
+  @Test
+  void catchingUpFromZeroAfterPruningListsFromTheOldestKeptChange() {
+    Fixtures.Company other = node.fixtures().company("Pruned");
+    Fixtures.Person staff = other.staff("Pat Pruned");
+    Fixtures.Person client = other.client("Cody Pruned");
+    Api.Session c = client.login(api);
+    String before = Feed.start(c);
+    Api.Session s = staff.login(api);
+    String pruned = messageId(s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(client.sid()))
+        .put("subject", "Old").put("bodyHtml", "<p>old</p>")));
+    String kept = messageId(s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(client.sid()))
+        .put("subject", "New").put("bodyHtml", "<p>new</p>")));
+    Feed.untilMessage(c, before, kept);
+    // what the pruner does once the first change is past the retention
+    node.asOwner("with gone as (delete from changes where message_id = '" + pruned + "' returning company_id, xid, seq) "
+        + "insert into changes_pruned (company_id, xid, seq) select company_id, xid, seq from gone");
+
+    assertThat(Feed.created(Feed.after(c, "0"))).containsExactly(kept);
+    Api.Response stale = c.get("/api/events?after=" + before);
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.json().getBoolean("resync")).as("a cursor from before the pruned change").isTrue();
+  }
 }
