@@ -275,4 +275,44 @@ class MessageEventsTest {
     assertThat(stale.status()).isEqualTo(200);
     assertThat(stale.json().getBoolean("resync")).as("a cursor from before the pruned change").isTrue();
   }
+
+  @Test
+  void aChangeCommittedLateByAnOlderTransactionIsListedAfterEveryCursorHandedOutMeanwhile() throws Exception {
+    Fixtures.Person client = acme.client("Lena Late");
+    Api.Session c = client.login(api);
+    String before = Feed.start(c);
+    UUID late = UUID.randomUUID();
+    UUID early = UUID.randomUUID();
+    try (Connection slow = Sql.connect(node.dbUrl()); Connection quick = Sql.connect(node.dbUrl())) {
+      slow.setAutoCommit(false);
+      // the older transaction writes its change first and commits last
+      leave(slow, client, late);
+      leave(quick, client, early);
+      String meanwhile = Feed.start(c);
+      assertThat(Feed.after(c, before)).as("nothing is listed past a transaction still running").isEmpty();
+      slow.commit();
+
+      for (String cursor : List.of(before, meanwhile)) {
+        List<JsonObject> events = Feed.until(c, cursor, e -> leftThreads(e).size() == 2);
+        assertThat(leftThreads(events)).containsExactlyInAnyOrder(late.toString(), early.toString());
+      }
+    }
+  }
+
+  /** A change as a leave writes it, for a thread that only the feed knows of. */
+  static void leave(Connection c, Fixtures.Person who, UUID thread) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("insert into changes (company_id, thread_id, kind, actor_id, audience, data) "
+        + "values (?::uuid, ?::uuid, 'left', ?::uuid, array[?::uuid], '{\"unread\":0}'::jsonb)")) {
+      st.setString(1, acme.id.toString());
+      st.setString(2, thread.toString());
+      st.setString(3, who.sid());
+      st.setString(4, who.sid());
+      st.executeUpdate();
+    }
+  }
+
+  static List<String> leftThreads(List<JsonObject> events) {
+    return Feed.ofType(events, "thread.updated").stream().map(e -> e.getJsonObject("data"))
+        .filter(d -> d.getBoolean("left", false)).map(d -> d.getString("threadId")).toList();
+  }
 }

@@ -49,6 +49,13 @@ class ReadStateTest {
     return s.startThread("Statement", "<p>Ready</p>", to);
   }
 
+  /** Starts a thread to two people, with the colleague in copy. */
+  static String toTwoWithColleague(Api.Session s, Fixtures.Person one, Fixtures.Person two) {
+    return s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(one.sid()).add(two.sid()))
+        .put("cc", new JsonArray().add(colleague.sid())).put("subject", "Two readers").put("bodyHtml", "<p>x</p>"))
+        .json().getJsonObject("thread").getString("id");
+  }
+
   @Test
   void markingReadTwiceKeepsTheFirstReadAt() {
     Fixtures.Person client = acme.client("Chris Client");
@@ -69,9 +76,7 @@ class ReadStateTest {
     Fixtures.Person one = acme.client("Reader One");
     Fixtures.Person two = acme.prospect("Reader Two");
     Api.Session s = staff.login(api);
-    String thread = s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(one.sid()).add(two.sid()))
-        .put("cc", new JsonArray().add(colleague.sid())).put("subject", "Two readers").put("bodyHtml", "<p>x</p>"))
-        .json().getJsonObject("thread").getString("id");
+    String thread = toTwoWithColleague(s, one, two);
     assertThat(one.login(api).post("/api/threads/" + thread + "/read", new JsonObject()).status()).isEqualTo(204);
     assertThat(two.login(api).post("/api/threads/" + thread + "/read", new JsonObject()).status()).isEqualTo(204);
 
@@ -94,9 +99,7 @@ class ReadStateTest {
     Fixtures.Person reader = acme.client("Rita Reader");
     Fixtures.Person other = acme.client("Otto Other");
     Api.Session s = staff.login(api);
-    String thread = s.post("/api/threads", new JsonObject().put("to", new JsonArray().add(reader.sid()).add(other.sid()))
-        .put("cc", new JsonArray().add(colleague.sid())).put("subject", "Locks").put("bodyHtml", "<p>x</p>"))
-        .json().getJsonObject("thread").getString("id");
+    String thread = toTwoWithColleague(s, reader, other);
     s.post("/api/threads/" + thread + "/messages", new JsonObject().put("bodyHtml", "<p>y</p>"));
     Api.Session r = reader.login(api);
     Map<String, String> before = versions(thread);
