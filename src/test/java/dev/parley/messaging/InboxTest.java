@@ -183,6 +183,7 @@ class InboxTest {
     // only the tables' owner may analyze them
     node.asOwner("analyze");
 
+    // the inbox's own statement, explained with the parameters of a contact's first page
     java.lang.reflect.Field inbox = Threads.class.getDeclaredField("INBOX");
     inbox.setAccessible(true);
     List<String> plan = new ArrayList<>();

@@ -277,6 +277,19 @@ class MessageEventsTest {
   }
 
   @Test
+  void aCursorThisServerDidNotHandOutIsRefusedNamingAfter() {
+    Api.Session c = acme.client("Mal Formed").login(api);
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (String cursor : List.of("abc", "-1", "0.5", b64.encodeToString("c2:7".getBytes()), b64.encodeToString("c2:-1:2".getBytes()),
+        b64.encodeToString("c2:99999999999999999999:1".getBytes()), b64.encodeToString("c1:1:1".getBytes()))) {
+      Api.Response r = c.get("/api/events?after=" + cursor);
+      assertThat(r.status()).as(cursor).isEqualTo(400);
+      assertThat(r.error()).isEqualTo("invalid_request");
+      assertThat(r.json().getString("message")).contains("after");
+    }
+  }
+
+  @Test
   void aChangeCommittedLateByAnOlderTransactionIsListedAfterEveryCursorHandedOutMeanwhile() throws Exception {
     Fixtures.Person client = acme.client("Lena Late");
     Api.Session c = client.login(api);
