@@ -128,7 +128,8 @@ public final class ChangeLog {
         next = from;
       }
       boolean resync = after == Position.OUTDATED;
-      if (pruned.result().size() > 0) {
+      // "0" asks for whatever is still kept, from the oldest: no position of the client's lies behind the pruned ones
+      if (pruned.result().size() > 0 && !Position.START.equals(after)) {
         Row p = pruned.result().iterator().next();
         Position gone = new Position(Long.parseLong(p.getString("xid")), p.getLong("seq"));
         resync |= from.compareTo(gone) < 0;
