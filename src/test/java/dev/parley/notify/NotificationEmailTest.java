@@ -186,6 +186,25 @@ class NotificationEmailTest {
   }
 
   @Test
+  void aMessageJobThatNamesNoMessageHoldsUpNoOtherEmail() {
+    Fixtures.Company mu = node.fixtures().company("Mu Mutual");
+    Fixtures.Person staff = mu.staff("Max Staff");
+    Fixtures.Person client = mu.client("Mia Client", staff);
+    var pool = node.parley().platform().pool();
+    UUID broken = pool.preparedQuery("insert into outbox (company_id, kind, payload) values ($1, $2, $3::jsonb) returning id")
+        .execute(io.vertx.sqlclient.Tuple.of(mu.id, Outbox.MESSAGE,
+            new JsonObject().put("messageId", "not-an-id").put("threadId", "not-an-id"))).await().iterator().next().getUUID(0);
+
+    send(staff, List.of(client), "After the broken job", "<p>x</p>");
+
+    assertThat(Mailboxes.subject(awaitOne(client.email()))).isEqualTo("New secure message from Max Staff at Mu Mutual");
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.preparedQuery("select status from outbox where id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(broken)).await().iterator().next().getString(0).equals("sent"));
+    assertThat(pool.preparedQuery("select count(*) from outbox where kind = 'notification' and payload->>'messageId' = 'not-an-id'")
+        .execute().await().iterator().next().getLong(0)).as("it announces nothing").isZero();
+  }
+
+  @Test
   void aRefusedReplyIsAnsweredOnceAtItsAddressAndNeverAtOurOwnDomain() {
     Fixtures.Company c = node.fixtures().company("Epsilon Care");
     var pool = node.parley().platform().pool();
