@@ -26,9 +26,10 @@ import java.util.UUID;
 final class OutboxRows {
 
   // due message jobs, with the other waiting jobs of their threads (what arrived within the delay),
-  // become one notification row per recipient who has not read the message (each recipient when the
-  // company's delay is 0); the jobs are done in the same statement, so no two workers expand one job.
-  // A job whose payload names no message is done with no rows: a cast error would fail every round.
+  // become one notification row per recipient who has not read the message and has not left the
+  // thread (as the unread counts have it; each recipient when the company's delay is 0); the jobs are
+  // done in the same statement, so no two workers expand one job. A job whose payload names no
+  // message is done with no rows: a cast error would fail every round.
   private static final String EXPAND = """
       with due as (
         select id, payload->>'threadId' as thread_id from outbox
@@ -52,7 +53,10 @@ final class OutboxRows {
           from jobs j
           join message_recipients r
             on r.message_id = case when j.payload->>'messageId' ~* $2 then (j.payload->>'messageId')::uuid end
-         where r.read_at is null or not j.waits_for_reader
+         where not j.waits_for_reader
+            or (r.read_at is null and not exists (
+                  select 1 from thread_participants tp
+                   where tp.thread_id = r.thread_id and tp.user_id = r.user_id and tp.left_at is not null))
         returning 1)
       select (select count(*) from jobs)::int as jobs, (select count(*) from made)::int as made""";
   // due rows, plus the other waiting rows of each waiting row's recipient and thread (those due, and

@@ -259,6 +259,25 @@ class NotificationDelayTest {
   }
 
   @Test
+  void aRecipientWhoLeavesTheThreadWithinTheDelayGetsNoEmailAboutIt() {
+    Fixtures.Company kappa = node.fixtures().company("Kappa Delay");
+    Fixtures.Person admin = kappa.admin("Kai Admin");
+    Fixtures.Person staff = kappa.staff("Kurt Staff");
+    Fixtures.Person leaver = kappa.client("Lena Leaver", staff);
+    Fixtures.Person stayer = kappa.client("Stu Stayer", staff);
+    delay(admin, DELAY);
+
+    String threadId = startThread(staff, "Not for me", "<p>Details inside.</p>", leaver, stayer);
+    Api.Response left = leaver.login(api).post("/api/threads/" + threadId + "/leave", new JsonObject());
+    assertThat(left.status()).as(left.toString()).isEqualTo(204);
+
+    awaitStatuses(stayer, "sent");
+    awaitDone(threadId, leaver);
+    assertThat(emailedAbout(leaver)).as("she left the thread in Parley in time").isEmpty();
+    assertThat(Mailboxes.to(mail, leaver.email())).isEmpty();
+  }
+
+  @Test
   void aDelayOfZeroSendsAtOnceEvenToARecipientWhoReadsStraightAway() {
     Fixtures.Company delta = node.fixtures().company("Delta Delay");
     Fixtures.Person admin = delta.admin("Dan Admin");
