@@ -21,8 +21,8 @@ public final class Outbox {
   /**
    * A new message's one job (no recipient). Payload: messageId, threadId. Due the company's
    * notification delay after it is written; then the worker turns it, with the thread's other waiting
-   * jobs, into one {@link #NOTIFICATION} row per recipient who has not opened the message by then (per
-   * recipient when the delay is 0).
+   * jobs, into one {@link #NOTIFICATION} row per recipient who has not opened the message nor left the
+   * thread by then (per recipient when the delay is 0).
    */
   public static final String MESSAGE = "message";
   /**

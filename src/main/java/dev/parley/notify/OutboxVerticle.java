@@ -42,6 +42,7 @@ public final class OutboxVerticle extends VerticleBase {
 
   private final Platform platform;
   private final OutboxMetrics metrics;
+  private final Messages messages;
   private OutboxRows rows;
   private Emails emails;
   private MailClient mail;
@@ -54,16 +55,18 @@ public final class OutboxVerticle extends VerticleBase {
   private long stopDeadline;
   private Future<Integer> current = Future.succeededFuture(0);
 
-  public OutboxVerticle(Platform platform, OutboxMetrics metrics) {
+  /** {@code messages}: the loader the emails read messages with (the one the thread API uses). */
+  public OutboxVerticle(Platform platform, OutboxMetrics metrics, Messages messages) {
     this.platform = platform;
     this.metrics = metrics;
+    this.messages = messages;
   }
 
   @Override
   public Future<?> start() {
     ParleyConfig config = platform.config();
     rows = new OutboxRows(platform.pool(), config.replyDomain());
-    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()));
+    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()), messages);
     mail = Mailer.create(vertx, platform);
     lanes = Math.max(1, config.smtpPoolSize());
     // a lease outlives the slowest batch this worker could send (every send hitting the SMTP timeout),
