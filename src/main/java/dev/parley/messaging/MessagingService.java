@@ -45,7 +45,7 @@ public final class MessagingService {
 
   private static final String INSERT_THREAD = "insert into threads (id, company_id, subject, created_by, created_at, last_message_at, "
       + "last_message_id) values ($1, $2, $3, $4, $5, $5, $6)";
-  /** The one row a reply locks (taken by the group commit, {@code THREAD_FOR_VIEWER}) and updates. */
+  /** The one row a reply locks (the group commit locks it first thing in the transaction) and updates. */
   private static final String TOUCH_THREAD = "update threads set last_message_at = $2, last_message_id = $3 where id = $1";
   private static final String INSERT_MESSAGE = "insert into messages (id, company_id, thread_id, sender_id, body_html, body_text, "
       + "source, read_receipt, note, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
@@ -57,12 +57,11 @@ public final class MessagingService {
       select $1, u, $2 from unnest($3::uuid[]) as u
       on conflict (thread_id, user_id) do update set left_at = null, joined_at = now()
        where thread_participants.left_at is not null""";
-  private static final String THREAD_FOR_VIEWER = """
-      select t.subject from threads t
-        join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
-       where t.id = $1 and t.company_id = $2
-         for no key update of t""";
-  /** As {@link #THREAD_FOR_VIEWER} without the lock: reading and leaving touch only the person's own rows. */
+  /**
+   * The thread's subject when the viewer is on it. Never locks: a reply's thread is locked by the group
+   * commit first thing in its transaction (the one row a send locks), and reading and leaving touch
+   * only the person's own rows.
+   */
   private static final String THREAD_SEEN_BY = """
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
@@ -328,9 +327,9 @@ public final class MessagingService {
     })).map(v -> afterCommit(null));
   }
 
-  /** The thread row for the viewer (locked; empty when the viewer is not on it), then its people. */
+  /** The thread row for the viewer (empty when the viewer is not on it), then its people; the group commit holds the thread's lock. */
   private static Future<CompositeFuture> threadAndPeople(SqlConnection tx, Viewer viewer, UUID threadId) {
-    return Future.all(tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
+    return Future.all(tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
         tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)));
   }
 

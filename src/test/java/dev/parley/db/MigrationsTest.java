@@ -101,12 +101,14 @@ class MigrationsTest {
   }
 
   @Test
-  void theForeignKeysV5DroppedAreGoneAndTheOthersKept() throws Exception {
+  void theForeignKeysASendWouldCheckAreGoneAndTheOthersKept() throws Exception {
     List<String> keys = list("select conname from pg_constraint where contype = 'f'");
-    assertThat(keys).doesNotContain("thread_participants_last_message_id_fkey",
+    assertThat(keys).as("V5 and V12: a send checks no key against people, company or thread")
+        .doesNotContain("thread_participants_last_message_id_fkey",
         "message_recipients_message_id_fkey", "message_recipients_thread_id_fkey", "outbox_recipient_id_fkey",
-        "outbox_company_id_fkey");
-    assertThat(keys).contains("message_recipients_user_id_fkey", "messages_thread_id_fkey", "users_company_id_fkey");
+        "outbox_company_id_fkey", "message_recipients_user_id_fkey", "messages_thread_id_fkey", "messages_sender_id_fkey",
+        "messages_company_id_fkey");
+    assertThat(keys).contains("users_company_id_fkey", "thread_participants_user_id_fkey", "threads_company_id_fkey");
   }
 
   @Test
