@@ -34,6 +34,7 @@ public final class LiveHub {
   /** Registered sockets on this node, per person (every bridge's together). */
   private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
   private MessageConsumer<String> consumer;
+  private MessageConsumer<String> departures;
 
   public LiveHub(Vertx vertx, Projection projection) {
     this.vertx = vertx;
@@ -43,20 +44,27 @@ public final class LiveHub {
   /** Registers the node's consumer; completes once the registration is active across the cluster. */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
-    return consumer.completion();
+    departures = vertx.eventBus().localConsumer(Topics.NODE_LEFT, m -> {
+      LOG.info("node {} left the cluster: the live sockets here catch up", m.body());
+      bridges.forEach(b -> b.context.runOnContext(v -> b.catchUp.run()));
+    });
+    return Future.all(consumer.completion(), departures.completion()).mapEmpty();
   }
 
   public Future<Void> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
+    return Future.all(consumer.unregister(), departures.unregister()).mapEmpty();
   }
 
   Projection projection() {
     return projection;
   }
 
-  /** A bridge's delivery, run on its context. */
-  void add(Context context, Consumer<Published> deliver) {
-    bridges.add(new Listener(context, deliver));
+  /** A bridge's delivery, and its cue to its sockets to catch up, run on its context. */
+  void add(Context context, Consumer<Published> deliver, Runnable catchUp) {
+    bridges.add(new Listener(context, deliver, catchUp));
   }
 
   /** A socket of the person registered (+1) or went away (-1) on one of this node's bridges. */
@@ -90,6 +98,6 @@ public final class LiveHub {
     }
   }
 
-  private record Listener(Context context, Consumer<Published> deliver) {
+  private record Listener(Context context, Consumer<Published> deliver, Runnable catchUp) {
   }
 }

@@ -59,6 +59,13 @@ final class LiveSockets {
     }
   }
 
+  /** Every registered socket, as a list of its own. */
+  List<LiveSocket> registered() {
+    List<LiveSocket> all = new ArrayList<>();
+    byPerson.values().forEach(all::addAll);
+    return all;
+  }
+
   /** The person's registered sockets, or null. */
   List<LiveSocket> of(UUID person) {
     return byPerson.get(person);
