@@ -99,14 +99,9 @@ class LiveBridgeTest {
   /** Every event listed after {@code cursor}, page after page. */
   static List<JsonObject> caughtUp(Api.Session session, String cursor) {
     List<JsonObject> events = new ArrayList<>();
-    boolean more = true;
-    while (more) {
-      Api.Response r = session.get("/api/events?after=" + cursor);
-      assertThat(r.status()).as(r.toString()).isEqualTo(200);
-      r.json().getJsonArray("events").forEach(e -> events.add((JsonObject) e));
-      cursor = r.json().getString("cursor");
-      more = r.json().getBoolean("more", false);
-    }
+    LiveFeed.catchUp(session, cursor, events::add, () -> {
+      throw new AssertionError("resync: nothing was pruned");
+    });
     return events;
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * A browser's view of its live feed, following the documented contract: load state (here: take the
@@ -64,7 +65,7 @@ final class LiveFeed implements AutoCloseable {
       return;
     }
     if (BridgeClient.SUBSCRIBED.equals(body.getString("type"))) {
-      catchUp();
+      catchUpFromCursor();
     } else if (body.containsKey("id")) {
       apply(body);
     }
@@ -78,7 +79,16 @@ final class LiveFeed implements AutoCloseable {
     }
   }
 
-  private void catchUp() {
+  private void catchUpFromCursor() {
+    cursor = catchUp(api, cursor, this::apply, () -> resyncs++);
+  }
+
+  /**
+   * Catches up from {@code cursor} as the contract says: page after page while {@code more}, each
+   * event handed to {@code apply}, a resync to {@code resync} (the caller reloads); answers the
+   * cursor to continue from.
+   */
+  static String catchUp(Api.Session api, String cursor, Consumer<JsonObject> apply, Runnable resync) {
     boolean more = true;
     while (more) {
       Api.Response r = api.get("/api/events?after=" + cursor);
@@ -87,19 +97,20 @@ final class LiveFeed implements AutoCloseable {
       }
       JsonObject page = r.json();
       if (page.getBoolean("resync", false)) {
-        resyncs++;
+        resync.run();
       } else {
-        page.getJsonArray("events").forEach(e -> apply((JsonObject) e));
+        page.getJsonArray("events").forEach(e -> apply.accept((JsonObject) e));
       }
       cursor = page.getString("cursor");
       more = page.getBoolean("more", false);
     }
+    return cursor;
   }
 
   /** Catches up now, as the browser does when it regains focus. */
   void refresh() {
     try {
-      worker.submit(this::catchUp).get();
+      worker.submit(this::catchUpFromCursor).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

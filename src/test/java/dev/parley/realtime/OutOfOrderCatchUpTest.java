@@ -209,19 +209,7 @@ class OutOfOrderCatchUpTest {
 
     /** Catches up on one node while it says there is more. */
     synchronized void catchUp(int node) {
-      boolean more = true;
-      while (more) {
-        Api.Response r = nodes.get(node).get("/api/events?after=" + cursor);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        JsonObject page = r.json();
-        if (page.getBoolean("resync", false)) {
-          resyncs++;
-        } else {
-          page.getJsonArray("events").forEach(e -> apply((JsonObject) e));
-        }
-        cursor = page.getString("cursor");
-        more = page.getBoolean("more", false);
-      }
+      cursor = LiveFeed.catchUp(nodes.get(node), cursor, this::apply, () -> resyncs++);
     }
 
     private void apply(JsonObject event) {
