@@ -175,7 +175,9 @@ public final class Parley {
       return Future.failedFuture(e);
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
-    return builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
+    return builder.with(options).withClusterManager(manager).buildClustered()
+        .onSuccess(vertx -> Cluster.announceDepartures(vertx, manager));
   }
 
   /** Blocking (reads key files, computes a bcrypt decoy hash): call it from a worker thread. */

@@ -27,6 +27,12 @@ public final class Topics {
    */
   public static final String CHANGES = "parley.changes";
 
+  /**
+   * Published on a node's own bus (local only) when another node left the cluster: a change it
+   * committed may never have been published, so the node's live sockets are told to catch up.
+   */
+  public static final String NODE_LEFT = "parley.cluster.node-left";
+
   /** Published after commit when outbox rows are waiting, so a worker wakes without polling delay. */
   public static final String OUTBOX_READY = "parley.outbox.ready";
 }

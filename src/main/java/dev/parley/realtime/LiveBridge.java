@@ -57,7 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a socket with more than {@value #MAX_BUFFERED_BYTES} bytes waiting on its transport is cut off
  *       rather than buffered without bound;</li>
  *   <li>once registered the socket receives {@value #SUBSCRIBED}, its cue to catch up (the node's
- *       registration is active cluster-wide from the start);</li>
+ *       registration is active cluster-wide from the start), and again whenever another node leaves
+ *       the cluster ({@link Topics#NODE_LEFT}): a change it committed but had not published yet is
+ *       found only by catching up;</li>
  *   <li>a socket silent (no ping) for {@code PING_TIMEOUT} is closed;</li>
  *   <li>a socket is closed when its session ends: at once on logout or deactivation
  *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime;</li>
@@ -110,7 +112,7 @@ public final class LiveBridge {
    */
   public Router router() {
     Context context = vertx.getOrCreateContext();
-    hub.add(context, this::deliver, this::cueAll);
+    hub.add(context, this::deliver, this::catchUpAll);
     vertx.eventBus().<JsonObject>consumer(Topics.SESSION_ENDED, m -> sessionEnded(m.body()));
     vertx.setPeriodic(SESSION_CHECK.toMillis(), id -> checkSessions());
     vertx.setPeriodic(PING_TIMEOUT.toMillis() / 6, id -> closeSilent());
@@ -224,9 +226,19 @@ public final class LiveBridge {
     } else {
       sockets.register(live);
       // the node's registration is active everywhere since it started: catch up now
-      live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
-          .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
+      catchUp(live);
     }
+  }
+
+  /** Cues a registered socket to catch up: {@value #SUBSCRIBED} on its own address. */
+  private static void catchUp(LiveSocket live) {
+    live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", Topics.user(live.viewer.userId()))
+        .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
+  }
+
+  /** Every registered socket of this bridge catches up (another node left: its last changes may not have come). */
+  private void catchUpAll() {
+    sockets.registered().forEach(LiveBridge::catchUp);
   }
 
   /**
@@ -296,12 +308,6 @@ public final class LiveBridge {
         request.connection().close();
       }
     }
-  }
-
-  /** Tells every registered socket to catch up, with the frame that follows a registration. */
-  private void cueAll() {
-    sockets.registered().forEach(live -> live.write(Buffer.buffer(new JsonObject().put("type", "rec")
-        .put("address", Topics.user(live.viewer.userId())).put("body", new JsonObject().put("type", SUBSCRIBED)).encode())));
   }
 
   /** Answers a refusal the way the Vert.x bridge does: the reason, then its generic {@code rejected}. */

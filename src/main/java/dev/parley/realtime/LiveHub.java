@@ -7,12 +7,8 @@ import dev.parley.events.Published;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +34,7 @@ public final class LiveHub {
   /** Registered sockets on this node, per person (every bridge's together). */
   private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
   private MessageConsumer<String> consumer;
+  private MessageConsumer<String> departures;
 
   public LiveHub(Vertx vertx, Projection projection) {
     this.vertx = vertx;
@@ -51,41 +48,27 @@ public final class LiveHub {
    */
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
-    if (vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz) {
-      hz.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-        @Override
-        public void memberAdded(MembershipEvent e) {
-          // nothing to catch up on: a node that joins has published nothing yet
-        }
-
-        @Override
-        public void memberRemoved(MembershipEvent e) {
-          LOG.info("a node left the cluster: every live socket here catches up");
-          cueAll();
-        }
-      });
-    }
-    return consumer.completion();
-  }
-
-  /** Tells every socket on this node to catch up (its bridge sends {@code live.subscribed} again). */
-  void cueAll() {
-    for (Listener b : bridges) {
-      b.context.runOnContext(v -> b.cue.run());
-    }
+    departures = vertx.eventBus().localConsumer(Topics.NODE_LEFT, m -> {
+      LOG.info("node {} left the cluster: the live sockets here catch up", m.body());
+      bridges.forEach(b -> b.context.runOnContext(v -> b.catchUp.run()));
+    });
+    return Future.all(consumer.completion(), departures.completion()).mapEmpty();
   }
 
   public Future<Void> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
+    return Future.all(consumer.unregister(), departures.unregister()).mapEmpty();
   }
 
   Projection projection() {
     return projection;
   }
 
-  /** A bridge's delivery, run on its context. */
-  void add(Context context, Consumer<Published> deliver, Runnable cue) {
-    bridges.add(new Listener(context, deliver, cue));
+  /** A bridge's delivery, and its cue to its sockets to catch up, run on its context. */
+  void add(Context context, Consumer<Published> deliver, Runnable catchUp) {
+    bridges.add(new Listener(context, deliver, catchUp));
   }
 
   /** A socket of the person registered (+1) or went away (-1) on one of this node's bridges. */
@@ -119,6 +102,6 @@ public final class LiveHub {
     }
   }
 
-  private record Listener(Context context, Consumer<Published> deliver, Runnable cue) {
+  private record Listener(Context context, Consumer<Published> deliver, Runnable catchUp) {
   }
 }

@@ -59,7 +59,7 @@ final class LiveSockets {
     }
   }
 
-  /** Every registered socket. */
+  /** Every registered socket, as a list of its own. */
   List<LiveSocket> registered() {
     List<LiveSocket> all = new ArrayList<>();
     byPerson.values().forEach(all::addAll);

@@ -224,10 +224,18 @@ class SlowConsumersTest {
     TestChanges.publish(node.parley().vertx(), change);
   }
 
+  /**
+   * The heap in use after a full GC, the least of three: the node's timers and event loops allocate
+   * while a collection runs, and what they allocated is garbage by the next.
+   */
   private static long usedHeapAfterGc() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    memory.gc();
-    return memory.getHeapMemoryUsage().getUsed();
+    long least = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      memory.gc();
+      least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+    }
+    return least;
   }
 
   private static void xhrSend(String sessionPath, String frames) {
