@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one write path. Sending, replying (from the web or by email), marking read and leaving each run
@@ -77,11 +78,18 @@ public final class MessagingService {
        where m.thread_id = $1 and m.id = any($2::uuid[])
          and ($3::boolean or m.sender_id = $4
               or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $4))""";
-  private static final String MARK_READ = """
-      update message_recipients mr set read_at = $4
+  /** Every unread message of the reader in the thread (through the index of unread rows). */
+  private static final String MARK_ALL_READ = """
+      update message_recipients mr set read_at = $3
         from messages m
        where m.id = mr.message_id and mr.user_id = $1 and mr.thread_id = $2 and mr.read_at is null
-         and ($3::uuid[] is null or mr.message_id = any($3::uuid[]))
+      returning mr.message_id, m.sender_id, m.read_receipt""";
+  /** These messages of the reader in the thread (by the primary key, however many unread the reader has there). */
+  private static final String MARK_THESE_READ = """
+      update message_recipients mr set read_at = $4
+        from messages m
+       where mr.message_id = any($3::uuid[]) and mr.user_id = $1 and m.id = mr.message_id and mr.thread_id = $2
+         and mr.read_at is null
       returning mr.message_id, m.sender_id, m.read_receipt""";
   private static final String LEAVE = """
       update thread_participants set left_at = now() where user_id = $1 and thread_id = $2 and left_at is null""";
@@ -127,7 +135,7 @@ public final class MessagingService {
       List<UUID> everyone = new ArrayList<>(wanted);
       everyone.add(viewer.userId());
       Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
-          recipients, List.of(), everyone, now());
+          recipients, List.of(), everyone, now(), new AtomicBoolean());
       return Db.translate(run(attempt, null, (tx, changes) -> IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
               threadId, draft.messageId())
           .compose(earlier -> {
@@ -140,7 +148,7 @@ public final class MessagingService {
                 cmd.subject(), viewer.userId(), draft.createdAt(), draft.messageId()));
             return Future.all(thread, write(tx, changes, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
           })))
-          .map(this::afterCommit);
+          .map(sent -> afterCommit(sent, draft.mailDue().get()));
     });
   }
 
@@ -160,6 +168,7 @@ public final class MessagingService {
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
     UUID messageId = UUID.randomUUID();
+    AtomicBoolean mailDue = new AtomicBoolean();
     return named.compose(chosen -> Db.translate(run(attempt, threadId, (tx, changes) -> {
       // the thread (locked), its people and the key in one round trip; the people are read only once
       // the lock is held, and are not used unless the viewer is on the thread
@@ -189,13 +198,13 @@ public final class MessagingService {
               participants.forEach(p -> on.add(p.id()));
               List<UUID> joining = recipients.stream().map(r -> r.person().id()).filter(id -> !on.contains(id)).toList();
               Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
-                  recipients, staffOnThread, joining, now());
+                  recipients, staffOnThread, joining, now(), mailDue);
               Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
               return write(tx, changes, viewer, draft).compose(v -> touched)
                   .map(v -> new Sent(threadId, subject, draft.messageId(), false));
             });
     }))
-        .map(this::afterCommit));
+        .map(sent -> afterCommit(sent, mailDue.get())));
   }
 
   /**
@@ -252,7 +261,8 @@ public final class MessagingService {
   /** A message about to be written. */
   private record Draft(UUID messageId, UUID threadId, String subject, Commands.Content content, boolean readReceipt,
                        Commands.Source source, String note, List<MessageView.Recipient> recipients,
-                       List<MessageView.Person> staffOnThread, List<UUID> joining, OffsetDateTime createdAt) {
+                       List<MessageView.Person> staffOnThread, List<UUID> joining, OffsetDateTime createdAt,
+                       AtomicBoolean mailDue) {
   }
 
   /**
@@ -279,7 +289,7 @@ public final class MessagingService {
     // one job for the emails of the whole message: when the company's delay has passed, the outbox
     // worker emails the recipients who have not read it by then
     Future<Void> mail = new Outbox().add(viewer.companyId(), Outbox.MESSAGE, null, new JsonObject()
-        .put("messageId", d.messageId().toString()).put("threadId", d.threadId().toString())).write(tx);
+        .put("messageId", d.messageId().toString()).put("threadId", d.threadId().toString())).write(tx, d.mailDue());
     Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MESSAGE_SENT,
         d.messageId().toString(), new JsonObject().put("threadId", d.threadId().toString()).put("recipients", n)
             .put("source", d.source().wire()), viewer.address());
@@ -300,6 +310,7 @@ public final class MessagingService {
    */
   public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
     OffsetDateTime now = now();
+    AtomicBoolean receiptsDue = new AtomicBoolean();
     boolean some = messageIds != null && !messageIds.isEmpty();
     return Db.translate(platform.writes().run(null, (tx, changes) -> {
       // the checks and the thread's staff in one round trip; nothing is written unless they pass
@@ -316,15 +327,16 @@ public final class MessagingService {
         if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
-        Future<RowSet<Row>> read = tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
-            some ? messageIds.toArray(new UUID[0]) : null, now));
+        Future<RowSet<Row>> read = some
+            ? tx.preparedQuery(MARK_THESE_READ).execute(Tuple.of(viewer.userId(), threadId, messageIds.toArray(new UUID[0]), now))
+            : tx.preparedQuery(MARK_ALL_READ).execute(Tuple.of(viewer.userId(), threadId, now));
         // the thread's count after the update, asked in the same flush (it sees this transaction's rows);
         // not the total, which would cost a row per unread message the reader has anywhere
         Future<Integer> counts = Threads.unreadIn(tx, viewer.userId(), threadId);
         return Future.all(read, counts).compose(x -> read.result().size() == 0 ? Future.<Void>succeededFuture()
-            : recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now));
+            : recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now, receiptsDue));
       });
-    })).map(v -> afterCommit(null));
+    })).map(v -> afterCommit(null, receiptsDue.get()));
   }
 
   /** The thread row for the viewer (empty when the viewer is not on it), then its people; the group commit holds the thread's lock. */
@@ -334,7 +346,7 @@ public final class MessagingService {
   }
 
   private Future<Void> recordReads(SqlConnection tx, Changes changes, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                   RowSet<Row> staffRows, int threadUnread, OffsetDateTime now) {
+                                   RowSet<Row> staffRows, int threadUnread, OffsetDateTime now, AtomicBoolean receiptsDue) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -371,7 +383,7 @@ public final class MessagingService {
               .put("messageId", m.toString()).put("readerId", viewer.userId().toString()).put("readAt", readAt));
         }
       }
-      return outbox.write(tx);
+      return outbox.write(tx, receiptsDue);
     });
   }
 
@@ -396,12 +408,18 @@ public final class MessagingService {
                 return (Void) null;
               });
             })))
-        .map(v -> afterCommit(null));
+        .map(v -> (Void) null);
   }
 
-  /** After commit (the group commit has published the changes): wakes the outbox workers. */
-  private <T> T afterCommit(T result) {
-    Outbox.ring(platform.vertx());
+  /**
+   * After commit (the group commit has published the changes): wakes the outbox workers when an email
+   * is due now (a read receipt, a notification of a company without delay). A notification that waits
+   * the company's delay is found by the workers' poll.
+   */
+  private <T> T afterCommit(T result, boolean emailDue) {
+    if (emailDue) {
+      Outbox.ring(platform.vertx());
+    }
     return result;
   }
 

@@ -54,7 +54,8 @@ public final class Outbox {
                          else 0 end as delay
           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) as u(company_id, kind, recipient_id, payload))
       insert into outbox (company_id, kind, recipient_id, payload, next_attempt_at, waits_for_reader)
-      select company_id, kind, recipient_id, payload, now() + make_interval(secs => delay), delay > 0 from x""";
+      select company_id, kind, recipient_id, payload, now() + make_interval(secs => delay), delay > 0 from x
+      returning next_attempt_at <= now() as due""";
 
   private final List<Row> rows = new ArrayList<>();
 
@@ -69,6 +70,15 @@ public final class Outbox {
 
   /** Inserts the rows inside the caller's transaction. */
   public Future<Void> write(SqlClient tx) {
+    return write(tx, null);
+  }
+
+  /**
+   * Inserts the rows inside the caller's transaction, and sets {@code dueNow} when one of them is due
+   * at once (so the caller rings the workers after commit; a notification that waits the company's
+   * delay is found by their poll, and waking them for it would only make them look early).
+   */
+  public Future<Void> write(SqlClient tx, java.util.concurrent.atomic.AtomicBoolean dueNow) {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -84,7 +94,16 @@ public final class Outbox {
       recipients[i] = r.recipientId();
       payloads[i] = r.payload();
     }
-    return tx.preparedQuery(INSERT).execute(Tuple.of(companies, kinds, recipients, payloads)).mapEmpty();
+    return tx.preparedQuery(INSERT).execute(Tuple.of(companies, kinds, recipients, payloads)).map(inserted -> {
+      if (dueNow != null) {
+        inserted.forEach(r -> {
+          if (Boolean.TRUE.equals(r.getBoolean("due"))) {
+            dueNow.set(true);
+          }
+        });
+      }
+      return null;
+    });
   }
 
   /** After commit: wakes the outbox workers of every node. */
