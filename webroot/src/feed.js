@@ -1,34 +1,39 @@
 // The per-user event feed, independent of the browser: live events from a bus, catch-up from
-// GET /api/events, duplicates dropped and gaps filled by id. live.js wires it to the real bridge.
+// GET /api/events, each event applied once. live.js wires it to the real bridge.
 //
-// Event ids are per-user increasing integers. An event at or below the last id is a duplicate and
-// is dropped; one more than a step ahead means something was missed, so we catch up first.
+// The feed holds the opaque cursor the server last handed out and passes it back as it came. Event
+// ids are strings the server gives (the same one live and in catch-up) but not in any order, so the
+// feed never compares them: it remembers the ids it has applied and drops one it meets again.
 
 const POLL_WHILE_OFFLINE_MS = 10_000;
 const SUBSCRIBE_GRACE_MS = 3_000;
 const SUBSCRIBED = 'live.subscribed';
+/** How many applied ids are remembered: far more than one catch-up can repeat of the live ones. */
+export const REMEMBERED_IDS = 10_000;
 
 /**
  * A feed of one user's events. `openBus()` answers an object with the vertx-eventbus client's
  * surface (onopen, onclose, registerHandler, enableReconnect, close); `fetchEvents(after)` answers
- * GET /api/events (after may be null for "just the newest id").
+ * GET /api/events, `after` being null for "where I start now" or a cursor the server handed out.
  */
 export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearTimer = clearTimeout,
   setRepeat = setInterval, clearRepeat = clearInterval, onStateChange = () => {} }) {
   const listeners = new Set();
   const stateListeners = new Set();
   const resyncListeners = new Set();
+  const applied = new Set();
 
   let bus = null;
   let userId = null;
-  let lastId = null;
+  let cursor = null;
   let state = 'idle';
   let catchingUp = null;
   let catchUpAgain = false;
-  let queued = [];
   let pollTimer = null;
   let settleTimer = null;
   let stopped = true;
+  // Each start is a new generation: a catch-up of an earlier one must leave the new one alone.
+  let generation = 0;
 
   function setState(next) {
     if (state === next) return;
@@ -37,9 +42,8 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     for (const fn of [...stateListeners]) fn(next);
   }
 
-  async function currentCursor() {
-    const feed = await fetchEvents(null);
-    return toId(feed?.last) ?? maxId(feed?.events) ?? 0;
+  async function startingCursor() {
+    return cursorOf(await fetchEvents(null));
   }
 
   function connect() {
@@ -86,32 +90,20 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   }
 
   function receive(event) {
+    // Said on the first subscription, after a reconnect, and whenever the server wants the client
+    // to look (a node of the cluster died and took events in flight with it).
     if (event?.type === SUBSCRIBED) {
       clearTimer(settleTimer);
       catchUp();
       return;
     }
-    if (!event || toId(event.id) === null) return;
-    if (catchingUp || lastId === null) {
-      queued.push(event);
-      return;
-    }
-    apply(event, true);
+    apply(event);
   }
 
-  function apply(event, strict) {
-    const id = toId(event.id);
-    if (lastId === null) {
-      queued.push(event);
-      return;
-    }
-    if (id <= lastId) return;
-    if (strict && id > lastId + 1) {
-      queued.push(event);
-      catchUp();
-      return;
-    }
-    lastId = id;
+  function apply(event) {
+    const id = idOf(event);
+    if (id === null || applied.has(id)) return;
+    remember(id);
     for (const fn of [...listeners]) {
       try {
         fn(event);
@@ -121,44 +113,62 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     }
   }
 
-  function resync() {
+  function remember(id) {
+    applied.add(id);
+    if (applied.size > REMEMBERED_IDS) applied.delete(applied.values().next().value);
+  }
+
+  /** What was missed cannot be listed: the views reload from the API, and the feed goes on from `next`. */
+  function resync(next) {
+    cursor = next;
     for (const fn of [...resyncListeners]) fn();
   }
 
-  /** Fetches everything after the last id, then applies what arrived live meanwhile. */
+  /** Fetches every page after the cursor, applying the events it has not applied yet. */
   function catchUp() {
     if (stopped) return Promise.resolve();
     if (catchingUp) {
       catchUpAgain = true;
       return catchingUp;
     }
+    const mine = generation;
+    const current = () => mine === generation && !stopped;
     catchingUp = (async () => {
       try {
-        if (lastId === null) {
-          lastId = await currentCursor();
-          queued = queued.filter((ev) => toId(ev.id) > lastId);
-          resync();
+        if (cursor === null) {
+          const start = await startingCursor();
+          if (!current()) return;
+          resync(start);
         }
-        for (let page = 0; page < 50; page += 1) {
-          const feed = await fetchEvents(lastId);
-          const events = [...(feed?.events || [])].sort((a, b) => toId(a.id) - toId(b.id));
-          for (const e of events) apply(e, false);
-          if (events.length === 0 || !feed.more) break;
+        let resynced = false;
+        for (;;) {
+          const asked = cursor;
+          const page = await fetchEvents(asked);
+          if (!current()) return;
+          if (page?.resync) {
+            // Once per round: a server that keeps saying so is not followed round and round.
+            if (resynced) break;
+            resynced = true;
+            const next = cursorOf(page) ?? (await startingCursor());
+            if (!current()) return;
+            resync(next);
+            continue;
+          }
+          for (const e of page?.events || []) apply(e);
+          cursor = cursorOf(page) ?? asked;
+          if (!page?.more || cursor === asked) break;
         }
       } catch (e) {
-        if (isCursorTooOld(e)) {
-          const last = toId(e.data?.last);
-          lastId = last ?? (await currentCursor().catch(() => lastId));
-          queued = queued.filter((ev) => toId(ev.id) > lastId);
-          resync();
+        if (isCursorRefused(e) && current()) {
+          // Without a cursor to go on from, the next catch-up asks for one and then resyncs.
+          const next = cursorOf(e.data) ?? (await startingCursor().catch(() => null));
+          if (current()) {
+            if (next === null) cursor = null;
+            else resync(next);
+          }
         }
-        // Otherwise (offline, server busy) the next reconnect or poll tries again.
+        // Otherwise (offline, server busy) the next reconnect, poll or "live.subscribed" tries again.
       } finally {
-        if (lastId !== null) {
-          const pending = queued.sort((a, b) => toId(a.id) - toId(b.id));
-          queued = [];
-          for (const e of pending) apply(e, false);
-        }
         catchingUp = null;
         if (catchUpAgain) {
           catchUpAgain = false;
@@ -170,7 +180,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   }
 
   return {
-    /** fn(event) for every event, once, in id order. Returns an unsubscribe function. */
+    /** fn(event) for every event, once (by its id). Returns an unsubscribe function. */
     onEvent(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -187,16 +197,19 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       return () => resyncListeners.delete(fn);
     },
     state: () => state,
-    lastId: () => lastId,
+    /** The cursor the server last handed out, as it came (null before the first one). */
+    cursor: () => cursor,
     catchUp,
     /** Starts the feed for the signed-in user; resolves once the starting cursor is known. */
     async start(user) {
       this.stop();
       stopped = false;
-      lastId = null;
+      generation += 1;
+      cursor = null;
+      applied.clear();
       userId = user.id;
       try {
-        lastId = await currentCursor();
+        cursor = await startingCursor();
       } finally {
         // Without a cursor (server unreachable) the first catch-up finds one and the views reload.
         connect();
@@ -216,23 +229,27 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
         }
         bus = null;
       }
-      queued = [];
       setState('idle');
     },
   };
 }
 
-function isCursorTooOld(e) {
-  return e?.status === 410 || /cursor_expired|too_old/i.test(e?.code || '');
+/**
+ * A cursor is refused when the server no longer keeps what follows it (410 `cursor_expired`, from a
+ * server of the version before resync answers) or does not read it at all (400, as after an upgrade
+ * that changed the cursors' form): either way, start again from where the server is now.
+ */
+function isCursorRefused(e) {
+  return e?.status === 410 || e?.status === 400 || /cursor_expired|too_old/i.test(e?.code || '');
 }
 
-function toId(value) {
-  if (value === null || value === undefined || value === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
+/** The cursor an answer hands out; a server of the previous version called it `last`. */
+function cursorOf(answer) {
+  const c = answer?.cursor ?? answer?.last;
+  return c === null || c === undefined || c === '' ? null : String(c);
 }
 
-function maxId(events) {
-  if (!events || events.length === 0) return null;
-  return Math.max(...events.map((e) => toId(e.id) ?? 0));
+function idOf(event) {
+  const id = event?.id;
+  return id === null || id === undefined || id === '' ? null : String(id);
 }

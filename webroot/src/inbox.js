@@ -3,6 +3,7 @@
 import { get, query } from './api.js';
 import { h, clear, icon, avatar, timeEl, debounce } from './dom.js';
 import { spinner, emptyState, banner } from './ui.js';
+import { compareInstants } from './instant.js';
 
 const PAGE = 50;
 
@@ -171,16 +172,22 @@ export function mountInbox(main, app) {
   const reloadSoon = debounce(() => load(false), 120);
   load();
 
-  function applyMessage(data) {
-    const next = withMessage(threads, data);
+  /** Shows the rows `next` in place of the list; false when the event needs the list fetched. */
+  function show(next) {
     if (!next) return false;
     const selectedId = threads[selected]?.id;
     threads = next;
     selected = Math.max(0, threads.findIndex((t) => t.id === selectedId));
     render();
-    // a page asked for before this message was written would bring the row back without it
+    // a page asked for before this change was written would bring the row back without it
     if (loading) reloadSoon();
     return true;
+  }
+
+  function applyUpdate(data) {
+    if (show(withThreadUpdate(threads, data, { unreadOnly }))) return;
+    // A thread not listed may belong in the list now that it has unread messages.
+    if (!data?.left && Number(data?.unreadCount) > 0) reloadSoon();
   }
 
   return {
@@ -189,10 +196,8 @@ export function mountInbox(main, app) {
     },
     reload: () => load(false),
     onEvent(event) {
-      if (event.type === 'message.created' && applyMessage(event.data)) return;
-      if (['message.created', 'thread.updated', 'unread.changed'].includes(event.type)) {
-        reloadSoon();
-      }
+      if (event.type === 'message.created' && !show(withMessage(threads, event.data, app.me.id))) reloadSoon();
+      else if (event.type === 'thread.updated') applyUpdate(event.data);
     },
     actions: {
       next: () => select(selected + 1),
@@ -209,29 +214,62 @@ export function mountInbox(main, app) {
   };
 }
 
+/** How many message ids a row remembers having counted since the server last counted for it. */
+const COUNTED_IDS = 100;
+
 /**
  * The inbox after a message.created event: the thread's row takes the event's subject, snippet,
- * unread count, time and sender, gains anyone new on the message, and moves to its place (newest
- * first). Null when the row is not in the list (a new thread, or one further down): fetch the list.
+ * time and sender (unless it already shows a newer message), gains anyone new on the message, and
+ * moves to its place (newest first). A
+ * message to `meId` (not from them) adds one to the row's unread count, unless the row already
+ * counted it: the server's count covers every message up to the row's `lastMessageAt` as it came
+ * from the API, and the ids counted here since are remembered (`counted`), so a message arriving
+ * after a newer one (written through another node) still counts once.
+ * Null when the row is not in the list (a new thread, or one further down): fetch the list.
  */
-export function withMessage(threads, data) {
+export function withMessage(threads, data, meId) {
   const t = data?.thread;
   const at = t?.id ? threads.findIndex((row) => row.id === t.id) : -1;
   if (at === -1) return null;
   const old = threads[at];
+  const through = old.counted?.through ?? old.lastMessageAt;
+  const ids = old.counted?.ids ?? [];
+  const adds = isUnreadFor(data, meId) && !ids.includes(data.id) && compareInstants(data.createdAt, through) > 0;
+  // A message older than the row's newest (it came late) leaves the row's time, snippet and sender.
+  const late = compareInstants(t.lastMessageAt ?? data.createdAt, old.lastMessageAt) < 0;
   const row = {
     ...old,
-    subject: t.subject ?? old.subject,
-    snippet: t.snippet ?? old.snippet,
-    unreadCount: t.unreadCount ?? old.unreadCount,
-    lastMessageAt: t.lastMessageAt ?? old.lastMessageAt,
-    sender: data.sender ? card(data.sender) : old.sender,
+    ...(late ? {} : {
+      subject: t.subject ?? old.subject,
+      snippet: t.snippet ?? old.snippet,
+      lastMessageAt: t.lastMessageAt ?? old.lastMessageAt,
+      sender: data.sender ? card(data.sender) : old.sender,
+    }),
+    unreadCount: (Number(old.unreadCount) || 0) + (adds ? 1 : 0),
     participants: withPeople(old.participants || [], [data.sender, ...(data.recipients || [])]),
+    counted: { through, ids: adds ? [...ids, data.id].slice(-COUNTED_IDS) : ids },
   };
   const rest = threads.filter((_, i) => i !== at);
   const place = rest.findIndex((other) => newer(row, other));
   rest.splice(place === -1 ? rest.length : place, 0, row);
   return rest;
+}
+
+/**
+ * The inbox after a thread.updated event (the reader read or left the thread): the row's unread
+ * count becomes the event's, and the row goes when the reader left, or when only unread
+ * conversations are shown and it has none left. Null when the row is not in the list.
+ */
+export function withThreadUpdate(threads, data, { unreadOnly = false } = {}) {
+  const at = data?.threadId ? threads.findIndex((row) => row.id === data.threadId) : -1;
+  if (at === -1) return null;
+  const unreadCount = Math.max(0, Number(data.unreadCount) || 0);
+  if (data.left || (unreadOnly && unreadCount === 0)) return threads.filter((_, i) => i !== at);
+  return threads.map((row, i) => (i === at ? { ...row, unreadCount } : row));
+}
+
+function isUnreadFor(message, meId) {
+  return message.sender?.id !== meId && (message.recipients || []).some((r) => r.id === meId);
 }
 
 function card(p) {
@@ -247,7 +285,6 @@ function withPeople(participants, people) {
 
 /** The inbox's order: latest message first, then thread id, descending. */
 function newer(a, b) {
-  const ta = Date.parse(a.lastMessageAt);
-  const tb = Date.parse(b.lastMessageAt);
-  return ta !== tb ? ta > tb : a.id > b.id;
+  const order = compareInstants(a.lastMessageAt, b.lastMessageAt);
+  return order !== 0 ? order > 0 : a.id > b.id;
 }

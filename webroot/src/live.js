@@ -1,6 +1,6 @@
 // The live connection: one SockJS event-bus socket registered on this user's address (the
-// Vert.x bridge client), and catch-up from the last event id seen. Live push is the fast path;
-// GET /api/events is the truth.
+// Vert.x bridge client), and catch-up from the cursor the server last handed out. Live push is the
+// fast path; GET /api/events is the truth.
 
 import EventBus from '@vertx/eventbus-bridge-client.js';
 import { get, query } from './api.js';

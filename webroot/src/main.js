@@ -13,6 +13,7 @@ import { installShortcuts, openShortcutHelp } from './shortcuts.js';
 import { toast, confirmDialog } from './ui.js';
 
 const root = document.getElementById('app');
+let unreadVersion = 0;
 
 const app = {
   me: null,
@@ -39,8 +40,14 @@ const app = {
     }
   },
   refreshUnread() {
-    return get('/api/unread').then((r) => app.setUnread(r?.unread)).catch(() => {});
+    // An answer overtaken by a newer total (a later request, or unread.changed) is dropped.
+    const asked = ++unreadVersion;
+    return get('/api/unread').then((r) => {
+      if (asked === unreadVersion) app.setUnread(r?.unread);
+    }).catch(() => {});
   },
+  /** Fetches the events not received yet (after a write of one's own, say). */
+  catchUp: () => live.catchUp(),
   toast,
   confirm: confirmDialog,
   isStaff: () => isStaff(app.me),
@@ -199,10 +206,11 @@ document.addEventListener('keydown', (e) => {
 });
 
 function onLiveEvent(event) {
-  // unread.changed and message.created carry the new total; without it, ask for it
-  if ((event.type === 'unread.changed' || event.type === 'message.created') && typeof event.data?.unread === 'number') {
+  // unread.changed carries the new total; the other events that may change it do not, so ask.
+  if (event.type === 'unread.changed' && typeof event.data?.unread === 'number') {
+    unreadVersion += 1;
     app.setUnread(event.data.unread);
-  } else if (event.type === 'message.created' || event.type === 'message.read' || event.type === 'unread.changed') {
+  } else if (['message.created', 'message.read', 'thread.updated', 'unread.changed'].includes(event.type)) {
     scheduleUnread();
   }
   app.screen?.onEvent?.(event);

@@ -1,19 +1,21 @@
 // A thread: its messages in order, who each was sent to as this viewer may see it, read status
-// (live, for staff), and the reply box. Opening the thread marks it read.
+// (live, for staff), and the reply box. Opening the thread marks it read. Pushed messages and read
+// times are applied as they come (threadstate.js); the thread is fetched again only on a resync.
 
 import { get, post, query, messageSender } from './api.js';
-import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff, debounce } from './dom.js';
+import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff } from './dom.js';
 import { spinner, emptyState, banner, toggle, field } from './ui.js';
 import { createEditor } from './editor.js';
 import { loadCanned } from './canned.js';
 import { createPicker } from './picker.js';
+import { createThreadState } from './threadstate.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
 export function mountThread(main, app, threadId) {
   app.setTitle('Conversation');
   let thread = null;
-  let messages = [];
+  const state = createThreadState();
   let destroyed = false;
   let firstRender = true;
   let sending = false;
@@ -148,7 +150,7 @@ export function mountThread(main, app, threadId) {
       dataset: { messageId: m.id },
       'aria-labelledby': `message-${m.id}-from`,
       'aria-posinset': String(index + 1),
-      'aria-setsize': String(messages.length),
+      'aria-setsize': String(state.messages().length),
     },
     h('header', { class: 'message-head' },
       avatar(m.sender, 'md'),
@@ -164,6 +166,7 @@ export function mountThread(main, app, threadId) {
   }
 
   function render() {
+    const messages = state.messages();
     clear(list);
     if (!messages.length) {
       list.append(emptyState('inbox', 'No messages here', 'This conversation has no messages you can see.'));
@@ -177,20 +180,45 @@ export function mountThread(main, app, threadId) {
     }
   }
 
+  /** Adds a pushed message to the list, rendered as the first load renders it. */
+  function append(message) {
+    const at = state.push(message);
+    // Before the first load has answered, it shows the message with the rest.
+    if (at === -1 || !thread) return;
+    const messages = state.messages();
+    const shown = [...list.querySelectorAll(':scope > .message')];
+    if (!shown.length) clear(list);
+    const el = messageEl(messages[at], at);
+    list.insertBefore(el, shown[at] || null);
+    list.querySelectorAll(':scope > .message').forEach((m, i) => {
+      m.setAttribute('aria-posinset', String(i + 1));
+      m.setAttribute('aria-setsize', String(messages.length));
+    });
+    describe();
+    if (mine(messages[at])) el.scrollIntoView({ block: 'nearest' });
+    markRead();
+  }
+
+  function describe() {
+    const messages = state.messages();
+    const people = new Map();
+    for (const m of messages) {
+      if (m.sender) people.set(m.sender.id, m.sender.name);
+      for (const rc of m.recipients || []) people.set(rc.id, rc.name);
+    }
+    meta.textContent = `${messages.length} message${messages.length === 1 ? '' : 's'} · ${people.size} ${people.size === 1 ? 'person' : 'people'}`;
+  }
+
   async function load() {
+    state.loading();
     try {
       const r = await get(`/api/threads/${threadId}`);
       if (destroyed) return;
       thread = r.thread;
-      messages = r.messages || [];
+      state.load(r.messages || []);
       title.textContent = thread.subject || '(no subject)';
       app.setTitle(thread.subject || 'Conversation');
-      const people = new Map();
-      for (const m of messages) {
-        if (m.sender) people.set(m.sender.id, m.sender.name);
-        for (const rc of m.recipients || []) people.set(rc.id, rc.name);
-      }
-      meta.textContent = `${messages.length} message${messages.length === 1 ? '' : 's'} · ${people.size} ${people.size === 1 ? 'person' : 'people'}`;
+      describe();
       error.show('');
       render();
       replyForm.hidden = false;
@@ -210,7 +238,7 @@ export function mountThread(main, app, threadId) {
   }
 
   function markRead() {
-    const unread = messages.some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
+    const unread = state.messages().some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
     if (!unread || document.visibilityState !== 'visible') return;
     post(`/api/threads/${threadId}/read`, {})
       .then(() => {
@@ -227,14 +255,12 @@ export function mountThread(main, app, threadId) {
   document.addEventListener('visibilitychange', onVisible);
 
   function applyRead(data) {
-    const m = messages.find((x) => x.id === data.messageId);
-    if (!m) return false;
-    const r = (m.recipients || []).find((x) => x.id === data.readerId);
-    if (!r) return false;
-    r.readAt = data.readAt || new Date().toISOString();
+    const read = state.read(data);
+    if (!read) return;
+    const { message: m, recipient: r } = read;
     const chip = list.querySelector(`[data-receipt="${CSS.escape(`${m.id}:${r.id}`)}"]`);
-    if (chip) chip.replaceWith(receiptChip(m, r));
-    return true;
+    const next = receiptChip(m, r);
+    if (chip && next) chip.replaceWith(next);
   }
 
   async function sendReply() {
@@ -252,7 +278,7 @@ export function mountThread(main, app, threadId) {
       const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
       if (staffViewer && addTo.value().length) body.to = addTo.value();
       if (staffViewer && addCc.value().length) body.cc = addCc.value();
-      await sendMessage(`/api/threads/${threadId}/messages`, body);
+      const answer = await sendMessage(`/api/threads/${threadId}/messages`, body);
       editor.clear();
       receipt.input.checked = false;
       addTo.clear();
@@ -260,8 +286,9 @@ export function mountThread(main, app, threadId) {
       addFields.hidden = true;
       addToggle.setAttribute('aria-expanded', 'false');
       app.toast('Reply sent', 'success');
-      await load();
-      list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+      // The reply arrives as message.created like any other; should the push be slow or the
+      // socket down, the events since the feed's cursor bring it.
+      if (!state.has(answer?.message?.id)) app.catchUp?.();
     } catch (e) {
       if (e.code === 'recipient_not_allowed') {
         const who = [...addTo.items(), ...addCc.items()].find((i) => e.message.includes(i.id));
@@ -320,7 +347,6 @@ export function mountThread(main, app, threadId) {
     else app.toast(delta > 0 ? 'This is the last conversation' : 'This is the first conversation');
   }
 
-  const reloadSoon = debounce(load, 100);
   load();
 
   return {
@@ -331,11 +357,11 @@ export function mountThread(main, app, threadId) {
     reload: load,
     onEvent(event) {
       const d = event.data || {};
-      const eventThread = d.threadId || d.thread?.id || d.message?.threadId || d.id;
-      if (event.type === 'message.read') {
-        if (d.threadId === threadId && !applyRead(d)) reloadSoon();
-      } else if (event.type === 'message.created' && eventThread === threadId) {
-        reloadSoon();
+      if (event.type === 'message.read' && d.threadId === threadId) {
+        applyRead(d);
+      } else if (event.type === 'message.created' && (d.threadId ?? d.thread?.id) === threadId && d.createdAt) {
+        // Without createdAt it is the bare reference to a message this viewer may no longer see.
+        append(d);
       }
     },
     actions: {

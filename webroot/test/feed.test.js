@@ -1,24 +1,39 @@
-// The event feed's promises: no event lost, none twice, in id order, across drops and reconnects.
+// The event feed's promises: no event lost and none applied twice, across drops, reconnects and
+// catch-ups, with the server's cursors passed back exactly as they were handed out.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFeed } from '../src/feed.js';
+import { createFeed, REMEMBERED_IDS } from '../src/feed.js';
 
-/** A stand-in for the server: a per-user event log and the bridge sockets opened to it. */
-function world({ events = [], last } = {}) {
-  const log = [...events];
+/**
+ * A stand-in for the server: a per-user list of changes, the cursors it hands out (opaque strings
+ * with characters a URL must escape; any other string is refused with 400) and the bridge sockets.
+ */
+function world({ pageSize = 2 } = {}) {
+  const log = [];
   const calls = [];
   const buses = [];
+  const cursors = new Map();
   let gate = null;
   const server = {
     log,
     calls,
     buses,
-    add(type) {
-      const id = (log.length ? log[log.length - 1].id : last ?? 0) + 1;
+    cursors,
+    /** Pages start this many changes before the cursor: catch-up lists again what it listed. */
+    overlap: 0,
+    /** Changes before this position are no longer kept. */
+    keptFrom: 0,
+    add(type, id = `${log.length + 101}.${type === 'message.read' ? 'r' : 'm'}`) {
       const event = { id, type, data: {} };
       log.push(event);
       return event;
+    },
+    /** The cursor for "after the first n changes": a new string each time, as opaque as it gets. */
+    cursor(n) {
+      const c = `c/${n}+${cursors.size}&é=?`;
+      cursors.set(c, n);
+      return c;
     },
     /** Holds the next /api/events answers until release() is called. */
     hold() {
@@ -31,21 +46,23 @@ function world({ events = [], last } = {}) {
         release();
       };
     },
-    expired: null,
     async fetchEvents(after) {
-      calls.push(after === null ? 'cursor' : `after:${after}`);
+      calls.push(after === null ? 'start' : `after:${after}`);
       if (gate) await gate;
-      if (after === null) return { events: [], last: log.length ? log[log.length - 1].id : last ?? 0 };
-      if (server.expired !== null && after < server.expired) {
-        const e = new Error('events are no longer kept');
-        e.status = 410;
-        e.code = 'cursor_expired';
-        e.data = { last: log[log.length - 1].id };
+      if (after === null) return { events: [], cursor: server.cursor(log.length), more: false };
+      if (!cursors.has(after)) {
+        const e = new Error("'after' is not a cursor this server handed out");
+        e.status = 400;
+        e.code = 'invalid';
+        e.data = { error: 'invalid', message: e.message };
         throw e;
       }
-      const page = log.filter((e) => e.id > after).slice(0, 2);
-      const lastId = page.length ? page[page.length - 1].id : after;
-      return { events: page, last: lastId, more: log.some((e) => e.id > lastId) };
+      const n = cursors.get(after);
+      if (n < server.keptFrom) return { resync: true, cursor: server.cursor(log.length) };
+      const from = Math.max(0, n - server.overlap);
+      const page = log.slice(from, from + pageSize);
+      const end = from + page.length;
+      return { events: page, cursor: server.cursor(Math.max(n, end)), more: end < log.length };
     },
     openBus() {
       const bus = {
@@ -59,10 +76,13 @@ function world({ events = [], last } = {}) {
         deliver(event) {
           bus.handlers['user.u1'](null, { body: event });
         },
+        subscribed() {
+          bus.deliver({ type: 'live.subscribed' });
+        },
         /** Opens the socket and confirms the subscription, as the bridge does. */
         open() {
           bus.onopen();
-          bus.deliver({ type: 'live.subscribed' });
+          bus.subscribed();
         },
       };
       buses.push(bus);
@@ -79,12 +99,24 @@ const noTimers = {
   clearRepeat: () => {},
 };
 
-async function started(server) {
-  const feed = createFeed({ openBus: server.openBus, fetchEvents: server.fetchEvents, ...noTimers });
+async function started(server, fetchEvents = server.fetchEvents) {
+  const feed = createFeed({ openBus: server.openBus, fetchEvents, ...noTimers });
   const seen = [];
+  let resyncs = 0;
   feed.onEvent((e) => seen.push(e.id));
+  feed.onResync(() => {
+    resyncs += 1;
+  });
   await feed.start({ id: 'u1' });
-  return { feed, seen };
+  return { feed, seen, resyncs: () => resyncs };
+}
+
+/** A started feed whose socket is open and whose first catch-up is done. */
+async function connected(server) {
+  const running = await started(server);
+  server.buses[0].open();
+  await settle(running.feed);
+  return running;
 }
 
 async function settle(feed) {
@@ -94,95 +126,152 @@ async function settle(feed) {
   }
 }
 
-test('subscribes first and catches up from its cursor once the subscription is active', async () => {
-  const server = world({ last: 7 });
-  const { feed, seen } = await started(server);
+test('subscribes first and catches up from the starting cursor once the subscription is active', async () => {
+  const server = world();
   server.add('message.created');
+  const { feed, seen } = await started(server);
+  const e2 = server.add('message.created');
   server.buses[0].onopen();
-  assert.deepEqual(server.calls, ['cursor', 'register:user.u1']);
-  server.buses[0].deliver({ type: 'live.subscribed' });
+  assert.deepEqual(server.calls, ['start', 'register:user.u1']);
+  server.buses[0].subscribed();
   await settle(feed);
-  assert.deepEqual(server.calls.slice(0, 3), ['cursor', 'register:user.u1', 'after:7']);
-  assert.deepEqual(seen, [8]);
+  assert.equal(server.calls[2], `after:${[...server.cursors.keys()][0]}`);
+  assert.deepEqual(seen, [e2.id], 'only what came after the starting cursor');
 });
 
-test('drops live events it has already seen', async () => {
-  const server = world({ last: 2 });
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
+test('passes every cursor back exactly as the server handed it out', async () => {
+  const server = world();
+  const { feed } = await connected(server);
+  for (let i = 0; i < 5; i += 1) server.add('message.created');
+  server.buses[0].subscribed();
   await settle(feed);
-  const e3 = server.add('message.created');
-  server.buses[0].deliver(e3);
-  server.buses[0].deliver(e3);
-  server.buses[0].deliver({ id: 2, type: 'message.read', data: {} });
-  await settle(feed);
-  assert.deepEqual(seen, [3]);
+  const asked = server.calls.filter((c) => c.startsWith('after:')).map((c) => c.slice('after:'.length));
+  assert.ok(asked.length >= 4);
+  const handedOut = [...server.cursors.keys()];
+  for (const c of asked) assert.ok(handedOut.includes(c), `${c} was handed out`);
+  assert.equal(feed.cursor(), handedOut[handedOut.length - 1]);
 });
 
-test('a live event beyond the next id fetches the missing ones first', async () => {
-  const server = world({ last: 2 });
-  const { feed, seen } = await started(server);
-  server.buses[0].open();
-  await settle(feed);
-  server.add('message.created');
-  server.add('message.read');
-  const e5 = server.add('thread.updated');
-  server.buses[0].deliver(e5);
-  await settle(feed);
-  assert.deepEqual(seen, [3, 4, 5]);
-});
-
-test('events pushed while a catch-up is running are applied once, in order', async () => {
-  const server = world({ last: 0 });
-  const { feed, seen } = await started(server);
-  server.add('message.created');
-  const release = server.hold();
-  server.buses[0].open();
+test('an event received live and then listed by the catch-up is applied once', async () => {
+  const server = world();
+  const { feed, seen } = await connected(server);
+  const e1 = server.add('message.created');
   const e2 = server.add('message.read');
-  server.buses[0].deliver(e2);
-  server.buses[0].deliver({ id: 1, type: 'message.created', data: {} });
+  server.buses[0].deliver(e1);
+  server.buses[0].deliver(e1);
+  server.buses[0].subscribed();
+  await settle(feed);
+  assert.deepEqual(seen, [e1.id, e2.id]);
+});
+
+test('a change a catch-up lists twice is applied once', async () => {
+  const server = world();
+  const { feed, seen } = await connected(server);
+  server.overlap = 1;
+  const added = [];
+  for (let i = 0; i < 5; i += 1) added.push(server.add('message.created').id);
+  server.buses[0].subscribed();
+  await settle(feed);
+  assert.deepEqual(seen, added);
+});
+
+test('reads page after page while the server says there is more', async () => {
+  const server = world({ pageSize: 2 });
+  const { feed, seen } = await started(server);
+  const added = [];
+  for (let i = 0; i < 7; i += 1) added.push(server.add('message.created').id);
+  server.buses[0].onopen();
+  await feed.catchUp();
+  assert.deepEqual(seen, added);
+  assert.equal(server.calls.filter((c) => c.startsWith('after:')).length, 4);
+});
+
+test('applies live events at once, whatever their ids, without waiting for others', async () => {
+  const server = world();
+  const { feed, seen } = await connected(server);
+  const before = server.calls.length;
+  for (const id of ['1234.t', '99', '1234.0', '7']) server.buses[0].deliver({ id, type: 'message.read', data: {} });
+  assert.deepEqual(seen, ['1234.t', '99', '1234.0', '7']);
+  assert.deepEqual(server.calls.slice(before), [], 'no catch-up: ids say nothing about gaps');
+});
+
+test('catches up again on every live.subscribed, also one sent while a catch-up is running', async () => {
+  const server = world();
+  const { feed, seen } = await connected(server);
+  const e1 = server.add('message.created');
+  const release = server.hold();
+  server.buses[0].subscribed();
+  // The server's "catch up now" while the first catch-up is still waiting for its answer.
+  const e2 = server.add('message.created');
+  server.buses[0].subscribed();
   release();
   await settle(feed);
-  assert.deepEqual(seen, [1, 2]);
+  assert.deepEqual(seen, [e1.id, e2.id]);
+  const e3 = server.add('message.created');
+  server.buses[0].subscribed();
+  await settle(feed);
+  assert.deepEqual(seen, [e1.id, e2.id, e3.id]);
 });
 
-test('after a drop it reconnects, registers again and replays what it missed, page by page', async () => {
-  const server = world({ last: 0 });
+test('after a drop it reconnects, registers again and replays what it missed', async () => {
+  const server = world();
   const { feed, seen } = await started(server);
   const states = [];
   feed.onState((s) => states.push(s));
   server.buses[0].open();
   await settle(feed);
   server.buses[0].onclose();
-  for (let i = 0; i < 5; i += 1) server.add('message.created');
+  const added = [];
+  for (let i = 0; i < 5; i += 1) added.push(server.add('message.created').id);
   server.buses[0].open();
   await settle(feed);
-  assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  assert.deepEqual(seen, added);
   assert.deepEqual(states, ['connecting', 'open', 'reconnecting', 'open']);
   assert.equal(server.calls.filter((c) => c === 'register:user.u1').length, 2);
 });
 
-test('a cursor the server no longer keeps makes the views reload and continues from the newest id', async () => {
-  const server = world({ last: 0 });
-  const { feed, seen } = await started(server);
-  let reloads = 0;
-  feed.onResync(() => {
-    reloads += 1;
-  });
+test('a resync answer makes the views reload and the feed go on from the cursor it gives', async () => {
+  const server = world();
+  const { feed, seen, resyncs } = await started(server);
   for (let i = 0; i < 3; i += 1) server.add('message.created');
-  server.expired = 2;
+  server.keptFrom = 2;
   server.buses[0].open();
   await settle(feed);
-  assert.equal(reloads, 1);
-  assert.deepEqual(seen, []);
+  assert.equal(resyncs(), 1);
+  assert.deepEqual(seen, [], 'what was missed comes from the reloaded views, not as events');
   const e4 = server.add('message.created');
-  server.buses[0].deliver(e4);
+  server.buses[0].subscribed();
   await settle(feed);
-  assert.deepEqual(seen, [4]);
+  assert.deepEqual(seen, [e4.id]);
+  assert.equal(resyncs(), 1);
+});
+
+test('an expired cursor of a server of the previous version (410) is a resync too', async () => {
+  const server = world();
+  const { feed, seen, resyncs } = await started(server, async (after) => {
+    if (after !== null && server.cursors.get(after) === 0) {
+      const e = new Error('events are no longer kept');
+      e.status = 410;
+      e.code = 'cursor_expired';
+      e.data = { error: 'cursor_expired', last: 3 };
+      throw e;
+    }
+    return server.fetchEvents(after);
+  });
+  for (let i = 0; i < 3; i += 1) server.add('message.created');
+  server.cursors.set('3', 3);
+  server.buses[0].open();
+  await settle(feed);
+  assert.equal(resyncs(), 1);
+  assert.ok(server.calls.includes('after:3'), 'goes on from the newest id the old server named');
+  const e4 = server.add('message.created');
+  server.buses[0].subscribed();
+  await settle(feed);
+  assert.deepEqual(seen, [e4.id]);
 });
 
 test('without a starting cursor it finds one on connect and reloads the views', async () => {
-  const server = world({ last: 4 });
+  const server = world();
   let offline = true;
   const fetchEvents = async (after) => {
     if (offline) throw new Error('offline');
@@ -195,21 +284,33 @@ test('without a starting cursor it finds one on connect and reloads the views', 
   });
   await assert.rejects(feed.start({ id: 'u1' }));
   assert.equal(feed.state(), 'connecting');
-  assert.equal(feed.lastId(), null);
+  assert.equal(feed.cursor(), null);
   offline = false;
   server.buses[0].open();
   await settle(feed);
-  assert.equal(feed.lastId(), 4);
+  assert.ok(server.cursors.has(feed.cursor()));
   assert.equal(reloads, 1);
 });
 
+test('remembers the ids of the last 10,000 events it applied', async () => {
+  const server = world();
+  const { feed, seen } = await connected(server);
+  for (let i = 0; i <= REMEMBERED_IDS; i += 1) server.buses[0].deliver({ id: `e${i}`, type: 'message.read', data: {} });
+  server.buses[0].deliver({ id: `e${REMEMBERED_IDS}`, type: 'message.read', data: {} });
+  server.buses[0].deliver({ id: 'e1', type: 'message.read', data: {} });
+  assert.equal(seen.length, REMEMBERED_IDS + 1, 'the newest are still known');
+  server.buses[0].deliver({ id: 'e0', type: 'message.read', data: {} });
+  assert.equal(seen.length, REMEMBERED_IDS + 2, 'the oldest has been let go');
+});
+
 test('a refused registration (session ended) makes it ask the server, which signs the user out', async () => {
-  const server = world({ last: 3 });
+  const server = world();
   const { feed } = await started(server);
   server.buses[0].onopen();
   const before = server.calls.length;
+  const cursor = feed.cursor();
   server.buses[0].onerror({ type: 'err', body: 'not_logged_in' });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(server.calls.slice(before), ['after:3']);
+  assert.deepEqual(server.calls.slice(before), [`after:${cursor}`]);
   feed.stop();
 });

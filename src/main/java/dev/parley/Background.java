@@ -4,6 +4,7 @@ import dev.parley.http.MetricsVerticle;
 import dev.parley.inbound.ImapPoller;
 import dev.parley.notify.OutboxMetrics;
 import dev.parley.messaging.IdempotencyPruner;
+import dev.parley.messaging.Threads;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,7 @@ final class Background {
     OutboxMetrics outbox = new OutboxMetrics(meters, platform.pool());
     return Future.<Void>succeededFuture()
         .compose(v -> platform.config().outboxWorker()
-            ? vertx.deployVerticle(new OutboxVerticle(platform, outbox)).<Void>mapEmpty() : Future.<Void>succeededFuture())
+            ? vertx.deployVerticle(new OutboxVerticle(platform, outbox, Threads::messages)).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
             .<Void>mapEmpty())

@@ -12,6 +12,8 @@ import dev.parley.db.Roles;
 import dev.parley.embedded.EmbeddedDatabase;
 import dev.parley.embedded.EmbeddedMailServer;
 import dev.parley.events.GroupCommit;
+import dev.parley.messaging.LiveViews;
+import dev.parley.realtime.LiveHub;
 import dev.parley.http.Admission;
 import dev.parley.http.HttpVerticle;
 import dev.parley.realtime.Cluster;
@@ -113,7 +115,9 @@ public final class Parley {
     int httpInstances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     platform.refusals().start(vertx);
     return platform.sessions().listen(vertx.eventBus())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission), new DeploymentOptions().setInstances(httpInstances)))
+        .compose(v -> platform.live().start())
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission, Endpoints.of(platform)),
+            new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
@@ -171,7 +175,9 @@ public final class Parley {
       return Future.failedFuture(e);
     }
     options.setEventBusOptions(new EventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost()));
-    return builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
+    return builder.with(options).withClusterManager(manager).buildClustered()
+        .onSuccess(vertx -> Cluster.announceDepartures(vertx, manager));
   }
 
   /** Blocking (reads key files, computes a bcrypt decoy hash): call it from a worker thread. */
@@ -197,7 +203,8 @@ public final class Parley {
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
             config.requestTimeout().minus(config.requestTimeout().dividedBy(10))),
-        new Refusals(pool, clock, config.auditWindow()));
+        new Refusals(pool, clock, config.auditWindow()),
+        new LiveHub(vertx, new LiveViews()));
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

@@ -6,6 +6,7 @@ import dev.parley.auth.RateLimiter;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.events.GroupCommit;
+import dev.parley.realtime.LiveHub;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
@@ -14,7 +15,8 @@ import java.time.Clock;
 /**
  * The shared services every verticle of a node is built on (one of each per node). {@code writes} runs
  * the node's messaging transactions together (see {@link GroupCommit}); {@code refusals} counts the
- * refusals anyone can repeat into a few audit rows (see {@link Refusals}).
+ * refusals anyone can repeat into a few audit rows (see {@link Refusals}); {@code live} receives each
+ * write's change once for the node's live sockets (see {@link LiveHub}).
  */
 public record Platform(
     ParleyConfig config,
@@ -28,7 +30,8 @@ public record Platform(
     Secrets secrets,
     Mail mail,
     GroupCommit writes,
-    Refusals refusals) {
+    Refusals refusals,
+    LiveHub live) {
 
   /** Where mail goes out and where replies come in (the embedded server's ports when none is configured). */
   public record Mail(String smtpHost, int smtpPort, String smtpUsername, String smtpPassword, String smtpTls,

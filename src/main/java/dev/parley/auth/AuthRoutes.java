@@ -1,5 +1,6 @@
 package dev.parley.auth;
 
+import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.Topics;
@@ -9,6 +10,7 @@ import dev.parley.directory.User;
 import dev.parley.directory.Users;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Sign-in, sign-out and "who am I". */
-public final class AuthRoutes {
+public final class AuthRoutes implements Routes {
 
   private final Platform platform;
   private final AuthHandler auth;
@@ -31,7 +33,13 @@ public final class AuthRoutes {
     this.users = new Users(platform.pool());
   }
 
-  /** Mounts the routes that need no session, and those that do behind {@code auth}. */
+  /** Before the session check: signing in needs none; "who am I" asks {@code auth} itself. */
+  @Override
+  public Stage stage() {
+    return Stage.OPEN;
+  }
+
+  @Override
   public void mount(Router api) {
     api.post("/auth/login").handler(Reply.async(this::login));
     api.post("/auth/logout").handler(Reply.async(this::logout));
@@ -39,9 +47,9 @@ public final class AuthRoutes {
   }
 
   private Future<?> login(RoutingContext ctx) {
-    Body body = Body.of(ctx, "email", "password");
-    String email = body.requiredString("email", 254).trim().toLowerCase(Locale.ROOT);
-    String password = body.requiredString("password", 1024);
+    SignIn in = SignIn.from(Body.json(ctx));
+    String email = in.email();
+    String password = in.password();
     String address = AuthHandler.clientAddress(ctx);
     Platform.Limits limits = platform.limits();
     if (!limits.loginPerAddress().tryAcquire(address) | !limits.loginPerAccount().tryAcquire(email)) {
@@ -70,6 +78,14 @@ public final class AuthRoutes {
         });
       });
     });
+  }
+
+  /** The sign-in body: the address as typed (trimmed, lower case) and the password. */
+  private record SignIn(String email, String password) {
+    static SignIn from(JsonObject json) {
+      Fields f = Fields.strict(json, "email", "password");
+      return new SignIn(f.requiredString("email", 254).trim().toLowerCase(Locale.ROOT), f.requiredString("password", 1024));
+    }
   }
 
   /** A refused sign-in: counted per client address, so that guessing cannot fill the audit log. */

@@ -3,10 +3,9 @@ package dev.parley.auth;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
 import dev.parley.audit.Refusals;
+import dev.parley.http.FailureHook;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-
-import java.util.function.BiConsumer;
 
 /**
  * Which answered API failures the audit log hears of: a request without a valid token or session
@@ -14,7 +13,7 @@ import java.util.function.BiConsumer;
  * counted per person. All are {@link Refusals}: one row per source and window, with a count, so that
  * repeating them cannot fill the log. Handed to the router's failure handler by the node assembly.
  */
-public final class RefusalAudit implements BiConsumer<RoutingContext, Problem> {
+public final class RefusalAudit implements FailureHook {
 
   private final Refusals refusals;
 
@@ -23,7 +22,7 @@ public final class RefusalAudit implements BiConsumer<RoutingContext, Problem> {
   }
 
   @Override
-  public void accept(RoutingContext ctx, Problem p) {
+  public void answered(RoutingContext ctx, Problem p) {
     String address = AuthHandler.clientAddress(ctx);
     String target = ctx.request().method() + " " + ctx.request().path();
     Viewer v = ctx.get(AuthHandler.VIEWER);

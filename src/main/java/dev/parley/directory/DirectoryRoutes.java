@@ -5,11 +5,11 @@ import dev.parley.Problem;
 import dev.parley.Topics;
 import dev.parley.audit.Audit;
 import dev.parley.auth.AuthHandler;
-import dev.parley.auth.Passwords;
 import dev.parley.auth.Viewer;
 import dev.parley.db.Db;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,15 +17,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** The recipient picker and the admin endpoints for users, Circles and Teams. */
-public final class DirectoryRoutes {
-
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s\"<>,;()]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,}$");
-  private static final int MAX_GROUP_MEMBERS = 1000;
+public final class DirectoryRoutes implements Routes {
 
   private final Platform platform;
   private final Users users;
@@ -37,7 +32,7 @@ public final class DirectoryRoutes {
     this.groups = new Groups(platform.pool());
   }
 
-  /** Mounts behind an authenticated router. */
+  @Override
   public void mount(Router api) {
     api.get("/recipients").handler(Reply.async(this::recipients));
     api.route("/admin/*").handler(DirectoryRoutes::requireAdmin);
@@ -84,18 +79,11 @@ public final class DirectoryRoutes {
 
   private Future<?> createUser(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body b = Body.of(ctx, "email", "name", "role", "password", "coordinatorId");
-    String email = email(b.requiredString("email", 254));
-    String name = name(b.requiredString("name", 200));
-    Role role = role(b.requiredString("role", 20));
-    String password = b.optionalString("password", 1024);
-    UUID coordinatorId = b.optionalUuid("coordinatorId");
-    if (password != null && Passwords.weakness(password) != null) {
-      throw Problem.invalid(Passwords.weakness(password));
-    }
-    return checkCoordinator(v, role, coordinatorId)
-        .compose(ok -> password == null ? Future.succeededFuture((String) null) : platform.passwords().hash(password))
-        .compose(hash -> Db.translate(Users.insert(platform.pool(), v.companyId(), email, name, role, coordinatorId, hash)))
+    Commands.NewUser cmd = Commands.NewUser.from(Body.json(ctx));
+    return checkCoordinator(v, cmd.role(), cmd.coordinatorId())
+        .compose(ok -> cmd.password() == null ? Future.succeededFuture((String) null) : platform.passwords().hash(cmd.password()))
+        .compose(hash -> Db.translate(Users.insert(platform.pool(), v.companyId(), cmd.email(), cmd.name(), cmd.role(),
+            cmd.coordinatorId(), hash)))
         .recover(e -> e instanceof Problem p && p.status() == 409
             ? Future.failedFuture(Problem.conflict("email_taken", "a user with that email already exists"))
             : Future.failedFuture(e))
@@ -109,24 +97,19 @@ public final class DirectoryRoutes {
   private Future<?> updateUser(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID id = Body.pathId(ctx, "user");
-    Body b = Body.of(ctx, "email", "name", "role", "password", "coordinatorId", "active");
-    String email = b.has("email") ? email(b.requiredString("email", 254)) : null;
-    String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
-    Role role = b.has("role") ? role(b.requiredString("role", 20)) : null;
-    String password = b.optionalString("password", 1024);
-    Boolean active = b.optionalBoolean("active");
-    boolean coordinatorGiven = b.has("coordinatorId");
-    UUID coordinatorId = b.optionalUuid("coordinatorId");
-    if (password != null && Passwords.weakness(password) != null) {
-      throw Problem.invalid(Passwords.weakness(password));
-    }
+    Commands.UserChange change = Commands.UserChange.from(Body.json(ctx));
+    String email = change.email();
+    String name = change.name();
+    Role role = change.role();
+    String password = change.password();
+    Boolean active = change.active();
     if (id.equals(v.userId()) && (Boolean.FALSE.equals(active) || (role != null && role != Role.ADMIN))) {
       throw Problem.invalid("you cannot deactivate or demote yourself");
     }
     return users.byId(v.companyId(), id).compose(found -> {
       User old = found.orElseThrow(() -> Problem.notFound("user"));
       Role newRole = role == null ? old.role() : role;
-      UUID newCoordinator = coordinatorGiven ? coordinatorId : (newRole.isContact() ? old.coordinatorId() : null);
+      UUID newCoordinator = change.coordinatorGiven() ? change.coordinatorId() : (newRole.isContact() ? old.coordinatorId() : null);
       if (id.equals(newCoordinator)) {
         throw Problem.invalid("a user cannot be their own coordinator");
       }
@@ -145,7 +128,7 @@ public final class DirectoryRoutes {
             platform.vertx().eventBus().publish(old.active() && !u.active() ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
                 new JsonObject().put("userId", u.id().toString()));
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
-                new JsonObject().put("fields", new JsonArray(List.copyOf(b.json().fieldNames()))), v.address());
+                new JsonObject().put("fields", new JsonArray(change.fields())), v.address());
             return Reply.ok(ctx, u.toJson());
           });
     });
@@ -174,15 +157,11 @@ public final class DirectoryRoutes {
 
   private Future<?> createGroup(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body b = Body.of(ctx, "kind", "name", "memberIds");
-    String kind = kind(b.requiredString("kind", 20));
-    String name = name(b.requiredString("name", 200));
-    List<UUID> members = b.optionalUuids("memberIds", MAX_GROUP_MEMBERS);
-    List<UUID> memberIds = members == null ? List.of() : members;
-    return checkMembers(v, memberIds)
-        .compose(ok -> Db.translate(groups.create(v.companyId(), kind, name, memberIds)))
+    Commands.NewGroup cmd = Commands.NewGroup.from(Body.json(ctx));
+    return checkMembers(v, cmd.memberIds())
+        .compose(ok -> Db.translate(groups.create(v.companyId(), cmd.kind(), cmd.name(), cmd.memberIds())))
         .recover(e -> e instanceof Problem p && p.status() == 409
-            ? Future.failedFuture(Problem.conflict("name_taken", "a " + kind + " with that name already exists"))
+            ? Future.failedFuture(Problem.conflict("name_taken", "a " + cmd.kind() + " with that name already exists"))
             : Future.failedFuture(e))
         .compose(g -> {
           Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.GROUP_CHANGED, g.id().toString(),
@@ -194,10 +173,10 @@ public final class DirectoryRoutes {
   private Future<?> updateGroup(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID id = Body.pathId(ctx, "group");
-    Body b = Body.of(ctx, "kind", "name", "memberIds");
-    String kind = b.has("kind") ? kind(b.requiredString("kind", 20)) : null;
-    String name = b.has("name") ? name(b.requiredString("name", 200)) : null;
-    List<UUID> members = b.optionalUuids("memberIds", MAX_GROUP_MEMBERS);
+    Commands.GroupChange change = Commands.GroupChange.from(Body.json(ctx));
+    String kind = change.kind();
+    String name = change.name();
+    List<UUID> members = change.memberIds();
     return groups.byId(v.companyId(), id).compose(found -> {
       Groups.Group old = found.orElseThrow(() -> Problem.notFound("group"));
       return checkMembers(v, members == null ? List.of() : members)
@@ -234,38 +213,5 @@ public final class DirectoryRoutes {
     return Groups.countStaff(platform.pool(), v.companyId(), ids).compose(n -> n == ids.size()
         ? Future.succeededFuture()
         : Future.failedFuture(Problem.invalid("'memberIds' must all be staff members of your company")));
-  }
-
-  private static String email(String s) {
-    String e = s.trim().toLowerCase(Locale.ROOT);
-    Body.requireSingleLine("email", e);
-    if (!EMAIL.matcher(e).matches()) {
-      throw Problem.invalid("'email' is not an email address");
-    }
-    return e;
-  }
-
-  private static String name(String s) {
-    String n = s.trim();
-    Body.requireSingleLine("name", n);
-    if (n.isEmpty()) {
-      throw Problem.invalid("'name' must not be blank");
-    }
-    return n;
-  }
-
-  private static Role role(String s) {
-    Role r = Role.parse(s);
-    if (r == null) {
-      throw Problem.invalid("'role' must be one of admin, staff, client, prospect");
-    }
-    return r;
-  }
-
-  private static String kind(String s) {
-    if (!s.equals("circle") && !s.equals("team")) {
-      throw Problem.invalid("'kind' must be circle or team");
-    }
-    return s;
   }
 }

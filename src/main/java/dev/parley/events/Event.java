@@ -2,10 +2,12 @@ package dev.parley.events;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.UUID;
-
-/** One entry of a person's live feed: the same object on the bus and from {@code GET /api/events}. */
-public record Event(UUID userId, long id, String type, JsonObject data) {
+/**
+ * One entry of a person's live feed: the same object on the bus and from {@code GET /api/events}.
+ * Ids are strings made from the change's number, unique per person and equal in both deliveries;
+ * they are not ordered.
+ */
+public record Event(String id, String type, JsonObject data) {
 
   public static final String MESSAGE_CREATED = "message.created";
   public static final String MESSAGE_READ = "message.read";

@@ -2,6 +2,7 @@ package dev.parley.events;
 
 import dev.parley.Deadline;
 import dev.parley.Problem;
+import dev.parley.Topics;
 import dev.parley.db.Db;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -33,23 +34,22 @@ import java.util.function.BiFunction;
  * one commit makes them durable together. Under load the batches grow by themselves; alone, a write
  * starts at once.
  *
- * <p>A batch runs in three steps, which is what lets batches run side by side without deadlocking:
+ * <p>A batch runs in three steps:
  * <ol>
- *   <li>it locks the threads its writes name, in id order;</li>
- *   <li>it runs the writes; each adds the events it owes to the {@link EventBatch} it is given instead
- *       of writing them;</li>
- *   <li>it writes all of those events at once ({@link EventLog#write}: the people's rows locked in id
- *       order, their sequences advanced, one insert), commits, and only then publishes them, after
- *       the events of transactions that were numbered before (see {@link PublishOrder}).</li>
+ *   <li>it locks the threads its writes name, in id order (the only rows a send locks);</li>
+ *   <li>it runs the writes; each adds the change it makes for the live feed to the {@link Changes} it
+ *       is given instead of writing it;</li>
+ *   <li>it inserts those changes in one statement ({@link ChangeLog#write}), commits, and only then
+ *       publishes them, after the changes of earlier transactions of the same threads (see
+ *       {@link PublishOrder}).</li>
  * </ol>
- * A person's row is therefore locked only for the last step, and every lock is taken in one order.
  * {@code BEGIN} goes down the pipeline with the first statements and {@code COMMIT} right behind the
- * events' insert, so a lone write waits for no round trip of its own to start or end.
+ * changes' insert, so a lone write waits for no round trip of its own to start or end.
  *
  * <p>A write shares the fate of its batch, so two rules hold:
  * <ul>
  *   <li>a write that refuses (fails with a {@link Problem}) does so before its first write statement
- *       and before adding events, so the others can still commit;</li>
+ *       and before adding its change, so the others can still commit;</li>
  *   <li>when anything else fails (a constraint, a deadlock with another node, the commit itself), the
  *       batch is rolled back and its writes are run again one by one, in the order they came, so one
  *       bad write fails alone, an earlier write still wins over a later one, and the rest are only
@@ -84,7 +84,7 @@ public final class GroupCommit {
   private final int lanes;
   private final Duration timeout;
   private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
-  private final PublishOrder order;
+  private final PublishOrder<Change> order;
   private int running;
   private boolean closing;
   private final Promise<Void> idle = Promise.promise();
@@ -97,24 +97,24 @@ public final class GroupCommit {
     this.vertx = vertx;
     this.pool = pool;
     this.context = vertx.getOrCreateContext();
-    this.order = new PublishOrder(context, events -> EventLog.publish(vertx, events));
+    this.order = new PublishOrder<>(context, changes -> publish(vertx, changes));
     this.maxBatch = maxBatch;
     this.lanes = lanes;
     this.timeout = timeout;
   }
 
   /** Runs {@code work} as {@link #run(UUID, Deadline, BiFunction)} does, with this group commit's own timeout. */
-  public <T> Future<T> run(UUID thread, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+  public <T> Future<T> run(UUID thread, BiFunction<SqlConnection, Changes, Future<T>> work) {
     return run(thread, Deadline.after(timeout), work);
   }
 
   /**
    * Runs {@code work} in the next shared transaction and answers its result once that transaction has
-   * committed and its events are published (the caller's context gets the callback). {@code thread}
+   * committed and its changes are published (the caller's context gets the callback). {@code thread}
    * is the existing thread the work locks, or null. Not committed by {@code deadline}: a 503
    * {@link Problem} (see the class comment for what it means).
    */
-  public <T> Future<T> run(UUID thread, Deadline deadline, BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+  public <T> Future<T> run(UUID thread, Deadline deadline, BiFunction<SqlConnection, Changes, Future<T>> work) {
     Context caller = Vertx.currentContext();
     Promise<T> promise = Promise.promise();
     Job<T> job = new Job<>(thread, work, promise, caller);
@@ -187,9 +187,9 @@ public final class GroupCommit {
   private Future<Void> together(Batch batch) {
     List<Job<?>> jobs = batch.jobs;
     List<Future<?>> outcomes = new ArrayList<>(jobs.size());
-    List<EventBatch> owed = new ArrayList<>(jobs.size());
-    PublishOrder.Turn turn = order.turn();
-    Future<List<Event>> tx = pool.withConnection(conn -> {
+    List<Changes> owed = new ArrayList<>(jobs.size());
+    PublishOrder<Change>.Turn turn = order.turn();
+    Future<List<Change>> tx = pool.withConnection(conn -> {
       if (batch.abandoned) {
         return Future.failedFuture(Problem.unavailable(TIMED_OUT));
       }
@@ -205,13 +205,13 @@ public final class GroupCommit {
       Future<?> locked = threads.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery(LOCK_THREADS).execute(Tuple.of((Object) threads.toArray(new UUID[0])));
       for (Job<?> job : jobs) {
-        EventBatch events = new EventBatch();
-        owed.add(events);
-        outcomes.add(job.start(conn, events));
+        Changes changes = new Changes();
+        owed.add(changes);
+        outcomes.add(job.start(conn, changes));
       }
-      Future<EventLog.Written> written = Future.join(outcomes).transform(ar -> {
+      Future<Changes> written = Future.join(outcomes).transform(ar -> {
         Throwable broke = begun.failed() ? begun.cause() : locked.failed() ? locked.cause() : null;
-        EventBatch all = new EventBatch();
+        Changes all = new Changes();
         for (int i = 0; i < outcomes.size(); i++) {
           Future<?> f = outcomes.get(i);
           if (f.failed() && !(f.cause() instanceof Problem) && (broke == null || isAborted(broke))) {
@@ -224,29 +224,33 @@ public final class GroupCommit {
         if (broke == null && batch.abandoned) {
           broke = Problem.unavailable(TIMED_OUT);
         }
-        return broke == null ? EventLog.write(conn, all) : Future.failedFuture(broke);
+        return broke == null ? Future.succeededFuture(all) : Future.failedFuture(broke);
       });
       return written.transform(w -> {
         if (w.failed() || batch.abandoned) {
           Throwable cause = w.failed() ? w.cause() : Problem.unavailable(TIMED_OUT);
           return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(cause));
         }
-        if (!w.result().events().isEmpty()) {
-          // the ids are handed out: this transaction's events go out after earlier ones of the same people
-          turn.take(w.result().events());
+        List<Change> changes = w.result().list;
+        if (!changes.isEmpty()) {
+          // every statement has run and every lock is held: this transaction's changes go out after
+          // those of earlier transactions of the same threads
+          TreeSet<UUID> changed = new TreeSet<>();
+          changes.forEach(c -> changed.add(c.threadId()));
+          turn.take(changed);
         }
-        // COMMIT goes right behind the events' insert, in the same flush. A transaction that failed
+        // the changes' insert, then COMMIT right behind it, in the same flush. A transaction that failed
         // before it is ended by PostgreSQL at the COMMIT with a rollback, answered without an error;
         // the probe in between fails in that case, so a commit is counted only when the insert and
         // the probe both succeeded. From here on the transaction may commit: it is no longer abandoned
         batch.committing = true;
-        Future<?> stored = w.result().stored();
+        Future<List<Change>> stored = ChangeLog.write(conn, changes);
         Future<?> probe = conn.query(PROBE).execute();
         Future<?> commit = conn.query("COMMIT").execute();
         return Future.join(stored, probe, commit).transform(x -> stored.failed() ? Future.failedFuture(stored.cause())
             : probe.failed() ? Future.failedFuture(probe.cause())
             : commit.failed() ? Future.failedFuture(commit.cause())
-            : Future.succeededFuture(w.result().events()));
+            : Future.succeededFuture(stored.result()));
       });
     });
     return tx.transform(ar -> {
@@ -309,6 +313,16 @@ public final class GroupCommit {
     job.finish(outcome);
   }
 
+  /**
+   * After commit: one message per change on {@link Topics#CHANGES}, which every node's live fan-out
+   * receives once. Losing it (a node dying now) is repaired by catch-up.
+   */
+  private static void publish(Vertx vertx, List<Change> changes) {
+    for (Change c : changes) {
+      vertx.eventBus().publish(Topics.CHANGES, c.toJson().encode());
+    }
+  }
+
   /** How many shared transactions were rolled back and run again one by one since the start. */
   public long rollbacks() {
     return rollbacks.get();
@@ -347,23 +361,23 @@ public final class GroupCommit {
 
   private static final class Job<T> {
     private final UUID thread;
-    private final BiFunction<SqlConnection, EventBatch, Future<T>> work;
+    private final BiFunction<SqlConnection, Changes, Future<T>> work;
     private final Promise<T> promise;
     private final Context caller;
     private long timer = -1;
     private Batch batch;
     private boolean answered;
 
-    Job(UUID thread, BiFunction<SqlConnection, EventBatch, Future<T>> work, Promise<T> promise, Context caller) {
+    Job(UUID thread, BiFunction<SqlConnection, Changes, Future<T>> work, Promise<T> promise, Context caller) {
       this.thread = thread;
       this.work = work;
       this.promise = promise;
       this.caller = caller;
     }
 
-    Future<T> start(SqlConnection conn, EventBatch events) {
+    Future<T> start(SqlConnection conn, Changes changes) {
       try {
-        return work.apply(conn, events);
+        return work.apply(conn, changes);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedList;
@@ -15,26 +16,26 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Publishes the events of a node's write transactions so that each person's events reach the bus,
- * and so each socket, in id order.
+ * Publishes the changes of a node's write transactions so that the changes of one thread reach the
+ * bus, and so each socket, in the order they were made.
  *
- * <p>Two transactions that write to one person are serialised by that person's row lock: the second
- * gets its ids only after the first has committed. But each commit is answered on its own
- * connection, and the first answer may be read after the second one, so publishing on commit could
- * ring the second's doorbell first. Instead a transaction takes its turn the moment its ids are known
- * ({@link Turn#take}); the first must have taken its turn before the second could lock the row, so
- * for every person two turns share they are in id order. A committed turn is published once no
- * earlier turn still waiting concerns any of its people (unrelated people never wait for each other),
- * from one context, since the bus keeps the order of one sender; a turn whose transaction failed is
- * dropped.
+ * <p>Two transactions that change one thread are ordered by the database: a reply waits for the
+ * thread's row lock, and a read can only see a message once its transaction has committed. But each
+ * commit is answered on its own connection, and the first answer may be read after the second one,
+ * so publishing on commit could ring the second's doorbell first. Instead a transaction takes its turn
+ * once its statements have run and before its {@code COMMIT} leaves ({@link Turn#take}), keyed by
+ * the threads it changed; the first must have taken its turn before the second could wait on it, so
+ * for every thread two turns share they are in order. A committed turn is published once no earlier
+ * turn still waiting shares a thread with it (unrelated threads never wait for each other), from one
+ * context, since the bus keeps the order of one sender; a turn whose transaction failed is dropped.
  */
-final class PublishOrder {
+final class PublishOrder<T> {
 
   private final Context context;
-  private final Consumer<List<Event>> publish;
+  private final Consumer<List<T>> publish;
   private final LinkedList<Turn> waiting = new LinkedList<>();
 
-  PublishOrder(Context context, Consumer<List<Event>> publish) {
+  PublishOrder(Context context, Consumer<List<T>> publish) {
     this.context = context;
     this.publish = publish;
   }
@@ -80,14 +81,14 @@ final class PublishOrder {
     private final Promise<Void> left = Promise.promise();
     private final Set<UUID> people = new HashSet<>();
     private boolean taken;
-    private List<Event> committed;
+    private List<T> committed;
 
     /** Joins the line: call once the transaction's events are numbered, before it commits. */
-    void take(List<Event> numbered) {
+    void take(Collection<UUID> keys) {
       synchronized (PublishOrder.this) {
         if (!taken) {
           taken = true;
-          numbered.forEach(e -> people.add(e.userId()));
+          people.addAll(keys);
           waiting.add(this);
         }
       }
@@ -97,7 +98,7 @@ final class PublishOrder {
      * The transaction committed: its events leave once no earlier turn of the same people waits.
      * Answers when they are published.
      */
-    Future<Void> publish(List<Event> events) {
+    Future<Void> publish(List<T> events) {
       boolean inLine;
       synchronized (PublishOrder.this) {
         inLine = taken;

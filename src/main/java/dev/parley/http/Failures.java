@@ -8,8 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.BiConsumer;
-
 /** The one failure handler: every error leaves as {@code {"error","message"}}, never a stack trace or SQL. */
 public final class Failures {
 
@@ -18,14 +16,11 @@ public final class Failures {
   private Failures() {
   }
 
-  /**
-   * The failure handler; {@code answered} hears of every failure with the problem it is answered with
-   * (the audit log's refusals), before the client does.
-   */
-  public static Handler<RoutingContext> handler(BiConsumer<RoutingContext, Problem> answered) {
+  /** The failure handler; {@code hook} hears of every failure it answers (the audit log's refusals). */
+  public static Handler<RoutingContext> handler(FailureHook hook) {
     return ctx -> {
       if (!ctx.response().ended() && !ctx.response().closed()) {
-        answered.accept(ctx, toProblem(ctx));
+        hook.answered(ctx, toProblem(ctx));
       }
       handle(ctx);
     };

@@ -1,19 +1,9 @@
 package dev.parley.http;
 
 import dev.parley.Platform;
-import dev.parley.auth.AuthHandler;
-import dev.parley.auth.AuthRoutes;
-import dev.parley.auth.RefusalAudit;
-import dev.parley.auth.Sessions;
-import dev.parley.directory.DirectoryRoutes;
-import dev.parley.inbound.InboundRoutes;
-import dev.parley.messaging.CannedResponses;
-import dev.parley.messaging.MessagingRoutes;
-import dev.parley.messaging.MessagingService;
-import dev.parley.notify.UndeliveredEmailRoutes;
-import dev.parley.realtime.LiveBridge;
-import dev.parley.settings.SettingsRoutes;
+import dev.parley.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,20 +14,34 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
+import java.util.List;
 
-/** The HTTP API, the static browser app and the live bridge on one port. */
+/**
+ * The HTTP API, the static browser app and the features' other routes (the live bridge) on one port.
+ * It knows no feature: the node assembly hands it their {@link Routes}.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   /** Largest JSON request body accepted by the API. */
   public static final long MAX_BODY_BYTES = 512 * 1024;
 
+  /**
+   * What the node assembly hands each HTTP verticle, made anew for each: the features' routes, the
+   * session check that stands between the {@link Routes.Stage#OPEN} and {@link Routes.Stage#SIGNED_IN}
+   * routes (it fails a request without a valid session), and the hook that hears of every API failure.
+   */
+  public record Features(List<Routes> routes, Handler<RoutingContext> sessionCheck, FailureHook failures) {
+  }
+
   private final Platform platform;
   private final Admission admission;
+  private final Features features;
   private HttpServer server;
 
-  public HttpVerticle(Platform platform, Admission admission) {
+  public HttpVerticle(Platform platform, Admission admission, Features features) {
     this.platform = platform;
     this.admission = admission;
+    this.features = features;
   }
 
   @Override
@@ -50,27 +54,17 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
 
-    Sessions sessions = platform.sessions();
-    AuthHandler auth = new AuthHandler(platform.tokens(), sessions, platform.config().publicUrl());
-
     Router api = Router.router(vertx);
     api.route().handler(admission::handle);
-    new InboundRoutes(platform).mount(api);
+    mount(api, Routes.Stage.RAW_BODY);
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    new AuthRoutes(platform, auth).mount(api);
-    api.route().handler(auth);
-    new DirectoryRoutes(platform).mount(api);
-    new MessagingRoutes(platform, new MessagingService(platform)).mount(api);
-    new CannedResponses(platform).mount(api);
-    new SettingsRoutes(platform).mount(api);
-    new UndeliveredEmailRoutes(platform).mount(api);
-    api.route().handler(ctx -> ctx.fail(dev.parley.Problem.notFound("endpoint")));
-    api.route().failureHandler(Failures.handler(new RefusalAudit(platform.refusals())));
+    mount(api, Routes.Stage.OPEN);
+    api.route().handler(features.sessionCheck());
+    mount(api, Routes.Stage.SIGNED_IN);
+    api.route().handler(ctx -> ctx.fail(Problem.notFound("endpoint")));
+    api.route().failureHandler(Failures.handler(features.failures()));
     router.route("/api/*").subRouter(api);
-
-    LiveBridge live = new LiveBridge(vertx, platform.pool(), platform.tokens(), sessions, platform.config().publicUrl(),
-        platform.refusals());
-    router.route("/eventbus/*").subRouter(live.router());
+    mount(router, Routes.Stage.ROOT);
 
     // The app's files keep their names from release to release (index.html, app.js), so a browser
     // must ask again on every load (answered 304 while unchanged): a long or immutable cache would
@@ -91,6 +85,14 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  private void mount(Router router, Routes.Stage stage) {
+    for (Routes r : features.routes()) {
+      if (r.stage() == stage) {
+        r.mount(router);
+      }
+    }
   }
 
   /** 200 while the database answers, 503 when it does not or once the node has begun to stop. */

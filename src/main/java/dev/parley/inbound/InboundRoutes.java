@@ -3,6 +3,7 @@ package dev.parley.inbound;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +17,7 @@ import java.util.Locale;
  * email has been taken (posted, recognised as a duplicate, dropped or refused), 400 when it cannot be
  * read, 401 for a bad or stale signature, 409 for a replayed one, 503 when it should be sent again later.
  */
-public final class InboundRoutes {
+public final class InboundRoutes implements Routes {
 
   private final Platform platform;
   private final Ingest ingest;
@@ -28,7 +29,13 @@ public final class InboundRoutes {
     this.signature = new WebhookSignature(platform.secrets().inboundWebhook());
   }
 
-  /** Mounts before the session check and the API's JSON body limit: this route reads its own body. */
+  /** Before the session check and the API's JSON body limit: this route reads its own body. */
+  @Override
+  public Stage stage() {
+    return Stage.RAW_BODY;
+  }
+
+  @Override
   public void mount(Router api) {
     api.post("/inbound/email")
         .handler(BodyHandler.create(false).setBodyLimit(MimeReader.MAX_RAW_BYTES))

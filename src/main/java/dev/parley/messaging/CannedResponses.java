@@ -1,5 +1,6 @@
 package dev.parley.messaging;
 
+import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
@@ -7,6 +8,7 @@ import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +26,7 @@ import java.util.UUID;
  * Contacts keep personal ones only and never see the staff's shared ones. Only the owner (or an admin,
  * for a shared one) changes or deletes one.
  */
-public final class CannedResponses {
+public final class CannedResponses implements Routes {
 
   private static final String COLUMNS = "id, owner_id, title, body_html, shared, updated_at";
   private static final String LIST = "select " + COLUMNS + " from canned_responses where company_id = $1 "
@@ -43,6 +45,7 @@ public final class CannedResponses {
     this.platform = platform;
   }
 
+  @Override
   public void mount(Router api) {
     api.get("/canned-responses").handler(Reply.async(this::list));
     api.post("/canned-responses").handler(Reply.async(this::create));
@@ -61,7 +64,7 @@ public final class CannedResponses {
 
   private Future<?> create(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Input in = Input.from(Body.of(ctx, "title", "bodyHtml", "shared"), null);
+    Input in = Input.from(Input.fields(Body.json(ctx)), null);
     if (in.shared() && !v.isStaff()) {
       throw Problem.forbidden("only staff share canned responses with the company");
     }
@@ -74,7 +77,7 @@ public final class CannedResponses {
   private Future<?> update(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID id = Body.pathId(ctx, "canned response");
-    Body body = Body.of(ctx, "title", "bodyHtml", "shared");
+    Fields body = Input.fields(Body.json(ctx));
     return editable(v, id).compose(old -> {
       Input in = Input.from(body, old);
       if (in.shared() && !v.isStaff()) {
@@ -126,8 +129,17 @@ public final class CannedResponses {
         .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString());
   }
 
+  /**
+   * A response as sent: its fields are checked at once, their values only once the response it edits
+   * is known to be the viewer's (a foreign id answers 404 whatever the body holds).
+   */
   private record Input(String title, String html, boolean shared) {
-    static Input from(Body b, Row old) {
+    static Fields fields(JsonObject json) {
+      return Fields.strict(json, "title", "bodyHtml", "shared");
+    }
+
+    /** The new state: what {@code b} names, the rest as in {@code old} (null for a new response). */
+    static Input from(Fields b, Row old) {
       String title = old == null || b.has("title") ? b.requiredString("title", 200).strip() : old.getString("title");
       String html = old == null || b.has("bodyHtml")
           ? Commands.Content.of(b.optionalText("bodyHtml")).html()

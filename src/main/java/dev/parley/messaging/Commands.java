@@ -1,14 +1,15 @@
 package dev.parley.messaging;
 
+import dev.parley.Fields;
 import dev.parley.Problem;
-import dev.parley.http.Body;
+import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
-/** The writes of messaging, each validated when built. */
+/** The writes of messaging, each parsed from its JSON and validated when built. */
 public final class Commands {
 
   public static final int MAX_SUBJECT = 200;
@@ -48,7 +49,8 @@ public final class Commands {
   /** A new conversation. */
   public record NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt) {
 
-    public static NewThread from(Body b) {
+    public static NewThread from(JsonObject json) {
+      Fields b = Fields.strict(json, "to", "cc", "subject", "bodyHtml", "readReceipt");
       List<UUID> to = orEmpty(b.optionalUuids("to", MAX_RECIPIENTS + 1));
       List<UUID> cc = orEmpty(b.optionalUuids("cc", MAX_RECIPIENTS + 1));
       String subject = Commands.subject(b.requiredString("subject", MAX_SUBJECT));
@@ -71,7 +73,8 @@ public final class Commands {
   /** A message in an existing thread; staff may name recipients, otherwise it goes to the thread. */
   public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
 
-    public static Reply from(Body b) {
+    public static Reply from(JsonObject json) {
+      Fields b = Fields.strict(json, "bodyHtml", "readReceipt", "to", "cc");
       Content content = Content.of(b.optionalText("bodyHtml"));
       List<UUID> to = b.optionalUuids("to", MAX_RECIPIENTS + 1);
       List<UUID> cc = b.optionalUuids("cc", MAX_RECIPIENTS + 1);
@@ -87,8 +90,16 @@ public final class Commands {
     }
   }
 
+  /** Messages a reader has seen in a thread. */
+  public record MarkRead(List<UUID> messageIds) {
+
+    public static MarkRead from(JsonObject json) {
+      return new MarkRead(Fields.strict(json, "messageIds").optionalUuids("messageIds", 1000));
+    }
+  }
+
   static String subject(String raw) {
-    Body.requireSingleLine("subject", raw);
+    Fields.requireSingleLine("subject", raw);
     String s = raw.strip();
     if (s.isEmpty()) {
       throw Problem.invalid("'subject' is required");

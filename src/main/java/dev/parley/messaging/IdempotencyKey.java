@@ -1,7 +1,7 @@
 package dev.parley.messaging;
 
 import dev.parley.Problem;
-import dev.parley.http.Body;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ public record IdempotencyKey(String key, byte[] requestHash) {
    * The request's key, or null when it has none. 400 for an empty key, one over {@value #MAX_LENGTH}
    * characters, one with anything but visible ASCII characters, or the header given twice.
    */
-  public static IdempotencyKey of(RoutingContext ctx, Body body) {
+  public static IdempotencyKey of(RoutingContext ctx, JsonObject body) {
     List<String> given = ctx.request().headers().getAll(HEADER);
     if (given.isEmpty()) {
       return null;
@@ -42,7 +42,7 @@ public record IdempotencyKey(String key, byte[] requestHash) {
             "the Idempotency-Key may hold only visible ASCII characters (no spaces or control characters)");
       }
     }
-    String request = ctx.request().method() + " " + ctx.request().path() + "\n" + body.json().encode();
+    String request = ctx.request().method() + " " + ctx.request().path() + "\n" + body.encode();
     return new IdempotencyKey(key, sha256(request));
   }
 

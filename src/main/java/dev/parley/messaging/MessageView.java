@@ -78,4 +78,43 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     }
     return Optional.of(json);
   }
+
+  /** The whole message as stored (every recipient and read time), for the one copy a write publishes; not a projection. */
+  JsonObject toJson() {
+    JsonArray rs = new JsonArray();
+    for (Recipient r : recipients) {
+      rs.add(r.person().toJson().put("kind", r.kind())
+          .put("readAt", r.readAt() == null ? null : r.readAt().toInstant().toString()));
+    }
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("threadId", threadId.toString())
+        .put("subject", subject)
+        .put("sender", sender.toJson())
+        .put("bodyHtml", bodyHtml)
+        .put("createdAt", createdAt.toInstant().toString())
+        .put("source", source)
+        .put("readReceipt", readReceipt)
+        .put("note", note)
+        .put("recipients", rs);
+  }
+
+  /** The message {@link #toJson} wrote, without its plain text (the fan-out needs only what it projects). */
+  static MessageView fromJson(JsonObject j) {
+    List<Recipient> rs = new java.util.ArrayList<>();
+    for (Object o : j.getJsonArray("recipients")) {
+      JsonObject r = (JsonObject) o;
+      String readAt = r.getString("readAt");
+      rs.add(new Recipient(person(r), r.getString("kind"),
+          readAt == null ? null : OffsetDateTime.parse(readAt)));
+    }
+    return new MessageView(UUID.fromString(j.getString("id")), UUID.fromString(j.getString("threadId")),
+        j.getString("subject"), person(j.getJsonObject("sender")), j.getString("bodyHtml"), "",
+        OffsetDateTime.parse(j.getString("createdAt")), j.getString("source"), j.getBoolean("readReceipt", false),
+        j.getString("note"), rs);
+  }
+
+  private static Person person(JsonObject p) {
+    return new Person(UUID.fromString(p.getString("id")), p.getString("name"), Role.parse(p.getString("role")));
+  }
 }

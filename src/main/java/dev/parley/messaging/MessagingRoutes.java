@@ -1,15 +1,17 @@
 package dev.parley.messaging;
 
+import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
-import dev.parley.events.Event;
-import dev.parley.events.EventLog;
+import dev.parley.events.ChangeLog;
+import dev.parley.events.Position;
 import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +22,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Threads, messages, read state and the event feed over HTTP. */
-public final class MessagingRoutes {
+public final class MessagingRoutes implements Routes {
 
   private static final int MAX_EVENTS = 500;
 
@@ -32,7 +34,7 @@ public final class MessagingRoutes {
     this.service = service;
   }
 
-  /** Mounts behind an authenticated router. */
+  @Override
   public void mount(Router api) {
     api.post("/threads").handler(Reply.async(this::startThread));
     api.post("/threads/:id/messages").handler(Reply.async(this::reply));
@@ -46,7 +48,7 @@ public final class MessagingRoutes {
 
   private Future<?> startThread(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body body = Body.of(ctx, "to", "cc", "subject", "bodyHtml", "readReceipt");
+    JsonObject body = Body.json(ctx);
     Commands.NewThread cmd = Commands.NewThread.from(body);
     Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
     return service.startThread(v, cmd, Commands.Source.WEB, attempt).compose(sent -> created(ctx, sent, new JsonObject()
@@ -57,7 +59,7 @@ public final class MessagingRoutes {
   private Future<?> reply(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    Body body = Body.of(ctx, "bodyHtml", "readReceipt", "to", "cc");
+    JsonObject body = Body.json(ctx);
     Commands.Reply cmd = Commands.Reply.from(body);
     Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
     return service.reply(v, threadId, cmd, Commands.Source.WEB, null, attempt).compose(sent -> created(ctx, sent, new JsonObject()
@@ -75,14 +77,14 @@ public final class MessagingRoutes {
   private Future<?> markRead(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    List<UUID> ids = Body.of(ctx, "messageIds").optionalUuids("messageIds", 1000);
+    List<UUID> ids = Commands.MarkRead.from(Body.json(ctx)).messageIds();
     return service.markRead(v, threadId, ids).compose(done -> Reply.noContent(ctx));
   }
 
   private Future<?> leave(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
-    Body.of(ctx);
+    Fields.strict(Body.json(ctx)); // leaving takes no field: any answers 400
     return service.leave(v, threadId).compose(done -> Reply.noContent(ctx));
   }
 
@@ -116,48 +118,33 @@ public final class MessagingRoutes {
   }
 
   /**
-   * The viewer's events after {@code after}, as the live feed delivered them (stored
-   * {@code message.created} references filled in with the message). Without {@code after}: no
-   * events, just the newest id, to start from. When events after the cursor were pruned: 410
-   * {@code cursor_expired}, and the client reloads its view and continues from {@code last}.
+   * The viewer's changes after the cursor {@code after}, as the live feed delivered them. Without
+   * {@code after}: no events, just the cursor to start from. When changes after the cursor are no
+   * longer kept: {@code resync}, and the client reloads its view and continues from {@code cursor}.
    */
   private Future<?> events(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
     String after = ctx.request().getParam("after");
-    long cursor;
-    if (after == null || after.isBlank()) {
-      cursor = Long.MAX_VALUE;
-    } else {
-      try {
-        cursor = Long.parseLong(after);
-      } catch (NumberFormatException e) {
-        throw Problem.invalid("'after' must be an event id (a whole number)");
-      }
-      if (cursor < 0) {
-        throw Problem.invalid("'after' must not be negative");
-      }
-    }
     int limit = intParam(ctx, "limit", MAX_EVENTS, 1, MAX_EVENTS);
-    return EventLog.after(platform.pool(), v.userId(), cursor, limit).compose(page -> {
-      if (page.expired()) {
-        return Reply.json(ctx, 410, new JsonObject().put("error", "cursor_expired")
-            .put("message", "events after " + cursor + " are no longer kept; reload and continue from 'last'")
-            .put("last", page.last()));
+    if (after == null || after.isBlank()) {
+      // the start: every change from here on will be listed, some perhaps twice (dropped by their ids)
+      return ChangeLog.now(platform.pool()).compose(now -> Reply.ok(ctx, new JsonObject()
+          .put("events", new JsonArray()).put("cursor", now.encode()).put("more", false)));
+    }
+    Position from = Position.parse(after);
+    return CatchUp.after(platform.pool(), v, from, limit).compose(page -> {
+      if (page.resync()) {
+        return Reply.ok(ctx, new JsonObject().put("resync", true).put("events", new JsonArray())
+            .put("cursor", page.next().encode()).put("more", false));
       }
-      return MessageCreated.delivered(platform.pool(), v, page.events()).compose(delivered -> {
-        JsonArray events = new JsonArray();
-        for (Event e : delivered) {
-          events.add(e.toJson());
-        }
-        List<UUID> shown = MessageCreated.shown(delivered);
-        if (!shown.isEmpty()) {
-          Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.MESSAGES_DELIVERED, null,
-              Audit.messagesDelivered(shown, Audit.VIA_EVENTS), v.address());
-        }
-        long last = delivered.isEmpty() ? page.last() : delivered.get(delivered.size() - 1).id();
-        return Reply.ok(ctx, new JsonObject().put("events", events).put("last", last)
-            .put("more", last < page.last()));
-      });
+      JsonArray events = new JsonArray();
+      page.events().forEach(e -> events.add(e.toJson()));
+      if (!page.shown().isEmpty()) {
+        Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.MESSAGES_DELIVERED, null,
+            Audit.messagesDelivered(page.shown(), Audit.VIA_EVENTS), v.address());
+      }
+      return Reply.ok(ctx, new JsonObject().put("events", events).put("cursor", page.next().encode())
+          .put("more", page.more()));
     });
   }
 

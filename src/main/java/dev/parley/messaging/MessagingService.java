@@ -8,8 +8,8 @@ import dev.parley.auth.Viewer;
 import dev.parley.db.Db;
 import dev.parley.directory.Reachability;
 import dev.parley.directory.Role;
-import dev.parley.events.Event;
-import dev.parley.events.EventBatch;
+import dev.parley.events.Change;
+import dev.parley.events.Changes;
 import dev.parley.notify.Outbox;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
@@ -27,45 +27,46 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The one write path. Sending, replying (from the web or by email) and marking read each run in one
- * transaction that writes the domain rows, an event for every person who must hear of it, and an
- * outbox row for every email owed. Only after commit are the events published and the outbox
- * workers woken; nothing is sent from inside a transaction.
+ * The one write path. Sending, replying (from the web or by email), marking read and leaving each run
+ * in one transaction (shared with others by the group commit) that writes the rows carrying meaning,
+ * once: for a message, the message, one row per recipient, the thread's update, one notification job
+ * and one audit row; for a read, the reader's own rows. Each adds one change for the live feed, which
+ * is stored with it and published only after commit; nothing is sent from inside a transaction.
  */
 public final class MessagingService {
 
-  private static final String INSERT_THREAD = "insert into threads (id, company_id, subject, created_by, created_at, last_message_at) "
-      + "values ($1, $2, $3, $4, $5, $5)";
-  private static final String TOUCH_THREAD = "update threads set last_message_at = $2 where id = $1";
+  private static final String INSERT_THREAD = "insert into threads (id, company_id, subject, created_by, created_at, last_message_at, "
+      + "last_message_id) values ($1, $2, $3, $4, $5, $5, $6)";
+  /** The one row a reply locks (the group commit locks it first thing in the transaction) and updates. */
+  private static final String TOUCH_THREAD = "update threads set last_message_at = $2, last_message_id = $3 where id = $1";
   private static final String INSERT_MESSAGE = "insert into messages (id, company_id, thread_id, sender_id, body_html, body_text, "
       + "source, read_receipt, note, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
   private static final String INSERT_RECIPIENTS = "insert into message_recipients (message_id, thread_id, user_id, kind) "
       + "select $1, $2, * from unnest($3::uuid[], $4::text[])";
-  private static final String UPSERT_PARTICIPANTS = """
-      insert into thread_participants (thread_id, user_id, company_id, last_message_id, last_message_at, unread_count)
-      select $1, x.u, $2, $3, $4, x.c from unnest($5::uuid[], $6::int[]) as x(u, c)
-      on conflict (user_id, thread_id) do update
-         set last_message_id = excluded.last_message_id, last_message_at = excluded.last_message_at,
-             unread_count = thread_participants.unread_count + excluded.unread_count, left_at = null
-      returning user_id, unread_count""";
-  private static final String TOUCH_STAFF = """
-      update thread_participants tp set last_message_id = $2, last_message_at = $3
-        from users u
-       where tp.thread_id = $1 and u.id = tp.user_id and u.role in ('admin', 'staff') and tp.left_at is null
-         and tp.user_id <> all($4::uuid[])
-      returning tp.user_id, tp.unread_count""";
-  private static final String THREAD_FOR_VIEWER = """
+  /** People who join the thread with this message (all of them for a new thread), or come back to it. */
+  private static final String JOIN = """
+      insert into thread_participants (thread_id, user_id, company_id)
+      select $1, u, $2 from unnest($3::uuid[]) as u
+      on conflict (thread_id, user_id) do update set left_at = null, joined_at = now()
+       where thread_participants.left_at is not null""";
+  /**
+   * The thread's subject when the viewer is on it. Never locks: a reply's thread is locked by the group
+   * commit first thing in its transaction (the one row a send locks), and reading and leaving touch
+   * only the person's own rows.
+   */
+  private static final String THREAD_SEEN_BY = """
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
-       where t.id = $1 and t.company_id = $2
-         for no key update of t""";
+       where t.id = $1 and t.company_id = $2""";
   private static final String PARTICIPANTS = """
       select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
        where tp.thread_id = $1 and tp.left_at is null and u.active""";
@@ -76,23 +77,22 @@ public final class MessagingService {
       select count(*) from messages m
        where m.thread_id = $1 and m.id = any($2::uuid[])
          and ($3::boolean or m.sender_id = $4
-              or exists (select 1 from message_recipients r where r.message_id = m.id and r.user_id = $4))""";
-  private static final String MARK_READ = """
-      update message_recipients mr set read_at = $4
+              or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $4))""";
+  /** Every unread message of the reader in the thread (through the index of unread rows). */
+  private static final String MARK_ALL_READ = """
+      update message_recipients mr set read_at = $3
         from messages m
        where m.id = mr.message_id and mr.user_id = $1 and mr.thread_id = $2 and mr.read_at is null
-         and ($3::uuid[] is null or mr.message_id = any($3::uuid[]))
       returning mr.message_id, m.sender_id, m.read_receipt""";
-  private static final String LOWER_UNREAD = """
-      update thread_participants set unread_count = greatest(unread_count - $3, 0)
-       where user_id = $1 and thread_id = $2 returning unread_count""";
+  /** These messages of the reader in the thread (by the primary key, however many unread the reader has there). */
+  private static final String MARK_THESE_READ = """
+      update message_recipients mr set read_at = $4
+        from messages m
+       where mr.message_id = any($3::uuid[]) and mr.user_id = $1 and m.id = mr.message_id and mr.thread_id = $2
+         and mr.read_at is null
+      returning mr.message_id, m.sender_id, m.read_receipt""";
   private static final String LEAVE = """
-      with mine as (select unread_count from thread_participants
-                     where user_id = $1 and thread_id = $2 and left_at is null for update)
-      update thread_participants tp set left_at = now(), unread_count = 0
-        from mine
-       where tp.user_id = $1 and tp.thread_id = $2
-      returning mine.unread_count""";
+      update thread_participants set left_at = now() where user_id = $1 and thread_id = $2 and left_at is null""";
   private static final String NOTIFY_ON_READ = "select user_id from notify_on_read where company_id = $1 and user_id = any($2::uuid[])";
 
   private final Platform platform;
@@ -132,9 +132,11 @@ public final class MessagingService {
         recipients.add(new MessageView.Recipient(p, kind(p, toSet.contains(id) ? "to" : "cc"), null));
       }
       UUID threadId = UUID.randomUUID();
+      List<UUID> everyone = new ArrayList<>(wanted);
+      everyone.add(viewer.userId());
       Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
-          recipients, List.of(), now());
-      return Db.translate(run(attempt, null, (tx, events) -> IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
+          recipients, List.of(), everyone, now(), new AtomicBoolean());
+      return Db.translate(run(attempt, null, (tx, changes) -> IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
               threadId, draft.messageId())
           .compose(earlier -> {
             if (earlier.isPresent()) {
@@ -143,10 +145,10 @@ public final class MessagingService {
             // the thread first, the message's rows right behind it in the same flush (without a key,
             // the same flush as BEGIN)
             Future<?> thread = tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(),
-                cmd.subject(), viewer.userId(), draft.createdAt()));
-            return Future.all(thread, write(tx, events, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
+                cmd.subject(), viewer.userId(), draft.createdAt(), draft.messageId()));
+            return Future.all(thread, write(tx, changes, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
           })))
-          .map(this::afterCommit);
+          .map(sent -> afterCommit(sent, draft.mailDue().get()));
     });
   }
 
@@ -166,7 +168,8 @@ public final class MessagingService {
         ? namedRecipients(viewer, Commands.union(Commands.orEmpty(cmd.to()), Commands.orEmpty(cmd.cc())))
         : Future.succeededFuture(null);
     UUID messageId = UUID.randomUUID();
-    return named.compose(chosen -> Db.translate(run(attempt, threadId, (tx, events) -> {
+    AtomicBoolean mailDue = new AtomicBoolean();
+    return named.compose(chosen -> Db.translate(run(attempt, threadId, (tx, changes) -> {
       // the thread (locked), its people and the key in one round trip; the people are read only once
       // the lock is held, and are not used unless the viewer is on the thread
       Future<CompositeFuture> threadAndPeople = threadAndPeople(tx, viewer, threadId);
@@ -191,14 +194,17 @@ public final class MessagingService {
                     Problem.conflict("no_recipients", "there is no one left on this thread to reply to"));
               }
               List<MessageView.Person> staffOnThread = participants.stream().filter(p -> p.role().isStaff()).toList();
+              Set<UUID> on = new HashSet<>();
+              participants.forEach(p -> on.add(p.id()));
+              List<UUID> joining = recipients.stream().map(r -> r.person().id()).filter(id -> !on.contains(id)).toList();
               Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
-                  recipients, staffOnThread, now());
-              Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt()));
-              return write(tx, events, viewer, draft).compose(v -> touched)
+                  recipients, staffOnThread, joining, now(), mailDue);
+              Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
+              return write(tx, changes, viewer, draft).compose(v -> touched)
                   .map(v -> new Sent(threadId, subject, draft.messageId(), false));
             });
     }))
-        .map(this::afterCommit));
+        .map(sent -> afterCommit(sent, mailDue.get())));
   }
 
   /**
@@ -213,7 +219,7 @@ public final class MessagingService {
   }
 
   /** Hands the write to the group commit with the attempt's deadline, or the group commit's own. */
-  private <T> Future<T> run(Attempt attempt, UUID thread, java.util.function.BiFunction<SqlConnection, EventBatch, Future<T>> work) {
+  private <T> Future<T> run(Attempt attempt, UUID thread, java.util.function.BiFunction<SqlConnection, Changes, Future<T>> work) {
     return attempt.writeBy() == null ? platform.writes().run(thread, work) : platform.writes().run(thread, attempt.writeBy(), work);
   }
 
@@ -255,100 +261,60 @@ public final class MessagingService {
   /** A message about to be written. */
   private record Draft(UUID messageId, UUID threadId, String subject, Commands.Content content, boolean readReceipt,
                        Commands.Source source, String note, List<MessageView.Recipient> recipients,
-                       List<MessageView.Person> staffOnThread, OffsetDateTime createdAt) {
+                       List<MessageView.Person> staffOnThread, List<UUID> joining, OffsetDateTime createdAt,
+                       AtomicBoolean mailDue) {
   }
 
-  /** The message rows, inbox rows, events and outbox rows of one message, inside {@code tx}. */
-  private Future<Void> write(SqlConnection tx, EventBatch batch, Viewer viewer, Draft d) {
+  /**
+   * The rows of one message, inside {@code tx}: the message, one narrow row per recipient, the people
+   * who join the thread with it, one notification job, one audit row, and its change for the live feed.
+   * No person's row is locked or rewritten; the caller writes or updates the thread row.
+   */
+  private Future<Void> write(SqlConnection tx, Changes changes, Viewer viewer, Draft d) {
     MessageView.Person sender = new MessageView.Person(viewer.userId(), viewer.name(), viewer.role());
     MessageView view = new MessageView(d.messageId(), d.threadId(), d.subject(), sender, d.content().html(),
         d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients());
     int n = d.recipients().size();
     UUID[] recipientIds = new UUID[n];
     String[] kinds = new String[n];
-    UUID[] involved = new UUID[n + 1];
-    Integer[] unread = new Integer[n + 1];
     for (int i = 0; i < n; i++) {
       recipientIds[i] = d.recipients().get(i).person().id();
       kinds[i] = d.recipients().get(i).kind();
-      involved[i] = recipientIds[i];
-      unread[i] = 1;
     }
-    involved[n] = viewer.userId();
-    unread[n] = 0;
-
     Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
         viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt()));
     Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
-    Future<RowSet<Row>> participants = tx.preparedQuery(UPSERT_PARTICIPANTS)
-        .execute(Tuple.of(d.threadId(), viewer.companyId(), d.messageId(), d.createdAt(), involved, unread));
-    Future<RowSet<Row>> otherStaff = d.staffOnThread().isEmpty() ? Future.succeededFuture(null)
-        : tx.preparedQuery(TOUCH_STAFF).execute(Tuple.of(d.threadId(), d.messageId(), d.createdAt(), involved));
-    // the outbox and audit rows need nothing the statements above answer: they go down the same flush
-    Outbox outbox = new Outbox();
-    for (UUID r : recipientIds) {
-      outbox.add(viewer.companyId(), Outbox.NOTIFICATION, r, new JsonObject()
-          .put("messageId", d.messageId().toString()).put("threadId", d.threadId().toString()));
-    }
-    Future<Void> mail = outbox.write(tx);
+    Future<?> joined = d.joining().isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery(JOIN).execute(Tuple.of(d.threadId(), viewer.companyId(), d.joining().toArray(new UUID[0])));
+    // one job for the emails of the whole message: when the company's delay has passed, the outbox
+    // worker emails the recipients who have not read it by then
+    Future<Void> mail = new Outbox().add(viewer.companyId(), Outbox.MESSAGE, null, new JsonObject()
+        .put("messageId", d.messageId().toString()).put("threadId", d.threadId().toString())).write(tx, d.mailDue());
     Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MESSAGE_SENT,
         d.messageId().toString(), new JsonObject().put("threadId", d.threadId().toString()).put("recipients", n)
             .put("source", d.source().wire()), viewer.address());
-    return Future.all(List.of(message, recipients, participants, otherStaff, mail, audited)).compose(done -> {
-      Map<UUID, Integer> threadUnread = new LinkedHashMap<>();
-      participants.result().forEach(r -> threadUnread.put(r.getUUID("user_id"), r.getInteger("unread_count")));
-      if (otherStaff.result() != null) {
-        otherStaff.result().forEach(r -> threadUnread.putIfAbsent(r.getUUID("user_id"), r.getInteger("unread_count")));
-      }
-      Map<UUID, Boolean> staffness = new HashMap<>();
-      staffness.put(viewer.userId(), viewer.isStaff());
-      d.recipients().forEach(r -> staffness.put(r.person().id(), r.person().role().isStaff()));
-      d.staffOnThread().forEach(p -> staffness.put(p.id(), true));
-
-      // every staff member but the sender sees the same projection: built once, and each of them gets
-      // a shallow copy, so that their events share its values and the live frames encode them once
-      JsonObject staffView = null;
-      String snippet = Sanitizer.snippet(d.content().text(), MessageCreated.SNIPPET);
-      for (Map.Entry<UUID, Integer> e : threadUnread.entrySet()) {
-        UUID who = e.getKey();
-        Boolean staff = staffness.get(who);
-        if (staff == null) {
-          continue;
-        }
-        // one event per person: stored as a reference with the person's unread count of the thread,
-        // published with the message as that person may see it and the inbox row; the event log
-        // adds the person's unread total
-        JsonObject stored = MessageCreated.stored(d.messageId(), d.threadId(), e.getValue());
-        JsonObject row = MessageCreated.inboxRow(d.threadId(), d.subject(), d.createdAt(), snippet, e.getValue());
-        Optional<JsonObject> seen;
-        if (staff && !who.equals(viewer.userId())) {
-          if (staffView == null) {
-            staffView = view.as(who, true).orElseThrow();
-          }
-          seen = Optional.of(new JsonObject(new LinkedHashMap<>(staffView.getMap())));
-        } else {
-          seen = view.as(who, staff);
-        }
-        batch.addWithUnread(who, Event.MESSAGE_CREATED, MessageCreated.delivered(seen, stored, row), stored);
-      }
-      for (UUID r : recipientIds) {
-        batch.unread(r, 1);
-      }
-      // the events are written by the group commit at the end of the transaction
-      return Future.<Void>succeededFuture();
-    });
+    Set<UUID> audience = new LinkedHashSet<>();
+    audience.add(viewer.userId());
+    audience.addAll(List.of(recipientIds));
+    d.staffOnThread().forEach(p -> audience.add(p.id()));
+    changes.add(new Change(Change.MESSAGE, viewer.companyId(), d.threadId(), viewer.userId(), d.messageId(),
+        List.copyOf(audience), null, LiveViews.live(view, Sanitizer.snippet(d.content().text(), LiveViews.SNIPPET)), 0));
+    return Future.all(List.of(message, recipients, joined, mail, audited)).mapEmpty();
   }
 
   /**
    * Records that the viewer opened these messages (all of the thread's when {@code messageIds} is
-   * null) in the platform. A first open sets {@code read_at}; it never moves afterwards.
+   * null) in the platform. A first open sets {@code read_at}; it never moves afterwards. Only the
+   * viewer's own rows are written (the thread is not locked): the message rows were committed before
+   * anyone could read them.
    */
   public Future<Void> markRead(Viewer viewer, UUID threadId, List<UUID> messageIds) {
     OffsetDateTime now = now();
+    AtomicBoolean receiptsDue = new AtomicBoolean();
     boolean some = messageIds != null && !messageIds.isEmpty();
-    return Db.translate(platform.writes().run(threadId, (tx, events) -> {
+    return Db.translate(platform.writes().run(null, (tx, changes) -> {
       // the checks and the thread's staff in one round trip; nothing is written unless they pass
-      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
+      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
       Future<RowSet<Row>> staff = tx.preparedQuery(STAFF_ON_THREAD).execute(Tuple.of(threadId));
       Future<RowSet<Row>> visible = some
           ? tx.preparedQuery(VISIBLE_AMONG).execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(),
@@ -361,22 +327,26 @@ public final class MessagingService {
         if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
-        return tx.preparedQuery(MARK_READ).execute(Tuple.of(viewer.userId(), threadId,
-                some ? messageIds.toArray(new UUID[0]) : null, now))
-            .compose(read -> read.size() == 0 ? Future.<Void>succeededFuture()
-                : recordReads(tx, events, viewer, threadId, read, staff.result(), now));
+        Future<RowSet<Row>> read = some
+            ? tx.preparedQuery(MARK_THESE_READ).execute(Tuple.of(viewer.userId(), threadId, messageIds.toArray(new UUID[0]), now))
+            : tx.preparedQuery(MARK_ALL_READ).execute(Tuple.of(viewer.userId(), threadId, now));
+        // the thread's count after the update, asked in the same flush (it sees this transaction's rows);
+        // not the total, which would cost a row per unread message the reader has anywhere
+        Future<Integer> counts = Threads.unreadIn(tx, viewer.userId(), threadId);
+        return Future.all(read, counts).compose(x -> read.result().size() == 0 ? Future.<Void>succeededFuture()
+            : recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now, receiptsDue));
       });
-    })).map(v -> afterCommit(null));
+    })).map(v -> afterCommit(null, receiptsDue.get()));
   }
 
-  /** The thread row for the viewer (locked; empty when the viewer is not on it), then its people. */
+  /** The thread row for the viewer (empty when the viewer is not on it), then its people; the group commit holds the thread's lock. */
   private static Future<CompositeFuture> threadAndPeople(SqlConnection tx, Viewer viewer, UUID threadId) {
-    return Future.all(tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
+    return Future.all(tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
         tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)));
   }
 
-  private Future<Void> recordReads(SqlConnection tx, EventBatch batch, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                   RowSet<Row> staffRows, OffsetDateTime now) {
+  private Future<Void> recordReads(SqlConnection tx, Changes changes, Viewer viewer, UUID threadId, RowSet<Row> read,
+                                   RowSet<Row> staffRows, int threadUnread, OffsetDateTime now, AtomicBoolean receiptsDue) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -389,37 +359,31 @@ public final class MessagingService {
       }
     }
     UUID[] senders = new HashSet<>(senderOf.values()).toArray(new UUID[0]);
-    Future<RowSet<Row>> lowered = tx.preparedQuery(LOWER_UNREAD).execute(Tuple.of(viewer.userId(), threadId, messages.size()));
     Future<RowSet<Row>> notify = tx.preparedQuery(NOTIFY_ON_READ).execute(Tuple.of(viewer.companyId(), (Object) senders));
     Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.MARKED_READ, threadId.toString(),
         new JsonObject().put("messageIds", new JsonArray(messages.stream().map(UUID::toString).toList())), viewer.address());
-    return Future.all(lowered, notify, audited).compose(done -> {
-      int threadUnread = lowered.result().size() == 0 ? 0 : lowered.result().iterator().next().getInteger("unread_count");
-      Set<UUID> staff = new HashSet<>();
-      staffRows.forEach(r -> staff.add(r.getUUID("id")));
+    String readAt = now.toInstant().toString();
+    Set<UUID> audience = new LinkedHashSet<>();
+    audience.add(viewer.userId());
+    audience.addAll(senderOf.values());
+    staffRows.forEach(r -> audience.add(r.getUUID("id")));
+    JsonArray read1 = new JsonArray();
+    senderOf.forEach((m, sender) -> read1.add(new JsonObject().put("id", m.toString()).put("senderId", sender.toString())));
+    changes.add(new Change(Change.READ, viewer.companyId(), threadId, viewer.userId(), null, List.copyOf(audience),
+        new JsonObject().put("readerId", viewer.userId().toString()).put("readAt", readAt).put("messages", read1)
+            .put("threadUnread", threadUnread), null, 0));
+    return Future.all(notify, audited).compose(done -> {
       Set<UUID> notifyAlways = new HashSet<>();
       notify.result().forEach(r -> notifyAlways.add(r.getUUID("user_id")));
-
       Outbox outbox = new Outbox();
-      String readAt = now.toInstant().toString();
       for (UUID m : messages) {
         UUID sender = senderOf.get(m);
-        JsonObject data = new JsonObject().put("threadId", threadId.toString()).put("messageId", m.toString())
-            .put("readerId", viewer.userId().toString()).put("readAt", readAt);
-        Set<UUID> told = new HashSet<>(staff);
-        told.add(sender);
-        told.add(viewer.userId());
-        for (UUID who : told) {
-          batch.add(who, Event.MESSAGE_READ, data.copy());
-        }
         if (!sender.equals(viewer.userId()) && (withReceipt.contains(m) || notifyAlways.contains(sender))) {
-          outbox.add(viewer.companyId(), Outbox.READ_RECEIPT, sender, data.copy());
+          outbox.add(viewer.companyId(), Outbox.READ_RECEIPT, sender, new JsonObject().put("threadId", threadId.toString())
+              .put("messageId", m.toString()).put("readerId", viewer.userId().toString()).put("readAt", readAt));
         }
       }
-      batch.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject().put("threadId", threadId.toString())
-          .put("unreadCount", threadUnread));
-      batch.unread(viewer.userId(), -messages.size());
-      return outbox.write(tx);
+      return outbox.write(tx, receiptsDue);
     });
   }
 
@@ -428,29 +392,34 @@ public final class MessagingService {
    * (web or email) reaches them there any more, until someone writes to them in it again.
    */
   public Future<Void> leave(Viewer viewer, UUID threadId) {
-    return Db.translate(platform.writes().run(threadId, (tx, events) ->
-        tx.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
+    return Db.translate(platform.writes().run(null, (tx, changes) ->
+        tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()))
             .compose(threadRows -> {
               if (threadRows.size() == 0) {
                 return Future.failedFuture(Problem.notFound("thread"));
               }
               Future<RowSet<Row>> left = tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId));
+              Future<Threads.Unread> counts = Threads.unread(tx, viewer.userId(), threadId);
               Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.THREAD_LEFT, threadId.toString(),
                   new JsonObject(), viewer.address());
-              return Future.all(left, audited).map(done -> {
-                int unread = left.result().iterator().next().getInteger(0);
-                events.add(viewer.userId(), Event.THREAD_UPDATED, new JsonObject()
-                        .put("threadId", threadId.toString()).put("left", true).put("unreadCount", 0))
-                    .unread(viewer.userId(), -unread);
+              return Future.all(left, counts, audited).map(done -> {
+                changes.add(new Change(Change.LEFT, viewer.companyId(), threadId, viewer.userId(), null,
+                    List.of(viewer.userId()), new JsonObject().put("unread", counts.result().total()), null, 0));
                 return (Void) null;
               });
             })))
-        .map(v -> afterCommit(null));
+        .map(v -> (Void) null);
   }
 
-  /** After commit (the group commit has published the events): wakes the outbox workers. */
-  private <T> T afterCommit(T result) {
-    Outbox.ring(platform.vertx());
+  /**
+   * After commit (the group commit has published the changes): wakes the outbox workers when an email
+   * is due now (a read receipt, a notification of a company without delay). A notification that waits
+   * the company's delay is found by the workers' poll.
+   */
+  private <T> T afterCommit(T result, boolean emailDue) {
+    if (emailDue) {
+      Outbox.ring(platform.vertx());
+    }
     return result;
   }
 

@@ -26,23 +26,39 @@ import java.util.UUID;
 /** Reads of messaging, always projected for the viewer. */
 public final class Threads {
 
+  /**
+   * A page of the viewer's inbox, derived: the threads the viewer is on, each with the last message
+   * the viewer may see (for staff the thread's own last message; for a contact the last one sent to or
+   * by it, so the order and the snippet never show a message it may not see) and the viewer's unread
+   * count there (its recipient rows not yet read).
+   */
   private static final String INBOX = """
-      select tp.thread_id, t.subject, tp.last_message_at, tp.unread_count, left(m.body_text, 300) as body_text,
-             s.id as sender_id, s.name as sender_name, s.role as sender_role
+      select t.id as thread_id, t.subject, lm.created_at as last_message_at, left(lm.body_text, 300) as body_text,
+             s.id as sender_id, s.name as sender_name, s.role as sender_role,
+             (select count(*) from message_recipients u
+               where u.user_id = $1 and u.thread_id = t.id and u.read_at is null)::int as unread_count
         from thread_participants tp
         join threads t on t.id = tp.thread_id
-        join messages m on m.id = tp.last_message_id
-        join users s on s.id = m.sender_id
+        cross join lateral (
+          select m.created_at, m.body_text, m.sender_id from messages m where $6::boolean and m.id = t.last_message_id
+          union all
+          (select m.created_at, m.body_text, m.sender_id from messages m
+            where not $6::boolean and m.thread_id = t.id
+              and (m.sender_id = $1 or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $1))
+            order by m.created_at desc, m.id desc
+            limit 1)) lm
+        join users s on s.id = lm.sender_id
        where tp.user_id = $1 and tp.left_at is null
-         and (not $2::boolean or tp.unread_count > 0)
-         and ($3::timestamptz is null or (tp.last_message_at, tp.thread_id) < ($3::timestamptz, $4::uuid))
+         and (not $2::boolean
+              or exists (select 1 from message_recipients u where u.user_id = $1 and u.thread_id = t.id and u.read_at is null))
+         and ($3::timestamptz is null or (lm.created_at, t.id) < ($3::timestamptz, $4::uuid))
          and ($5::text is null
               or to_tsvector('simple', t.subject) @@ to_tsquery('simple', $5)
               or exists (select 1 from messages f
-                          where f.thread_id = tp.thread_id and f.search @@ to_tsquery('simple', $5)
+                          where f.thread_id = t.id and f.search @@ to_tsquery('simple', $5)
                             and ($6::boolean or f.sender_id = $1
                                  or exists (select 1 from message_recipients fr where fr.message_id = f.id and fr.user_id = $1))))
-       order by tp.last_message_at desc, tp.thread_id desc
+       order by lm.created_at desc, t.id desc
        limit $7""";
   private static final String INBOX_PARTICIPANTS = """
       select tp.thread_id, u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
@@ -76,7 +92,12 @@ public final class Threads {
        order by m.created_at, m.id
        limit 1000""";
   private static final String MESSAGES_BY_ID = MESSAGE + " where m.id = any($1::uuid[])";
-  private static final String UNREAD = "select unread_count from users where id = $1";
+  /** A person's unread messages: their recipient rows not yet read, in threads they have not left. */
+  private static final String UNREAD = """
+      select count(*) filter (where mr.thread_id = $2)::int as thread, count(*)::int as total
+        from message_recipients mr
+        join thread_participants tp on tp.thread_id = mr.thread_id and tp.user_id = mr.user_id and tp.left_at is null
+       where mr.user_id = $1 and mr.read_at is null""";
 
   private Threads() {
   }
@@ -179,9 +200,33 @@ public final class Threads {
         Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients);
   }
 
+  /** The viewer's unread total. */
   public static Future<Integer> unread(SqlClient client, Viewer viewer) {
-    return client.preparedQuery(UNREAD).execute(Tuple.of(viewer.userId()))
-        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("unread_count"));
+    return unread(client, viewer.userId(), null).map(Unread::total);
+  }
+
+  /** A person's unread count in a thread and in all; inside a transaction it counts the transaction's own changes. */
+  static Future<Unread> unread(SqlClient client, UUID userId, UUID threadId) {
+    return client.preparedQuery(UNREAD).execute(Tuple.of(userId, threadId)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Unread(r.getInteger("thread"), r.getInteger("total"));
+    });
+  }
+
+  /**
+   * A person's unread count in one thread: what a read costs to report, bounded by that thread (the
+   * total would cost as many rows as the person has unread anywhere, on every read).
+   */
+  private static final String UNREAD_IN_THREAD = """
+      select count(*)::int as n from message_recipients where user_id = $1 and thread_id = $2 and read_at is null""";
+
+  static Future<Integer> unreadIn(SqlClient client, UUID userId, UUID threadId) {
+    return client.preparedQuery(UNREAD_IN_THREAD).execute(Tuple.of(userId, threadId))
+        .map(rows -> rows.iterator().next().getInteger("n"));
+  }
+
+  /** Unread messages of one person: in one thread, and in every thread the person is on. */
+  record Unread(int thread, int total) {
   }
 
   /** Words of a search box as a prefix-matching full-text query; null when nothing is searchable. */

@@ -8,9 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.MailMessage;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,7 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,21 +26,12 @@ import java.util.UUID;
  * Builds the email of each claimed outbox row from the database as it is at send time: the company's
  * mode is read now, so switching Convenience Mode off makes the next email secure. Each kind maps to
  * one composer and its templates; a contact's email is built from {@link MessageView#as} for that
- * contact, so it never names another contact. A recipient's waiting notifications of one thread
- * make one email.
+ * contact, so it never names another contact. A message is read by the one loader of the thread API
+ * and the live feed ({@link Messages}). A recipient's waiting notifications of one thread make one
+ * email.
  */
 final class Emails {
 
-  private static final String MESSAGES = """
-      select m.id, m.company_id, m.thread_id, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
-             t.subject, s.id as sender_id, s.name as sender_name, s.role as sender_role
-        from messages m join threads t on t.id = m.thread_id join users s on s.id = m.sender_id
-       where m.id = any($1::uuid[])""";
-  private static final String RECIPIENTS = """
-      select r.message_id, r.kind, r.read_at, u.id, u.name, u.role
-        from message_recipients r join users u on u.id = r.user_id
-       where r.message_id = any($1::uuid[])
-       order by r.message_id, lower(u.name)""";
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm 'UTC'", Locale.ENGLISH)
       .withZone(ZoneOffset.UTC);
 
@@ -58,22 +47,20 @@ final class Emails {
     }
   }
 
-  /** The messages a batch refers to, with the company each belongs to. */
-  private record Loaded(Map<UUID, MessageView> messages, Map<UUID, UUID> companyOf) {
-  }
-
   private interface Composer {
-    Future<Built> compose(SqlClient client, Claimed row, Loaded loaded);
+    Future<Built> compose(SqlClient client, Claimed row, Map<UUID, MessageView> loaded);
   }
 
   private final ParleyConfig config;
   private final ReplyTokens replyTokens;
+  private final Messages messages;
   private final String fromAddress;
   private final Map<String, Composer> composers = new HashMap<>();
 
-  Emails(ParleyConfig config, ReplyTokens replyTokens) {
+  Emails(ParleyConfig config, ReplyTokens replyTokens, Messages messages) {
     this.config = config;
     this.replyTokens = replyTokens;
+    this.messages = messages;
     this.fromAddress = HeaderGuard.addressOf(config.mailFrom());
     composers.put(Outbox.NOTIFICATION, this::notification);
     composers.put(Outbox.READ_RECEIPT, this::readReceipt);
@@ -94,7 +81,7 @@ final class Emails {
         }
       }
     }
-    return load(client, messageIds).compose(loaded -> {
+    return messages.load(client, new LinkedHashSet<>(messageIds)).compose(loaded -> {
       List<Future<Built>> out = new ArrayList<>();
       for (Claimed r : rows) {
         Composer c = composers.get(r.kind());
@@ -114,12 +101,12 @@ final class Emails {
     });
   }
 
-  private Future<Built> notification(SqlClient client, Claimed row, Loaded loaded) {
+  private Future<Built> notification(SqlClient client, Claimed row, Map<UUID, MessageView> loaded) {
     if (row.parts().size() > 1) {
       return digest(client, row, loaded);
     }
-    MessageView m = loaded.messages().get(row.uuid("messageId"));
-    Built unusable = checkRecipient(row, m, loaded);
+    MessageView m = loaded.get(row.uuid("messageId"));
+    Built unusable = checkRecipient(row, m);
     if (unusable != null) {
       return Future.succeededFuture(unusable);
     }
@@ -146,13 +133,13 @@ final class Emails {
    * One email for a recipient's waiting notifications of one thread: the messages oldest first, with
    * the Message-ID of the newest. A message that is gone or not the recipient's to see is left out.
    */
-  private Future<Built> digest(SqlClient client, Claimed row, Loaded loaded) {
+  private Future<Built> digest(SqlClient client, Claimed row, Map<UUID, MessageView> loaded) {
     List<MessageView> messages = new ArrayList<>();
     Map<UUID, String> messageIds = new HashMap<>();
     Built unusable = null;
     for (Claimed.Part p : row.parts()) {
-      MessageView m = loaded.messages().get(messageOf(p));
-      Built problem = checkRecipient(row, m, loaded);
+      MessageView m = loaded.get(messageOf(p));
+      Built problem = checkRecipient(row, m);
       if (problem != null) {
         unusable = problem;
       } else if (m.as(row.recipientId(), row.recipientRole().isStaff()).isPresent()) {
@@ -214,9 +201,9 @@ final class Emails {
     }
   }
 
-  private Future<Built> readReceipt(SqlClient client, Claimed row, Loaded loaded) {
-    MessageView m = loaded.messages().get(row.uuid("messageId"));
-    Built unusable = checkRecipient(row, m, loaded);
+  private Future<Built> readReceipt(SqlClient client, Claimed row, Map<UUID, MessageView> loaded) {
+    MessageView m = loaded.get(row.uuid("messageId"));
+    Built unusable = checkRecipient(row, m);
     if (unusable != null) {
       return Future.succeededFuture(unusable);
     }
@@ -261,8 +248,14 @@ final class Emails {
     return new Built(row, mail, null, null);
   }
 
-  private static Built checkRecipient(Claimed row, MessageView m, Loaded loaded) {
-    if (m == null || !m.threadId().equals(row.uuid("threadId")) || !row.companyId().equals(loaded.companyOf().get(m.id()))) {
+  /**
+   * Why the row's email cannot be sent, or null. The recipient was read with the row's company, so a
+   * message they are not on (as a recipient, or as the sender for a read receipt) is treated as not
+   * there: that also keeps a row from ever announcing another company's message.
+   */
+  private static Built checkRecipient(Claimed row, MessageView m) {
+    if (m == null || !m.threadId().equals(row.uuid("threadId"))
+        || !(m.isRecipient(row.recipientId()) || m.sender().id().equals(row.recipientId()))) {
       return Built.refused(row, "the message is not there");
     }
     if (row.recipientEmail() == null || row.recipientRole() == null) {
@@ -328,31 +321,5 @@ final class Emails {
     } catch (RuntimeException e) {
       throw new HeaderGuard.Unsafe("payload field readAt is not a time");
     }
-  }
-
-  private static Future<Loaded> load(SqlClient client, List<UUID> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(new Loaded(Map.of(), Map.of()));
-    }
-    UUID[] arr = ids.stream().distinct().toArray(UUID[]::new);
-    Future<io.vertx.sqlclient.RowSet<Row>> msgs = client.preparedQuery(MESSAGES).execute(Tuple.of((Object) arr));
-    Future<io.vertx.sqlclient.RowSet<Row>> rcpts = client.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) arr));
-    return Future.all(msgs, rcpts).map(done -> {
-      Map<UUID, List<MessageView.Recipient>> recipients = new HashMap<>();
-      rcpts.result().forEach(r -> recipients.computeIfAbsent(r.getUUID("message_id"), k -> new ArrayList<>())
-          .add(new MessageView.Recipient(new MessageView.Person(r.getUUID("id"), r.getString("name"),
-              Role.parse(r.getString("role"))), r.getString("kind"), r.getOffsetDateTime("read_at"))));
-      Map<UUID, MessageView> out = new LinkedHashMap<>();
-      Map<UUID, UUID> companyOf = new HashMap<>();
-      for (Row r : msgs.result()) {
-        UUID id = r.getUUID("id");
-        companyOf.put(id, r.getUUID("company_id"));
-        out.put(id, new MessageView(id, r.getUUID("thread_id"), r.getString("subject"),
-            new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
-            r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
-            Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients.getOrDefault(id, List.of())));
-      }
-      return new Loaded(out, companyOf);
-    });
   }
 }

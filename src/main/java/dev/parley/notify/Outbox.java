@@ -19,8 +19,15 @@ import java.util.UUID;
 public final class Outbox {
 
   /**
-   * A recipient is told a message is waiting. Payload: messageId, threadId. Due the company's
-   * notification delay after it is written; when that delay is not 0 the row waits for its reader:
+   * A new message's one job (no recipient). Payload: messageId, threadId. Due the company's
+   * notification delay after it is written; then the worker turns it, with the thread's other waiting
+   * jobs, into one {@link #NOTIFICATION} row per recipient who has not opened the message nor left the
+   * thread by then (per recipient when the delay is 0).
+   */
+  public static final String MESSAGE = "message";
+  /**
+   * A recipient is told a message is waiting. Payload: messageId, threadId. Made from a
+   * {@link #MESSAGE} job when it is due; when the delay was not 0 the row waits for its reader:
    * skipped if they opened the message by then, else sent as one email with the recipient's other
    * waiting rows of that thread.
    */
@@ -42,12 +49,13 @@ public final class Outbox {
   // key, row by row, in the same statement: no round trip, no lock, and never a scan of companies
   private static final String INSERT = """
       with x as materialized (
-        select u.*, case when u.kind = 'notification'
+        select u.*, case when u.kind in ('notification', 'message')
                          then coalesce((select c.notification_delay_seconds from companies c where c.id = u.company_id), 0)
                          else 0 end as delay
           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[]) as u(company_id, kind, recipient_id, payload))
       insert into outbox (company_id, kind, recipient_id, payload, next_attempt_at, waits_for_reader)
-      select company_id, kind, recipient_id, payload, now() + make_interval(secs => delay), delay > 0 from x""";
+      select company_id, kind, recipient_id, payload, now() + make_interval(secs => delay), delay > 0 from x
+      returning next_attempt_at <= now() as due""";
 
   private final List<Row> rows = new ArrayList<>();
 
@@ -62,6 +70,15 @@ public final class Outbox {
 
   /** Inserts the rows inside the caller's transaction. */
   public Future<Void> write(SqlClient tx) {
+    return write(tx, null);
+  }
+
+  /**
+   * Inserts the rows inside the caller's transaction, and sets {@code dueNow} when one of them is due
+   * at once (so the caller rings the workers after commit; a notification that waits the company's
+   * delay is found by their poll, and waking them for it would only make them look early).
+   */
+  public Future<Void> write(SqlClient tx, java.util.concurrent.atomic.AtomicBoolean dueNow) {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -77,7 +94,16 @@ public final class Outbox {
       recipients[i] = r.recipientId();
       payloads[i] = r.payload();
     }
-    return tx.preparedQuery(INSERT).execute(Tuple.of(companies, kinds, recipients, payloads)).mapEmpty();
+    return tx.preparedQuery(INSERT).execute(Tuple.of(companies, kinds, recipients, payloads)).map(inserted -> {
+      if (dueNow != null) {
+        inserted.forEach(r -> {
+          if (Boolean.TRUE.equals(r.getBoolean("due"))) {
+            dueNow.set(true);
+          }
+        });
+      }
+      return null;
+    });
   }
 
   /** After commit: wakes the outbox workers of every node. */

@@ -25,13 +25,47 @@ import java.util.UUID;
  */
 final class OutboxRows {
 
+  // due message jobs, with the other waiting jobs of their threads (what arrived within the delay),
+  // become one notification row per recipient who has not read the message and has not left the
+  // thread (as the unread counts have it; each recipient when the company's delay is 0); the jobs are
+  // done in the same statement, so no two workers expand one job. A job whose payload names no
+  // message is done with no rows: a cast error would fail every round.
+  private static final String EXPAND = """
+      with due as (
+        select id, payload->>'threadId' as thread_id from outbox
+         where status = 'pending' and kind = 'message' and next_attempt_at <= now()
+         order by next_attempt_at
+         limit $1
+         for update skip locked),
+      joined as (
+        select o.id from outbox o
+         where o.status = 'pending' and o.kind = 'message'
+           and o.payload->>'threadId' in (select thread_id from due)
+           and o.id not in (select id from due)
+         for update skip locked),
+      jobs as (
+        update outbox o set status = 'sent', sent_at = now(), attempts = o.attempts + 1
+         where o.id in (select id from due union all select id from joined)
+        returning o.company_id, o.payload, o.waits_for_reader, o.queued_at),
+      made as (
+        insert into outbox (company_id, kind, recipient_id, payload, next_attempt_at, waits_for_reader, queued_at)
+        select j.company_id, 'notification', r.user_id, j.payload, now(), j.waits_for_reader, j.queued_at
+          from jobs j
+          join message_recipients r
+            on r.message_id = case when j.payload->>'messageId' ~* $2 then (j.payload->>'messageId')::uuid end
+         where not j.waits_for_reader
+            or (r.read_at is null and not exists (
+                  select 1 from thread_participants tp
+                   where tp.thread_id = r.thread_id and tp.user_id = r.user_id and tp.left_at is not null))
+        returning 1)
+      select (select count(*) from jobs)::int as jobs, (select count(*) from made)::int as made""";
   // due rows, plus the other waiting rows of each waiting row's recipient and thread (those due, and
   // those never tried, which no other worker can hold); rows whose recipient has opened the message
   // are marked skipped in the same statement, the rest are leased
   private static final String CLAIM = """
       with due as (
         select id, kind, recipient_id, payload->>'threadId' as thread_id, waits_for_reader from outbox
-         where status = 'pending' and next_attempt_at <= now()
+         where status = 'pending' and next_attempt_at <= now() and kind <> 'message'
          order by next_attempt_at
          limit $1
          for update skip locked),
@@ -120,6 +154,11 @@ final class OutboxRows {
           }
           return out;
         });
+  }
+
+  /** Turns up to {@code limit} due message jobs (and their threads' waiting ones) into notification rows; answers how many jobs. */
+  Future<Integer> expand(int limit) {
+    return pool.preparedQuery(EXPAND).execute(Tuple.of(limit, UUID_TEXT)).map(rows -> rows.iterator().next().getInteger("jobs"));
   }
 
   Future<Void> sent(Claimed row) {

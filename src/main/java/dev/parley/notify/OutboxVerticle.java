@@ -42,6 +42,7 @@ public final class OutboxVerticle extends VerticleBase {
 
   private final Platform platform;
   private final OutboxMetrics metrics;
+  private final Messages messages;
   private OutboxRows rows;
   private Emails emails;
   private MailClient mail;
@@ -54,16 +55,18 @@ public final class OutboxVerticle extends VerticleBase {
   private long stopDeadline;
   private Future<Integer> current = Future.succeededFuture(0);
 
-  public OutboxVerticle(Platform platform, OutboxMetrics metrics) {
+  /** {@code messages}: the loader the emails read messages with (the one the thread API uses). */
+  public OutboxVerticle(Platform platform, OutboxMetrics metrics, Messages messages) {
     this.platform = platform;
     this.metrics = metrics;
+    this.messages = messages;
   }
 
   @Override
   public Future<?> start() {
     ParleyConfig config = platform.config();
     rows = new OutboxRows(platform.pool(), config.replyDomain());
-    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()));
+    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()), messages);
     mail = Mailer.create(vertx, platform);
     lanes = Math.max(1, config.smtpPoolSize());
     // a lease outlives the slowest batch this worker could send (every send hitting the SMTP timeout),
@@ -120,15 +123,16 @@ public final class OutboxVerticle extends VerticleBase {
 
   private Future<Integer> round() {
     long leaseEnds = System.nanoTime() + lease.toNanos();
-    return rows.claim(BATCH, lease, platform.config().outboxGiveUpAfter()).compose(claimed -> {
+    // due message jobs first: the notification rows they become are claimed by this same round
+    return rows.expand(BATCH).compose(jobs -> rows.claim(BATCH, lease, platform.config().outboxGiveUpAfter()).compose(claimed -> {
       if (claimed.isEmpty()) {
-        return Future.succeededFuture(0);
+        return Future.succeededFuture(jobs);
       }
       return emails.build(platform.pool(), claimed)
           .compose(built -> sendAll(built, leaseEnds))
           .recover(e -> releaseAll(claimed, e, leaseEnds))
-          .map(claimed.size());
-    });
+          .map(Math.max(jobs, claimed.size()));
+    }));
   }
 
   private Future<Void> sendAll(List<Emails.Built> built, long leaseEnds) {

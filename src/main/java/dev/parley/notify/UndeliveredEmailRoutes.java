@@ -1,5 +1,6 @@
 package dev.parley.notify;
 
+import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
@@ -8,6 +9,7 @@ import dev.parley.auth.Viewer;
 import dev.parley.directory.DirectoryRoutes;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * lists the company's failed emails, newest first; {@code POST /api/admin/notifications/resend} puts some
  * or all of them back in the queue. Ids of another company's emails are ignored.
  */
-public final class UndeliveredEmailRoutes {
+public final class UndeliveredEmailRoutes implements Routes {
 
   private static final int MAX_IDS = 500;
 
@@ -38,7 +40,7 @@ public final class UndeliveredEmailRoutes {
     this.undelivered = new Undelivered(platform.pool());
   }
 
-  /** Mounts behind an authenticated router. */
+  @Override
   public void mount(Router api) {
     api.route("/admin/notifications*").handler(DirectoryRoutes::requireAdmin);
     api.get("/admin/notifications").handler(Reply.async(this::list));
@@ -63,15 +65,9 @@ public final class UndeliveredEmailRoutes {
 
   private Future<?> resend(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body b = Body.of(ctx, "ids", "all");
-    List<UUID> ids = b.optionalUuids("ids", MAX_IDS);
-    boolean all = b.bool("all", false);
-    if (all == (ids != null)) {
-      throw Problem.invalid("send either 'ids' (a list of ids) or 'all': true");
-    }
-    if (ids != null && ids.isEmpty()) {
-      throw Problem.invalid("'ids' is empty");
-    }
+    Resend cmd = Resend.from(Body.json(ctx));
+    List<UUID> ids = cmd.ids();
+    boolean all = cmd.all();
     return undelivered.resend(v.companyId(), ids).compose(count -> {
       Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.EMAIL_RESENT, null,
           new JsonObject().put("count", count).put("all", all), null);
@@ -80,6 +76,22 @@ public final class UndeliveredEmailRoutes {
       }
       return Reply.ok(ctx, new JsonObject().put("resent", count));
     });
+  }
+
+  /** Which failed emails to send again: the listed ones ({@code ids}), or all of them. */
+  private record Resend(List<UUID> ids, boolean all) {
+    static Resend from(JsonObject json) {
+      Fields f = Fields.strict(json, "ids", "all");
+      List<UUID> ids = f.optionalUuids("ids", MAX_IDS);
+      boolean all = f.bool("all", false);
+      if (all == (ids != null)) {
+        throw Problem.invalid("send either 'ids' (a list of ids) or 'all': true");
+      }
+      if (ids != null && ids.isEmpty()) {
+        throw Problem.invalid("'ids' is empty");
+      }
+      return new Resend(ids, all);
+    }
   }
 
   private static int limit(String s) {

@@ -1,8 +1,14 @@
 package dev.parley.realtime;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.parley.ParleyConfig;
+import dev.parley.Topics;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +21,29 @@ import java.util.Properties;
  * named by {@value ParleyConfig#CLUSTER_CONFIG}). The file may use {@code ${parley.cluster.host}},
  * {@code ${parley.cluster.port}} and {@code ${parley.cluster.members}}, filled from the configuration
  * keys {@code PARLEY_CLUSTER_HOST}, {@code PARLEY_CLUSTER_PORT} and {@code PARLEY_CLUSTER_MEMBERS}.
+ * Also the node's word to itself that another node left.
  */
 public final class Cluster {
 
   private Cluster() {
+  }
+
+  /**
+   * Publishes {@link Topics#NODE_LEFT} on this node's own bus whenever another node leaves the
+   * cluster (stopped or gone silent): between its commit and its publish a change reaches nobody.
+   */
+  public static void announceDepartures(Vertx vertx, HazelcastClusterManager manager) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        vertx.eventBus().publish(Topics.NODE_LEFT, event.getMember().getUuid().toString(),
+            new DeliveryOptions().setLocalOnly(true));
+      }
+    });
   }
 
   public static Config hazelcast(ParleyConfig config) throws IOException {

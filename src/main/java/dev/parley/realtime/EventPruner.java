@@ -8,9 +8,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 
 /**
- * Deletes events older than the retention window, in batches. Each batch runs under a PostgreSQL
- * advisory transaction lock, so with several nodes one prunes and the others skip the round. A client
- * whose cursor falls before the oldest kept event is told so ({@code 410 cursor_expired}) and reloads.
+ * Deletes changes (the live feed's rows) older than the retention window, in batches, and remembers
+ * per company the newest position it deleted: a client whose cursor is before it is told to resync
+ * and reloads. Each batch runs under a PostgreSQL advisory transaction lock, so with several nodes
+ * one prunes and the others skip the round.
  */
 public final class EventPruner extends Pruner {
 
@@ -20,10 +21,19 @@ public final class EventPruner extends Pruner {
 
   private static final String LOCK = "select pg_try_advisory_xact_lock($1) as locked";
   private static final String PRUNE = """
-      delete from events e using (
-        select user_id, seq from events where created_at < now() - make_interval(secs => $1) limit $2
-      ) doomed
-      where e.user_id = doomed.user_id and e.seq = doomed.seq""";
+      with gone as (
+        delete from changes c using (
+          select ctid from changes where created_at < now() - make_interval(secs => $1) limit $2
+        ) doomed
+        where c.ctid = doomed.ctid
+        returning c.company_id, c.xid, c.seq),
+      newest as (
+        select distinct on (company_id) company_id, xid, seq from gone order by company_id, xid desc, seq desc),
+      kept as (
+        insert into changes_pruned (company_id, xid, seq) select company_id, xid, seq from newest
+        on conflict (company_id) do update set xid = excluded.xid, seq = excluded.seq
+         where (changes_pruned.xid, changes_pruned.seq) < (excluded.xid, excluded.seq))
+      select count(*)::int as deleted from gone""";
 
   private final Pool pool;
   private final Duration retention;
@@ -36,7 +46,7 @@ public final class EventPruner extends Pruner {
 
   @Override
   protected String what() {
-    return "events older than " + retention.toDays() + " days";
+    return "live-feed changes older than " + retention.toDays() + " days";
   }
 
   /** One batch; -1 when another node is pruning right now. */
@@ -47,7 +57,7 @@ public final class EventPruner extends Pruner {
         return Future.succeededFuture(-1);
       }
       return tx.preparedQuery(PRUNE).execute(Tuple.of((double) retention.toSeconds(), BATCH))
-          .map(deleted -> deleted.rowCount());
+          .map(deleted -> deleted.iterator().next().getInteger("deleted"));
     }));
   }
 }

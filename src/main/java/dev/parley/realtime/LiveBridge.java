@@ -7,20 +7,20 @@ import dev.parley.audit.Refusals;
 import dev.parley.auth.Sessions;
 import dev.parley.auth.Tokens;
 import dev.parley.auth.Viewer;
-import dev.parley.events.Frames;
+import dev.parley.events.Event;
+import dev.parley.events.Published;
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.sockjs.BridgeEvent;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -31,35 +31,43 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The browser's live feed: vertx-web's SockJS event-bus bridge at {@code /eventbus}, bound to the
- * API session that opened it.
+ * The browser's live feed at {@code /eventbus}: the Vert.x event-bus bridge protocol (SockJS frames
+ * of JSON: {@code register}, {@code unregister}, {@code ping} in; {@code rec} and {@code err} out),
+ * served by Parley itself on top of SockJS so that a socket costs no event-bus registration: the
+ * node's {@link LiveHub} receives each write's change once and hands it here, and the bridge writes
+ * it to the sockets of the people it concerns, projected for each.
  *
- * <p>Everything is refused unless this handler allows it, because the bridge's own rules have holes
- * (replies pass unchecked, an empty {@link PermittedOptions} matches everything, a required authority
- * does not stop REGISTER, the origin option guards only WebSocket):
+ * <p>Everything is refused unless this class allows it:
  * <ul>
  *   <li>only the WebSocket and XHR transports are served: JSONP, htmlfile and eventsource are script
  *       or GET requests that carry the cookie without an {@code Origin}, so a page of the same site
  *       could open a socket as its visitor;</li>
  *   <li>a request from another origin is refused (403), whatever its transport;</li>
  *   <li>REGISTER is allowed only on the caller's own {@code user.<id>}: another address answers
- *       {@code access_denied}, an anonymous socket {@code not_logged_in};</li>
- *   <li>SEND and PUBLISH are always refused ({@code rejected}), so no reply path exists either;</li>
- *   <li>a delivery is checked again against the socket's own address, and a socket with more than
- *       {@value #MAX_BUFFERED_BYTES} bytes waiting on its transport is cut off rather than buffered
- *       without bound;</li>
- *   <li>once a subscription is active everywhere the socket receives {@value #SUBSCRIBED}, its cue
- *       to catch up;</li>
+ *       {@code access_denied}, an anonymous socket {@code not_logged_in} (each followed by
+ *       {@code rejected}, as the Vert.x bridge answers);</li>
+ *   <li>SEND and PUBLISH are always refused ({@code rejected}): nothing goes in;</li>
+ *   <li>a socket with more than {@value #MAX_BUFFERED_BYTES} bytes waiting on its transport is cut off
+ *       rather than buffered without bound;</li>
+ *   <li>once registered the socket receives {@value #SUBSCRIBED}, its cue to catch up (the node's
+ *       registration is active cluster-wide from the start), and again whenever another node leaves
+ *       the cluster ({@link Topics#NODE_LEFT}): a change it committed but had not published yet is
+ *       found only by catching up;</li>
+ *   <li>a socket silent (no ping) for {@code PING_TIMEOUT} is closed;</li>
  *   <li>a socket is closed when its session ends: at once on logout or deactivation
  *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime;</li>
  *   <li>refusals are audited compacted (counted per source address and window by {@link Refusals}, like the API's); a socket that was handed messages leaves
  *       one {@value Audit#MESSAGES_DELIVERED} row when it closes, naming them (never their content).</li>
  * </ul>
- * One instance per HTTP verticle; each owns only the sockets its server accepted.
+ * One instance per HTTP verticle; each owns only the sockets its server accepted, touched only on its
+ * event loop.
  */
 public final class LiveBridge {
 
@@ -74,48 +82,47 @@ public final class LiveBridge {
   public static final String SUBSCRIBED = "live.subscribed";
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
-  private static final String USER_ADDRESS =
-      "user\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private static final AtomicLong CUT_OFF = new AtomicLong();
+  /** A browser pings every 5 s; a burst of load that delays pings must not cut healthy sockets off. */
   private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_ADDRESS_LENGTH = 64;
 
   private final Vertx vertx;
   private final Pool pool;
   private final LiveAuth auth;
   private final SessionWatch watch;
   private final Refusals refusals;
-  private final LiveSockets sockets = new LiveSockets(this::gone);
+  private final LiveHub hub;
+  private final LiveSockets sockets;
 
-  public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl, Refusals refusals) {
+  public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl, Refusals refusals, LiveHub hub) {
     this.vertx = vertx;
     this.pool = pool;
     this.auth = new LiveAuth(tokens, sessions, publicUrl);
     this.watch = new SessionWatch(pool, sessions.idle());
     this.refusals = refusals;
+    this.hub = hub;
+    this.sockets = new LiveSockets(this::gone, hub::counted);
   }
 
   /**
    * The router to mount with {@code router.route("/eventbus/*").subRouter(...)}. Call from the
-   * verticle that owns the HTTP server: the session listeners and checks live on its event loop.
+   * verticle that owns the HTTP server: the sockets, listeners and checks live on its event loop.
    */
   public Router router() {
+    Context context = vertx.getOrCreateContext();
+    hub.add(context, this::deliver, this::catchUpAll);
     vertx.eventBus().<JsonObject>consumer(Topics.SESSION_ENDED, m -> sessionEnded(m.body()));
     vertx.setPeriodic(SESSION_CHECK.toMillis(), id -> checkSessions());
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(USER_ADDRESS))
-        .setMaxHandlersPerSocket(1)
-        // a browser pings every 5 s; a socket is closed after 30 s of silence, so a burst of load
-        // (thousands of sockets connecting at once) delays pings without cutting healthy sockets off
-        .setPingTimeout(PING_TIMEOUT.toMillis())
-        .setMaxAddressLength(64);
+    vertx.setPeriodic(PING_TIMEOUT.toMillis() / 6, id -> closeSilent());
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setInsertJSESSIONID(false)
         .addDisabledTransport(Transport.JSON_P.toString())
         .addDisabledTransport(Transport.HTML_FILE.toString())
         .addDisabledTransport(Transport.EVENT_SOURCE.toString());
-    Router sockJs = SockJSHandler.create(vertx, options).bridge(bridge, this::handle);
+    Router sockJs = SockJSHandler.create(vertx, options).socketHandler(this::open);
     Router router = Router.router(vertx);
     router.route().handler(this::sameOrigin);
     // SockJS's session transports (what the browser client uses) strip Cookie from the request
@@ -141,119 +148,139 @@ public final class LiveBridge {
     return CUT_OFF.get();
   }
 
-  private void handle(BridgeEvent event) {
-    SockJSSocket socket = event.socket();
-    switch (event.type()) {
-      case SOCKET_CREATED -> open(event, socket);
-      case REGISTER -> register(event, socket);
-      case RECEIVE -> deliver(event, socket);
-      case SOCKET_CLOSED -> {
-        sockets.remove(socket);
-        event.complete(true);
-      }
-      case REGISTERED -> subscribed(event, socket);
-      case UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_ERROR -> event.complete(true);
-      case SEND, PUBLISH -> {
-        refused(host(socket.remoteAddress()), sockets.viewer(socket), "rejected");
-        event.complete(false);
-      }
-      default -> event.complete(false);
-    }
-  }
-
-  private void open(BridgeEvent event, SockJSSocket socket) {
+  private void open(SockJSSocket socket) {
     // hold the client's first frames (its REGISTER) until we know who it is
     socket.pause();
-    auth.viewer(socket).onComplete(ar -> {
-      sockets.add(socket, ar.result());
-      event.complete(true);
-      vertx.runOnContext(v -> {
-        quietDisconnects(socket);
+    Context context = vertx.getOrCreateContext();
+    auth.viewer(socket).onComplete(ar -> context.runOnContext(v -> {
+      LiveSocket live = sockets.add(socket, ar.succeeded() ? ar.result() : null);
+      try {
+        socket.handler(frame -> received(live, frame));
+        socket.closeHandler(x -> sockets.remove(socket));
+        socket.exceptionHandler(e -> {
+          if (e instanceof IOException || e instanceof HttpClosedException) {
+            LOG.debug("live socket closed by the client: {}", e.toString());
+          } else {
+            LOG.warn("live socket failed, closing it: {}", e.toString());
+            sockets.close(socket);
+          }
+        });
         socket.resume();
-      });
-    });
-  }
-
-  /**
-   * Replaces the exception handler the bridge installs once the socket is accepted (which logs every
-   * peer that goes away, a closed tab or a dropped network, at ERROR): a client leaving is ordinary.
-   * The bridge's close handler still forgets the socket's registrations.
-   */
-  private static void quietDisconnects(SockJSSocket socket) {
-    try {
-      socket.exceptionHandler(e -> {
-        if (e instanceof IOException || e instanceof HttpClosedException) {
-          LOG.debug("live socket closed by the client: {}", e.toString());
-        } else {
-          LOG.warn("live socket failed, closing it: {}", e.toString());
-          socket.close();
-        }
-      });
-    } catch (IllegalStateException alreadyClosed) {
-      LOG.debug("live socket closed by the client before it was accepted");
-    }
-  }
-
-  private void register(BridgeEvent event, SockJSSocket socket) {
-    Viewer viewer = sockets.viewer(socket);
-    String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-    if (viewer == null) {
-      refuse(event, socket, "not_logged_in");
-    } else if (!Topics.user(viewer.userId()).equals(address)) {
-      refuse(event, socket, "access_denied");
-    } else {
-      event.complete(true);
-    }
-  }
-
-  /**
-   * Tells the browser its subscription is active on every node (registration in a cluster completes
-   * later than the REGISTER frame): the moment to catch up with {@code GET /api/events?after=}.
-   */
-  private void subscribed(BridgeEvent event, SockJSSocket socket) {
-    String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-    LiveSocket live = sockets.get(socket);
-    if (address != null && live != null) {
-      live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
-          .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
-    }
-    event.complete(true);
-  }
-
-  /**
-   * Writes an event to its socket. Every frame is written here (none by the bridge), so that the
-   * socket's {@link LiveSocket#waiting() bytes waiting} count all of them. A socket that closed in
-   * the meantime is no longer among the open ones and is skipped.
-   */
-  private void deliver(BridgeEvent event, SockJSSocket socket) {
-    event.complete(false);
-    LiveSocket live = sockets.get(socket);
-    JsonObject envelope = event.getRawMessage();
-    if (live == null || live.viewer == null || envelope == null
-        || !Topics.user(live.viewer.userId()).equals(envelope.getString("address"))) {
-      return;
-    }
-    if (live.waiting() > MAX_BUFFERED_BYTES) {
-      LOG.info("live socket of user {} cut off: {} bytes waiting to be written, more than {}",
-          live.viewer.userId(), live.waiting(), MAX_BUFFERED_BYTES);
-      cutOff(socket);
-      return;
-    }
-    String frame;
-    if (envelope.getValue("body") instanceof String finished) {
-      // an event published as its finished frame (events.Frames): written as it is, after checking
-      // that it is addressed to this socket's person
-      frame = finished.startsWith(Frames.prefix(live.viewer.userId())) ? finished : null;
-    } else {
-      envelope.remove("replyAddress");
-      frame = envelope.encode();
-    }
-    if (frame != null) {
-      live.write(Buffer.buffer(frame));
-      String messageId = Frames.messageId(frame);
-      if (messageId != null) {
-        live.delivered(messageId);
+      } catch (IllegalStateException alreadyClosed) {
+        LOG.debug("live socket closed by the client before it was accepted");
+        sockets.remove(socket);
       }
+    }));
+  }
+
+  /** A frame from the client, in the bridge's protocol. */
+  private void received(LiveSocket live, Buffer data) {
+    if (sockets.get(live.socket) != live) {
+      return;
+    }
+    JsonObject msg;
+    try {
+      msg = new JsonObject(data.toString());
+    } catch (DecodeException e) {
+      error(live, "invalid_json");
+      return;
+    }
+    String type = msg.getValue("type") instanceof String t ? t : null;
+    if (type == null) {
+      error(live, "missing_type");
+      return;
+    }
+    if (type.equals("ping")) {
+      live.pinged(System.nanoTime());
+      return;
+    }
+    String address = msg.getValue("address") instanceof String a ? a : null;
+    if (address == null) {
+      error(live, "missing_address");
+      return;
+    }
+    switch (type) {
+      case "register" -> register(live, address);
+      case "unregister" -> {
+        if (live.viewer != null && Topics.user(live.viewer.userId()).equals(address)) {
+          sockets.unregister(live);
+        } else {
+          refuse(live, "access_denied");
+        }
+      }
+      case "send", "publish" -> {
+        refused(host(live.socket.remoteAddress()), live.viewer, "rejected");
+        error(live, "rejected");
+      }
+      default -> error(live, "invalid_type");
+    }
+  }
+
+  private void register(LiveSocket live, String address) {
+    if (address.length() > MAX_ADDRESS_LENGTH) {
+      error(live, "max_address_length_reached");
+    } else if (live.viewer == null) {
+      refuse(live, "not_logged_in");
+    } else if (!Topics.user(live.viewer.userId()).equals(address)) {
+      refuse(live, "access_denied");
+    } else {
+      sockets.register(live);
+      // the node's registration is active everywhere since it started: catch up now
+      catchUp(live);
+    }
+  }
+
+  /** Cues a registered socket to catch up: {@value #SUBSCRIBED} on its own address. */
+  private static void catchUp(LiveSocket live) {
+    live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", Topics.user(live.viewer.userId()))
+        .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
+  }
+
+  /** Every registered socket of this bridge catches up (another node left: its last changes may not have come). */
+  private void catchUpAll() {
+    sockets.registered().forEach(LiveBridge::catchUp);
+  }
+
+  /**
+   * Writes a change to the sockets on this bridge of the people it concerns, each projected for its
+   * person; an event shared by several people (the staff's) is encoded once.
+   */
+  private void deliver(Published change) {
+    Map<Object, String> encoded = change.once("frames", c -> new ConcurrentHashMap<>());
+    for (UUID person : change.change().audience()) {
+      List<LiveSocket> theirs = sockets.of(person);
+      if (theirs == null) {
+        continue;
+      }
+      for (LiveSocket live : List.copyOf(theirs)) {
+        List<Event> events = hub.projection().events(change, person, live.viewer.isStaff());
+        for (Event e : events) {
+          if (live.waiting() > MAX_BUFFERED_BYTES) {
+            LOG.info("live socket of user {} cut off: {} bytes waiting to be written, more than {}",
+                live.viewer.userId(), live.waiting(), MAX_BUFFERED_BYTES);
+            cutOff(live.socket);
+            break;
+          }
+          String body = encoded.computeIfAbsent(new Identity(e), k -> e.toJson().encode());
+          live.write(Buffer.buffer("{\"type\":\"rec\",\"address\":\"" + Topics.USER_PREFIX + person + "\",\"body\":" + body + "}"));
+          if (Event.MESSAGE_CREATED.equals(e.type())) {
+            live.delivered(e.data().getString("id"));
+          }
+        }
+      }
+    }
+  }
+
+  /** A key that compares events by identity: one event object shared by many people is encoded once. */
+  private record Identity(Event event) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity other && other.event == event;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(event);
     }
   }
 
@@ -283,15 +310,24 @@ public final class LiveBridge {
     }
   }
 
-  /** Answers the refusal in the bridge's own error frame; the bridge then adds its generic {@code rejected}. */
-  private void refuse(BridgeEvent event, SockJSSocket socket, String code) {
-    LiveSocket live = sockets.get(socket);
-    refused(host(socket.remoteAddress()), live == null ? null : live.viewer, code);
-    Buffer frame = Buffer.buffer(new JsonObject().put("type", "err").put("body", code).encode());
-    if (live != null) {
-      live.write(frame);
+  /** Answers a refusal the way the Vert.x bridge does: the reason, then its generic {@code rejected}. */
+  private void refuse(LiveSocket live, String code) {
+    refused(host(live.socket.remoteAddress()), live.viewer, code);
+    error(live, code);
+    error(live, "rejected");
+  }
+
+  private static void error(LiveSocket live, String code) {
+    live.write(Buffer.buffer(new JsonObject().put("type", "err").put("body", code).encode()));
+  }
+
+  /** Closes sockets that have not pinged for {@code PING_TIMEOUT}. */
+  private void closeSilent() {
+    long now = System.nanoTime();
+    int closed = sockets.closeSilentSince(now - PING_TIMEOUT.toNanos());
+    if (closed > 0) {
+      LOG.debug("closed {} live socket(s) that stopped pinging", closed);
     }
-    event.complete(false);
   }
 
   /** A socket has closed: the messages it was handed are audited in one row. */
@@ -303,7 +339,6 @@ public final class LiveBridge {
         Audit.messagesDelivered(live.deliveredIds(), Audit.VIA_LIVE).put("count", live.deliveredCount()),
         host(live.socket.remoteAddress()));
   }
-
   /** Counts a refusal of the bridge: one audit row per source address and window, not one per attempt. */
   private void refused(String address, Viewer viewer, String reason) {
     refusals.refused("address " + address, new Refusals.Entry(viewer == null ? null : viewer.companyId(),

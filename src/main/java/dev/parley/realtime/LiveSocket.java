@@ -28,10 +28,22 @@ final class LiveSocket {
   private final AtomicLong waiting = new AtomicLong();
   private final List<String> delivered = new ArrayList<>();
   private int deliveredCount;
+  /** Registered on its person's address: it receives that person's changes. */
+  boolean registered;
+  /** When the client last pinged (or opened), in {@link System#nanoTime()}. */
+  private long lastPing = System.nanoTime();
 
   LiveSocket(SockJSSocket socket, Viewer viewer) {
     this.socket = socket;
     this.viewer = viewer;
+  }
+
+  void pinged(long at) {
+    lastPing = at;
+  }
+
+  long lastPing() {
+    return lastPing;
   }
 
   /** Writes a frame and counts its bytes as waiting until the transport acknowledges them. */

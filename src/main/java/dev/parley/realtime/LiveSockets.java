@@ -20,14 +20,67 @@ import java.util.function.Consumer;
 final class LiveSockets {
 
   private final Map<SockJSSocket, LiveSocket> open = new HashMap<>();
+  /** The registered sockets of each person: where a change for that person goes. */
+  private final Map<UUID, List<LiveSocket>> byPerson = new HashMap<>();
   private final Consumer<LiveSocket> gone;
+  private final java.util.function.BiConsumer<UUID, Integer> counted;
 
-  LiveSockets(Consumer<LiveSocket> gone) {
+  LiveSockets(Consumer<LiveSocket> gone, java.util.function.BiConsumer<UUID, Integer> counted) {
     this.gone = gone;
+    this.counted = counted;
   }
 
-  void add(SockJSSocket socket, Viewer viewer) {
-    open.put(socket, new LiveSocket(socket, viewer));
+  LiveSocket add(SockJSSocket socket, Viewer viewer) {
+    LiveSocket live = new LiveSocket(socket, viewer);
+    open.put(socket, live);
+    return live;
+  }
+
+  /** The socket now receives its person's changes. */
+  void register(LiveSocket live) {
+    if (!live.registered && live.viewer != null) {
+      live.registered = true;
+      byPerson.computeIfAbsent(live.viewer.userId(), k -> new ArrayList<>(1)).add(live);
+      counted.accept(live.viewer.userId(), 1);
+    }
+  }
+
+  void unregister(LiveSocket live) {
+    if (live.registered) {
+      live.registered = false;
+      List<LiveSocket> theirs = byPerson.get(live.viewer.userId());
+      counted.accept(live.viewer.userId(), -1);
+      if (theirs != null) {
+        theirs.remove(live);
+        if (theirs.isEmpty()) {
+          byPerson.remove(live.viewer.userId());
+        }
+      }
+    }
+  }
+
+  /** Every registered socket, as a list of its own. */
+  List<LiveSocket> registered() {
+    List<LiveSocket> all = new ArrayList<>();
+    byPerson.values().forEach(all::addAll);
+    return all;
+  }
+
+  /** The person's registered sockets, or null. */
+  List<LiveSocket> of(UUID person) {
+    return byPerson.get(person);
+  }
+
+  /** Closes the sockets whose last ping is before {@code since} (nanoTime). */
+  int closeSilentSince(long since) {
+    List<SockJSSocket> closing = new ArrayList<>();
+    open.forEach((socket, s) -> {
+      if (s.lastPing() - since < 0) {
+        closing.add(socket);
+      }
+    });
+    closing.forEach(this::close);
+    return closing.size();
   }
 
   /** The socket's state while it is open, else null. */
@@ -44,6 +97,7 @@ final class LiveSockets {
   void remove(SockJSSocket socket) {
     LiveSocket live = open.remove(socket);
     if (live != null) {
+      unregister(live);
       gone.accept(live);
     }
   }

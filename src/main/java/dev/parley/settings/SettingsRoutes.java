@@ -8,19 +8,15 @@ import dev.parley.auth.Viewer;
 import dev.parley.directory.DirectoryRoutes;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
+import dev.parley.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 
-import java.util.List;
-import java.util.UUID;
-
 /** Company Settings (Convenience Mode, notification delay) and Messaging Settings, for admins. */
-public final class SettingsRoutes {
-
-  private static final int MAX_IDS = 1000;
+public final class SettingsRoutes implements Routes {
 
   private final Platform platform;
 
@@ -28,7 +24,7 @@ public final class SettingsRoutes {
     this.platform = platform;
   }
 
-  /** Mounts behind an authenticated router. */
+  @Override
   public void mount(Router api) {
     api.route("/settings/*").handler(DirectoryRoutes::requireAdmin);
     api.get("/settings/company").handler(Reply.async(this::company));
@@ -49,15 +45,9 @@ public final class SettingsRoutes {
   /** Changes what the body names, each change audited on its own; the rest stays. */
   private Future<?> setCompany(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body b = Body.of(ctx, "convenienceMode", "notificationDelaySeconds");
-    Boolean on = b.optionalBoolean("convenienceMode");
-    Integer delay = b.optionalInt("notificationDelaySeconds", 0, Settings.MAX_NOTIFICATION_DELAY_SECONDS);
-    if (on == null && delay == null) {
-      throw Problem.invalid("'convenienceMode' or 'notificationDelaySeconds' is required");
-    }
+    Commands.CompanyChange cmd = Commands.CompanyChange.from(Body.json(ctx));
     return platform.pool().withTransaction(tx -> Settings.company(tx, v.companyId(), true).compose(was -> {
-          Settings.Company next = new Settings.Company(on == null ? was.convenienceMode() : on,
-              delay == null ? was.notificationDelaySeconds() : delay);
+          Settings.Company next = cmd.over(was);
           return Settings.setCompany(tx, v.companyId(), next)
               .compose(x -> audit(tx, v, "convenienceMode", was.convenienceMode(), next.convenienceMode()))
               .compose(x -> audit(tx, v, "notificationDelaySeconds", was.notificationDelaySeconds(), next.notificationDelaySeconds()))
@@ -88,33 +78,15 @@ public final class SettingsRoutes {
 
   private Future<?> setMessaging(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    Body b = Body.of(ctx, "restrictContactsToCoordinator", "designated", "notifyOnReadUserIds");
-    Boolean restrict = b.optionalBoolean("restrictContactsToCoordinator");
-    Body designated = b.object("designated", "userIds", "circleIds", "teamIds");
-    List<UUID> notify = b.optionalUuids("notifyOnReadUserIds", MAX_IDS);
+    Commands.MessagingChange cmd = Commands.MessagingChange.from(Body.json(ctx));
     return Settings.messaging(platform.pool(), v.companyId()).compose(current -> {
-      boolean designatedGiven = b.has("designated");
-      Settings.Messaging next = new Settings.Messaging(
-          restrict == null ? current.restrictToCoordinator() : restrict,
-          designatedGiven ? designated != null : current.designatedEnabled(),
-          designatedGiven ? ids(designated, "userIds") : current.userIds(),
-          designatedGiven ? ids(designated, "circleIds") : current.circleIds(),
-          designatedGiven ? ids(designated, "teamIds") : current.teamIds(),
-          notify == null ? current.notifyOnReadUserIds() : notify);
+      Settings.Messaging next = cmd.over(current);
       return validate(v, next)
           .compose(ok -> platform.pool().withTransaction(tx -> Settings.setMessaging(tx, v.companyId(), next)
               .compose(x -> Audit.record(tx, v.companyId(), v.userId(), Audit.SETTINGS_CHANGED, "messaging",
                   next.toJson(), v.address()))))
           .compose(done -> Reply.ok(ctx, next.toJson()));
     });
-  }
-
-  private static List<UUID> ids(Body b, String field) {
-    if (b == null) {
-      return List.of();
-    }
-    List<UUID> ids = b.optionalUuids(field, MAX_IDS);
-    return ids == null ? List.of() : ids;
   }
 
   private Future<Void> validate(Viewer v, Settings.Messaging m) {

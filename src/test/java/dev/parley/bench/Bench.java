@@ -25,6 +25,8 @@ public final class Bench {
   private final BenchOptions o;
   /** How long idle sockets are held open before their heap is measured. */
   private static final java.time.Duration IDLE_HOLD = java.time.Duration.ofSeconds(5);
+  private static final int TOP_STATEMENTS_OF_STEP = 8;
+  private static final int TOP_STATEMENTS_OF_RUN = 15;
 
   private final Vertx vertx;
   private final JsonObject report = new JsonObject();
@@ -65,7 +67,7 @@ public final class Bench {
       report.getJsonObject("machine").put("postgres", Machine.postgresVersion(db));
       if (o.pgbench && db.embedded()) {
         log("baseline: pgbench, " + o.pgbenchClients + " clients, " + o.pgbenchSeconds + " s per script");
-        report.put("pgbench", PgBench.run(db, o.pgbenchClients, o.pgbenchSeconds, out));
+        report.put("pgbench", PgBench.run(db, o.pgbenchClients, o.pgbenchSeconds, out, postmaster));
         log("pgbench: " + report.getJsonObject("pgbench").encode());
       }
       if (o.fanout) {
@@ -114,7 +116,7 @@ public final class Bench {
     int idleMax = o.idleConnections.stream().mapToInt(Integer::intValue).max().orElse(0);
     if (db != null) {
       log(name + ": seeding " + (o.senders + o.receivers + idleMax) + " people");
-      db.seed(prefix, o.senders, o.receivers, o.clientShare, idleMax);
+      db.seed(prefix, o.senders, o.receivers, o.clientShare, idleMax, o.notificationDelaySeconds);
     }
     Driver driver = new Driver(vertx, o, baseUrl, prefix);
     try {
@@ -130,25 +132,32 @@ public final class Bench {
         Step warm = driver.run(o.warmupRate, o.warmupSeconds, cpu);
         log(name + ": warm-up " + warm.toJson(o.p99LimitMs).encode());
       }
+      DbCounters first = null;
       if (db != null) {
         db.resetStatements();
+        first = db.counters();
+      }
+      DbCounters last = first;
+      long accepted = 0;
+      if (db != null && o.smallStepRate > 0 && o.smallThreads > 0) {
+        // only sends, only to small threads: the figures of one send to that many people
+        Step send = driver.run(o.smallStepRate, o.stepSeconds, cpu, 0, 0);
+        DbCounters now = db.counters();
+        JsonObject j = measured(send, last, now);
+        last = now;
+        accepted += send.acceptedCount();
+        result.put("smallThreadStep", j.put("recipients", o.smallThreadSize).put("readsPerMessage", 0));
+        System.out.println(Table.row(smallStepName(o), j));
       }
       JsonArray steps = new JsonArray();
       int best = 0;
       for (int rate : rates) {
         long emailsBefore = emails == null ? 0 : emails.get();
-        long[] walBefore = db == null ? null : db.wal();
         Step step = driver.run(rate, o.stepSeconds, cpu);
-        long[] walAfter = db == null ? null : db.wal();
-        JsonObject j = step.toJson(o.p99LimitMs);
-        if (walBefore != null && walAfter != null && step.acceptedCount() > 0) {
-          // what PostgreSQL wrote to its log per accepted message, the send and its read (the step and its drain)
-          double n = step.acceptedCount();
-          j.put("wal", new JsonObject()
-              .put("recordsPerMessage", Math.round((walAfter[0] - walBefore[0]) / n * 10) / 10.0)
-              .put("fullPagesPerMessage", Math.round((walAfter[1] - walBefore[1]) / n * 100) / 100.0)
-              .put("kbPerMessage", Math.round((walAfter[2] - walBefore[2]) / n / 1024 * 10) / 10.0));
-        }
+        DbCounters now = db == null ? null : db.counters();
+        JsonObject j = measured(step, last, now);
+        last = now;
+        accepted += step.acceptedCount();
         if (emails != null) {
           j.put("notificationEmailsSent", emails.get() - emailsBefore);
         }
@@ -163,8 +172,9 @@ public final class Bench {
       }
       result.put("steps", steps).put("highestSustainedRate", best);
       result.put("bridgeErrorFrames", driver.errorFrames.get()).put("socketFailures", driver.socketFailures.get());
-      if (db != null) {
-        result.put("topStatements", new JsonArray(db.topStatements(15)));
+      if (first != null && last != null) {
+        result.put("topStatements", last.since(first).perMessage(accepted, TOP_STATEMENTS_OF_RUN).getJsonArray("statements",
+            new JsonArray()));
       }
       if (!o.idleConnections.isEmpty() && pid > 0) {
         result.put("idleConnections", idle(name, driver, db != null, prefix, pid));
@@ -173,6 +183,22 @@ public final class Bench {
       driver.close().await();
     }
     return result;
+  }
+
+  /**
+   * A step's figures, with what PostgreSQL wrote, locked and logged per accepted message between the
+   * two readings (the step and its drain) when the database could be read.
+   */
+  private JsonObject measured(Step step, DbCounters before, DbCounters after) {
+    JsonObject j = step.toJson(o.p99LimitMs);
+    if (before != null && after != null) {
+      j.mergeIn(after.since(before).perMessage(step.acceptedCount(), TOP_STATEMENTS_OF_STEP));
+    }
+    return j;
+  }
+
+  static String smallStepName(BenchOptions o) {
+    return "to " + o.smallThreadSize;
   }
 
   /** Heap after GC per idle, authenticated, registered live connection. */
@@ -241,6 +267,8 @@ public final class Bench {
         .put("clientShare", o.clientShare)
         .put("bodyBytes", o.bodyBytes)
         .put("readsPerMessage", o.readsPerMessage)
+        .put("smallStepRate", o.smallStepRate)
+        .put("notificationDelaySeconds", o.notificationDelaySeconds)
         .put("httpConnections", o.httpConnections)
         .put("p99LimitMs", o.p99LimitMs)
         .put("idleConnections", new JsonArray(o.idleConnections))

@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * The benchmark's PostgreSQL: real server binaries (the same embedded distribution Parley uses by
- * default) with durable commits (fsync and synchronous_commit on) and pg_stat_statements loaded, or
+ * default) with durable commits (fsync and synchronous_commit on) and pg_stat_statements loaded
+ * (tracking nested statements too), or
  * a database given by URL. Also seeds the people straight in SQL.
  */
 final class BenchDatabase implements AutoCloseable {
@@ -53,7 +54,8 @@ final class BenchDatabase implements AutoCloseable {
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("shared_buffers", "512MB")
         .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-        .setServerConfig("pg_stat_statements.track", "top")
+        // "all" also counts the statements run inside others: the foreign key checks, which lock rows
+        .setServerConfig("pg_stat_statements.track", "all")
         .start();
     BenchDatabase db = new BenchDatabase(pg, "127.0.0.1", pg.getPort(), "postgres", "postgres", "parley");
     db.exec("postgres", "create database parley");
@@ -133,16 +135,19 @@ final class BenchDatabase implements AutoCloseable {
   /**
    * Creates a company and its people in one go: staff senders, receivers of whom a share are
    * clients, and idle people for the connection count. Emails are {@code <prefix><kind><i>@bench.test}.
+   * The company's notification delay is {@code notificationDelaySeconds}.
    */
-  void seed(String prefix, int senders, int receivers, double clientShare, int idle) throws Exception {
+  void seed(String prefix, int senders, int receivers, double clientShare, int idle, int notificationDelaySeconds)
+      throws Exception {
     String hash = cheapHash();
     try (Connection c = connect(database)) {
       c.setAutoCommit(false);
       UUID company;
-      // delay 0: the bench counts emails as they are sent, not after the notification delay
+      // 0 by default: the bench counts emails as they are sent, not after the notification delay
       try (PreparedStatement s = c.prepareStatement(
-          "insert into companies (name, notification_delay_seconds) values (?, 0) returning id")) {
+          "insert into companies (name, notification_delay_seconds) values (?, ?) returning id")) {
         s.setString(1, "Bench " + prefix);
+        s.setInt(2, notificationDelaySeconds);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           company = (UUID) r.getObject(1);
@@ -187,41 +192,14 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
-  /** The server's WAL counters so far (records, full-page images, bytes), or null when unreadable. */
-  long[] wal() {
-    try (Connection c = connect(database); java.sql.Statement s = c.createStatement();
-         ResultSet r = s.executeQuery("select wal_records, wal_fpi, wal_bytes::bigint from pg_stat_wal")) {
-      return r.next() ? new long[] {r.getLong(1), r.getLong(2), r.getLong(3)} : null;
+  /** The rows, WAL and statements PostgreSQL has counted so far, or null when unreadable. */
+  DbCounters counters() {
+    try (Connection c = connect(database)) {
+      return DbCounters.read(c);
     } catch (Exception e) {
-      System.err.println("pg_stat_wal not readable: " + e.getMessage());
+      System.err.println("statistics not readable: " + e.getMessage());
       return null;
     }
-  }
-
-  /** The statements that took the most time since the reset. */
-  List<io.vertx.core.json.JsonObject> topStatements(int n) {
-    List<io.vertx.core.json.JsonObject> out = new ArrayList<>();
-    String sql = """
-        select calls, round(total_exec_time::numeric, 1) as total_ms, round(mean_exec_time::numeric, 3) as mean_ms,
-               rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
-          from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
-         order by total_exec_time desc limit ?""";
-    try (Connection c = connect(database); PreparedStatement s = c.prepareStatement(sql)) {
-      s.setInt(1, n);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(new io.vertx.core.json.JsonObject()
-              .put("calls", r.getLong("calls"))
-              .put("totalMs", r.getDouble("total_ms"))
-              .put("meanMs", r.getDouble("mean_ms"))
-              .put("rows", r.getLong("rows"))
-              .put("query", r.getString("query")));
-        }
-      }
-    } catch (Exception e) {
-      System.err.println("pg_stat_statements not readable: " + e.getMessage());
-    }
-    return out;
   }
 
   @Override

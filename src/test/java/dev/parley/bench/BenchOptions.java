@@ -29,8 +29,13 @@ public final class BenchOptions {
   /** Share of receivers that are clients (contacts, always BCC) rather than staff. */
   public double clientShare = 0.5;
   public int bodyBytes = 1024;
-  /** Recipients of each message that open it on arrival, so that the sender gets a read receipt. */
+  /** Recipients of each message that open it on arrival, so that the sender gets a read receipt each. */
   public int readsPerMessage = 1;
+  /**
+   * Rate of the step run after the warm-up with every message to a small thread and no reads: its rows,
+   * locks and WAL per message are those of one send to {@link #smallThreadSize} people; 0 = skip.
+   */
+  public int smallStepRate = 200;
   public int httpConnections = 64;
   public long p99LimitMs = 250;
   public boolean keepGoing = false;
@@ -44,6 +49,8 @@ public final class BenchOptions {
   public boolean jfr = false;
   /** Whether the started Parley sends its notification emails (to an SMTP sink) during the run. */
   public boolean emails = false;
+  /** The seeded company's notification delay: emails wait this long for their recipient to read. */
+  public int notificationDelaySeconds = 0;
   public String serverJvmOptions = "-Xmx2g";
   /** Parley to drive instead of starting one; needs {@link #dbUrl} for seeding. */
   public String url;
@@ -71,6 +78,8 @@ public final class BenchOptions {
       Map.entry("--client-share", "share of receivers that are clients rather than staff"),
       Map.entry("--body-bytes", "size of a message body"),
       Map.entry("--reads-per-message", "recipients who open each message on arrival"),
+      Map.entry("--small-step-rate", "rate of the step after the warm-up that only sends, to small threads (0 = skip)"),
+      Map.entry("--notification-delay-seconds", "the company's notification delay (with --emails: who read gets no email)"),
       Map.entry("--http-connections", "HTTP connections of the senders"),
       Map.entry("--p99-limit-ms", "a step passes with send-to-delivery p99 under this and no loss"),
       Map.entry("--keep-going", "run every rate even after a failed step"),
@@ -104,7 +113,7 @@ public final class BenchOptions {
       }
       if (flag.equals("--help") || flag.equals("-h")) {
         System.out.println("Parley benchmark. Flags:");
-        HELP.forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
+        HELP.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
         System.exit(0);
       }
       if (!HELP.containsKey(flag)) {
@@ -134,6 +143,8 @@ public final class BenchOptions {
         case "--client-share" -> o.clientShare = Double.parseDouble(value);
         case "--body-bytes" -> o.bodyBytes = Integer.parseInt(value);
         case "--reads-per-message" -> o.readsPerMessage = Integer.parseInt(value);
+        case "--small-step-rate" -> o.smallStepRate = Integer.parseInt(value);
+        case "--notification-delay-seconds" -> o.notificationDelaySeconds = Integer.parseInt(value);
         case "--http-connections" -> o.httpConnections = Integer.parseInt(value);
         case "--p99-limit-ms" -> o.p99LimitMs = Long.parseLong(value);
         case "--keep-going" -> o.keepGoing = true;
@@ -157,6 +168,9 @@ public final class BenchOptions {
     }
     if (o.url != null && o.dbUrl == null) {
       throw new IllegalArgumentException("--url needs --db-url (users are seeded in the database)");
+    }
+    if (o.notificationDelaySeconds < 0 || o.notificationDelaySeconds > 3600) {
+      throw new IllegalArgumentException("--notification-delay-seconds must be between 0 and 3600");
     }
     if (o.smallThreadSize > o.receivers || o.largeThreadSize > o.receivers) {
       throw new IllegalArgumentException("a thread cannot have more recipients than --receivers");

@@ -226,6 +226,11 @@ final class Driver {
     return forEach(all, 500, LiveSocket::close);
   }
 
+  /** Signs everyone in, opens their sockets and creates the threads: ready to run steps. */
+  Future<Void> setUp(int parallel) {
+    return login(everyone(), parallel).compose(v -> connect(everyone(), parallel * 2)).compose(v -> createThreads());
+  }
+
   /** Creates every thread of the workload through the API. */
   Future<Void> createThreads() {
     List<BenchThread> all = new ArrayList<>(small);
@@ -264,16 +269,24 @@ final class Driver {
 
   /** Runs {@code seconds} at {@code rate} messages per second, then waits for what is under way. */
   Step run(int rate, int seconds, Cpu.Meter cpu) throws InterruptedException {
+    return run(rate, seconds, cpu, o.largeEvery, o.readsPerMessage);
+  }
+
+  /**
+   * Runs a step with its own mix: every {@code largeEvery}-th message to a large thread (0 = none),
+   * {@code readsPerMessage} recipients opening each message.
+   */
+  Step run(int rate, int seconds, Cpu.Meter cpu, int largeEvery, int readsPerMessage) throws InterruptedException {
     int count = Math.max(1, rate * seconds);
     int id = stepIds.incrementAndGet();
     BenchThread[] threadOf = new BenchThread[count];
     int s = 0;
     int l = 0;
     for (int i = 0; i < count; i++) {
-      boolean toLarge = o.largeEvery > 0 && !large.isEmpty() && i % o.largeEvery == o.largeEvery - 1;
+      boolean toLarge = largeEvery > 0 && !large.isEmpty() && i % largeEvery == largeEvery - 1;
       threadOf[i] = toLarge ? large.get(l++ % large.size()) : small.get(s++ % small.size());
     }
-    Step step = new Step(id, rate, count, threadOf, o.readsPerMessage);
+    Step step = new Step(id, rate, count, threadOf, readsPerMessage);
     steps.put(id, step);
     Cpu.Sample before = cpu.sample();
     long period = 1_000_000_000L / rate;
@@ -363,9 +376,9 @@ final class Driver {
       step.delivered(seq, now);
     } else if (frame.contains("\"message.read\"")) {
       JsonObject data = new JsonObject(frame).getJsonObject("body").getJsonObject("data");
-      String messageId = data.getString("messageId");
-      PendingRead pending = messageId == null ? null : pendingReads.get(messageId);
-      if (pending != null && pending.sender == u && pendingReads.remove(messageId) != null) {
+      String key = readKey(data.getString("messageId"), data.getString("readerId"));
+      PendingRead pending = pendingReads.get(key);
+      if (pending != null && pending.sender == u && pendingReads.remove(key) != null) {
         pending.step.readReceived(now - pending.sentAt);
       }
     } else if (frame.startsWith("{\"type\":\"err\"") || frame.contains("\"type\":\"err\"")) {
@@ -375,14 +388,20 @@ final class Driver {
     }
   }
 
+  /** A read awaited by its sender: each reader of a message sends the sender a receipt of its own. */
+  private static String readKey(String messageId, String readerId) {
+    return messageId + "/" + readerId;
+  }
+
   private void markRead(Step step, User reader, BenchThread t, String messageId, long now) {
-    pendingReads.put(messageId, new PendingRead(step, t.sender, now));
+    String key = readKey(messageId, reader.id);
+    pendingReads.put(key, new PendingRead(step, t.sender, now));
     step.readSent();
     api.post("/api/threads/" + t.id + "/read", reader.token,
             new JsonObject().put("messageIds", new JsonArray().add(messageId)))
         .onComplete(ar -> {
           if (ar.failed() || ar.result().status() != 204) {
-            pendingReads.remove(messageId);
+            pendingReads.remove(key);
             step.readFailed(ar.succeeded() ? ar.result().status() + " " + ar.result().body() : ar.cause().toString());
           }
         });

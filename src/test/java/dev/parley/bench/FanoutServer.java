@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The machine's own limit without persistence: a tiny Vert.x server speaking the subset of Parley's
  * API and bridge frames the benchmark uses (sign-in, start thread, reply, mark read; raw WebSocket
  * with register/ping), keeping everything in memory. Each message is pushed straight to the
- * recipients' sockets, so the same load generator measures it the same way.
+ * recipients' sockets, so the same load generator measures it the same way. Event ids are strings,
+ * as in Parley's live frames.
  */
 public final class FanoutServer extends VerticleBase {
 
@@ -107,7 +108,8 @@ public final class FanoutServer extends VerticleBase {
       String threadId = path.substring("/api/threads/".length(), path.length() - "/read".length());
       JsonArray ids = body.getJsonArray("messageIds");
       for (Object id : ids) {
-        String sender = SENDER_OF.remove((String) id);
+        // every reader's receipt goes to the sender, as Parley's does
+        String sender = SENDER_OF.get((String) id);
         if (sender != null) {
           push(sender, "message.read", new JsonObject().put("threadId", threadId).put("messageId", id)
               .put("readerId", me).put("readAt", java.time.Instant.now().toString()));
@@ -139,7 +141,8 @@ public final class FanoutServer extends VerticleBase {
       return;
     }
     String frame = new JsonObject().put("type", "rec").put("address", address)
-        .put("body", new JsonObject().put("id", EVENT_IDS.incrementAndGet()).put("type", type).put("data", data)).encode();
+        .put("body", new JsonObject().put("id", Long.toString(EVENT_IDS.incrementAndGet())).put("type", type)
+            .put("data", data)).encode();
     for (ServerWebSocket ws : sockets) {
       ws.writeTextMessage(frame);
     }

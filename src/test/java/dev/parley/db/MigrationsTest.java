@@ -54,10 +54,27 @@ class MigrationsTest {
         "companies", "users", "groups", "group_members", "sessions", "audit_log", "messaging_settings",
         "designated_staff", "notify_on_read",
         // V2 messaging
-        "threads", "messages", "message_recipients", "thread_participants", "events", "outbox", "canned_responses",
+        "threads", "messages", "message_recipients", "thread_participants", "outbox", "canned_responses",
         // V3 reply tokens, V4 inbound
         "reply_tokens", "inbound_mailboxes", "inbound_emails", "inbound_webhook_signatures", "inbound_refusals",
+        // V9 idempotency keys, V11 the write path's changes
+        "idempotency_keys", "changes", "changes_pruned",
         "flyway_schema_history");
+    assertThat(list("select table_name from information_schema.tables where table_schema = 'public'"))
+        .as("V11 replaced the per-person events by the changes").doesNotContain("events");
+  }
+
+  @Test
+  void theInboxRowsAreMembershipOnlyAndNoPersonRowCarriesCounts() throws Exception {
+    assertThat(list("select column_name from information_schema.columns where table_name = 'thread_participants'"))
+        .containsExactlyInAnyOrder("thread_id", "user_id", "company_id", "left_at", "joined_at");
+    assertThat(list("select column_name from information_schema.columns where table_name = 'users'"))
+        .doesNotContain("unread_count", "last_event_seq");
+    assertThat(list("select column_name from information_schema.columns where table_name = 'threads'"))
+        .contains("last_message_id", "last_message_at");
+    assertThat(list("select column_name from information_schema.columns where table_name = 'changes'"))
+        .containsExactlyInAnyOrder("seq", "xid", "company_id", "thread_id", "kind", "actor_id", "message_id", "audience", "data",
+            "created_at");
   }
 
   @Test
@@ -66,29 +83,32 @@ class MigrationsTest {
     assertThat(indexes).contains(
         "users_company_idx", "group_members_user_idx", "sessions_user_idx", "audit_log_company_idx",
         "designated_staff_user_idx", "designated_staff_group_idx", "threads_company_idx", "messages_thread_idx",
-        "messages_search_idx", "message_recipients_user_thread_idx", "thread_participants_inbox_idx",
+        "messages_search_idx", "message_recipients_user_thread_idx",
         "threads_subject_search_idx", "outbox_due_idx", "canned_responses_company_idx",
-        "inbound_webhook_signatures_seen_idx",
-        // V6 replaced the events' b-tree on created_at by a BRIN index
-        "events_created_brin");
-    // dropped by V6: the key or another index serves these
+        "inbound_webhook_signatures_seen_idx", "outbox_failed_idx", "idempotency_keys_created_brin", "outbox_waiting_idx",
+        // V11: a person's threads, the changes by position and by age, a thread's waiting notification jobs
+        "thread_participants_person_idx", "changes_position_idx", "changes_created_brin", "outbox_jobs_thread_idx");
+    // dropped by V6: the key or another index serves these; by V11: the inbox order is derived, the events are gone
     assertThat(indexes).doesNotContain("thread_participants_unread_idx", "thread_participants_thread_idx",
-        "message_recipients_thread_idx", "events_created_idx");
+        "message_recipients_thread_idx", "events_created_idx", "thread_participants_inbox_idx", "events_created_brin");
     assertThat(list("select a.attname from pg_index i join pg_class c on c.oid = i.indrelid "
         + "join lateral unnest(i.indkey) with ordinality k(attnum, n) on true "
         + "join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum "
         + "where c.relname = 'thread_participants' and i.indisprimary order by k.n"))
         .as("V6 keys thread_participants by (thread, person)").containsExactly("thread_id", "user_id");
-    assertThat(list("select unnest(reloptions) from pg_class where relname = 'users'")).contains("fillfactor=80");
+    assertThat(list("select unnest(reloptions) from pg_class where relname = 'users'"))
+        .as("V11: no person's row is rewritten per message any more").doesNotContain("fillfactor=80");
   }
 
   @Test
-  void theForeignKeysV5DroppedAreGoneAndTheOthersKept() throws Exception {
+  void theForeignKeysASendWouldCheckAreGoneAndTheOthersKept() throws Exception {
     List<String> keys = list("select conname from pg_constraint where contype = 'f'");
-    assertThat(keys).doesNotContain("events_user_id_fkey", "thread_participants_last_message_id_fkey",
+    assertThat(keys).as("V5 and V12: a send checks no key against people, company or thread")
+        .doesNotContain("thread_participants_last_message_id_fkey",
         "message_recipients_message_id_fkey", "message_recipients_thread_id_fkey", "outbox_recipient_id_fkey",
-        "outbox_company_id_fkey");
-    assertThat(keys).contains("message_recipients_user_id_fkey", "messages_thread_id_fkey", "users_company_id_fkey");
+        "outbox_company_id_fkey", "message_recipients_user_id_fkey", "messages_thread_id_fkey", "messages_sender_id_fkey",
+        "messages_company_id_fkey");
+    assertThat(keys).contains("users_company_id_fkey", "thread_participants_user_id_fkey", "threads_company_id_fkey");
   }
 
   @Test

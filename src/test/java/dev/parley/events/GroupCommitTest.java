@@ -1,10 +1,13 @@
 package dev.parley.events;
 
 import dev.parley.Problem;
+import dev.parley.Topics;
 import dev.parley.testing.TestDatabase;
 import dev.parley.testing.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -19,8 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Writes that arrive while a transaction runs share the next one; a write that breaks fails alone and
@@ -56,12 +61,12 @@ class GroupCommitTest {
   /** Holds the writer's first transaction open until the rest are queued behind it. */
   private Promise<Void> holdFirst() {
     Promise<Void> gate = Promise.promise();
-    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
+    writes.run(null, (conn, changes) -> gate.future().compose(v -> conn.query("select 1").execute()));
     return gate;
   }
 
   private Future<Long> insert(int id) {
-    return writes.run(null, (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id))
+    return writes.run(null, (conn, changes) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id))
         .compose(v -> conn.query("select txid_current()").execute())
         .map(rows -> rows.iterator().next().getLong(0)));
   }
@@ -102,6 +107,48 @@ class GroupCommitTest {
     assertThat(rows()).isEqualTo(10);
   }
 
+  private Future<Long> insertWithChange(int id, UUID thread) {
+    UUID actor = UUID.randomUUID();
+    return writes.run(null, (conn, changes) -> {
+      changes.add(new Change(Change.LEFT, actor, thread, actor, null, List.of(actor), new JsonObject(), null, 0));
+      return conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(id)).map(1L);
+    });
+  }
+
+  private static long storedChanges(UUID thread) {
+    return pool.preparedQuery("select count(*) from changes where thread_id = $1").execute(Tuple.of(thread)).await()
+        .iterator().next().getLong(0);
+  }
+
+  @Test
+  void aWritesChangeIsStoredAndPublishedOnceWhenItsWriteCommitsAndNeverWhenItFails() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    MessageConsumer<String> consumer = node.parley().platform().vertx().eventBus().<String>consumer(Topics.CHANGES,
+        m -> heard.add(Change.fromJson(new JsonObject(m.body())).threadId().toString()));
+    consumer.completion().await();
+    try {
+      UUID kept = UUID.randomUUID();
+      UUID broken = UUID.randomUUID();
+      UUID marker = UUID.randomUUID();
+      Promise<Void> gate = holdFirst();
+      Future<Long> good = insertWithChange(1, kept);
+      // adds its change, then breaks the shared transaction: it is run again alone, and fails alone
+      Future<Long> bad = insertWithChange(1, broken);
+      gate.complete();
+
+      good.await();
+      assertThat(bad.transform(ar -> Future.succeededFuture(ar.cause())).await()).isInstanceOf(PgException.class);
+      insertWithChange(2, marker).await();
+      await().atMost(Duration.ofSeconds(20)).until(() -> heard.contains(marker.toString()));
+
+      List<String> ours = heard.stream().filter(t -> List.of(kept.toString(), broken.toString(), marker.toString()).contains(t)).toList();
+      assertThat(ours).containsExactly(kept.toString(), marker.toString());
+      assertThat(List.of(storedChanges(kept), storedChanges(broken), storedChanges(marker))).containsExactly(1L, 0L, 1L);
+    } finally {
+      consumer.unregister().await();
+    }
+  }
+
   @Test
   void aWriteThatRefusesBeforeWritingFailsAloneWithItsProblem() {
     Promise<Void> gate = holdFirst();
@@ -109,7 +156,7 @@ class GroupCommitTest {
     for (int i = 0; i < 5; i++) {
       good.add(insert(i));
     }
-    Future<Long> refused = writes.run(null, (conn, events) -> conn.query("select 1").execute()
+    Future<Long> refused = writes.run(null, (conn, changes) -> conn.query("select 1").execute()
         .compose(v -> Future.failedFuture(Problem.notFound("thread"))));
     for (int i = 5; i < 10; i++) {
       good.add(insert(i));
@@ -131,7 +178,7 @@ class GroupCommitTest {
     Future<Long> good = insert(2);
     // a write that swallows its statement's failure: PostgreSQL has failed the transaction, and
     // would answer the COMMIT with a rollback
-    Future<String> swallowed = writes.run(null, (conn, events) -> conn.preparedQuery("insert into probe values ($1)")
+    Future<String> swallowed = writes.run(null, (conn, changes) -> conn.preparedQuery("insert into probe values ($1)")
         .execute(Tuple.of(1)).map("inserted").recover(e -> Future.succeededFuture("ignored")));
     gate.complete();
 
@@ -145,7 +192,7 @@ class GroupCommitTest {
   void aWriteStillQueuedAtItsDeadlineAnswers503AndNeverRuns() {
     Promise<Void> gate = holdFirst();
     Future<Long> late = writes.run(null, dev.parley.Deadline.after(Duration.ofMillis(200)),
-        (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(7)).map(1L));
+        (conn, changes) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(7)).map(1L));
 
     Throwable failure = late.transform(ar -> Future.succeededFuture(ar.cause())).await();
     gate.complete();
@@ -163,7 +210,7 @@ class GroupCommitTest {
     // queued together behind the first transaction, the two share the next one, which then waits on
     // the gate past the first write's deadline (long enough for the queue to move on first)
     Future<Long> slow = writes.run(null, dev.parley.Deadline.after(Duration.ofSeconds(3)),
-        (conn, events) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(1))
+        (conn, changes) -> conn.preparedQuery("insert into probe values ($1)").execute(Tuple.of(1))
             .compose(v -> gate.future()).map(1L));
     Future<Long> sharing = insert(2);
     first.complete();
@@ -193,8 +240,8 @@ class GroupCommitTest {
     // after a pause, which deadlocks unless each batch takes its threads' locks up front in one order
     writes = new GroupCommit(node.parley().platform().vertx(), pool, 2, 2, Duration.ofSeconds(20));
     Promise<Void> gate = Promise.promise();
-    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
-    writes.run(null, (conn, events) -> gate.future().compose(v -> conn.query("select 1").execute()));
+    writes.run(null, (conn, changes) -> gate.future().compose(v -> conn.query("select 1").execute()));
+    writes.run(null, (conn, changes) -> gate.future().compose(v -> conn.query("select 1").execute()));
     List<Future<Object>> done = List.of(
         touch(first, false), touch(second, true),
         touch(second, false), touch(first, true));
@@ -205,7 +252,7 @@ class GroupCommitTest {
   }
 
   private Future<Object> touch(UUID thread, boolean late) {
-    return writes.run(thread, (conn, events) -> (late ? conn.query("select pg_sleep(0.3)").execute() : Future.succeededFuture())
+    return writes.run(thread, (conn, changes) -> (late ? conn.query("select pg_sleep(0.3)").execute() : Future.succeededFuture())
         .compose(v -> conn.preparedQuery("select id from threads where id = $1 for no key update").execute(Tuple.of(thread)))
         .map(rows -> (Object) thread));
   }

@@ -21,7 +21,7 @@ class PublishOrderTest {
   final Vertx vertx = Vertx.vertx();
   final Context context = vertx.getOrCreateContext();
   final List<Long> published = new CopyOnWriteArrayList<>();
-  final PublishOrder order = new PublishOrder(context, events -> events.forEach(e -> published.add(e.id())));
+  final PublishOrder<Long> order = new PublishOrder<>(context, published::addAll);
   final UUID pat = UUID.randomUUID();
   final UUID quinn = UUID.randomUUID();
 
@@ -30,18 +30,23 @@ class PublishOrderTest {
     vertx.close().await();
   }
 
-  static List<Event> events(UUID person, long id) {
-    return List.of(new Event(person, id, "test", new JsonObject()));
+  /** What a turn is keyed by: here a person, in the node a thread. */
+  static List<UUID> keys(UUID key) {
+    return List.of(key);
+  }
+
+  static List<Long> events(UUID key, long id) {
+    return List.of(id);
   }
 
   @Test
   void aLaterCommitWaitsForTheEarlierTurnOfTheSamePersonButNotForOthers() {
-    PublishOrder.Turn first = order.turn();
-    PublishOrder.Turn other = order.turn();
-    PublishOrder.Turn second = order.turn();
-    first.take(events(pat, 1));
-    other.take(events(quinn, 1));
-    second.take(events(pat, 2));
+    PublishOrder<Long>.Turn first = order.turn();
+    PublishOrder<Long>.Turn other = order.turn();
+    PublishOrder<Long>.Turn second = order.turn();
+    first.take(keys(pat));
+    other.take(keys(quinn));
+    second.take(keys(pat));
 
     // the second commit is answered first: it waits for the first; Quinn's does not
     var secondOut = second.publish(events(pat, 2));
@@ -56,10 +61,10 @@ class PublishOrderTest {
 
   @Test
   void aFailedTransactionLeavesTheLineWithoutPublishing() {
-    PublishOrder.Turn failed = order.turn();
-    PublishOrder.Turn next = order.turn();
-    failed.take(events(pat, 1));
-    next.take(events(pat, 1));
+    PublishOrder<Long>.Turn failed = order.turn();
+    PublishOrder<Long>.Turn next = order.turn();
+    failed.take(keys(pat));
+    next.take(keys(pat));
 
     var nextOut = next.publish(events(pat, 1));
     failed.skip();

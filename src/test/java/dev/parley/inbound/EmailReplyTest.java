@@ -6,6 +6,7 @@ import dev.parley.Platform;
 import dev.parley.embedded.EmbeddedMailServer;
 import dev.parley.notify.ReplyTokens;
 import dev.parley.testing.Api;
+import dev.parley.testing.Feed;
 import dev.parley.testing.Fixtures;
 import dev.parley.testing.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -189,11 +190,7 @@ class EmailReplyTest {
     assertThat(seenByStaff.getString("bodyHtml")).contains("confirm the fee").doesNotContain("wrote", "statements are ready");
     assertThat(seenByStaff.getString("note")).isNull();
 
-    JsonArray events = staff.login(api).get("/api/events?after=0").json().getJsonArray("events");
-    assertThat(events.stream().map(JsonObject.class::cast)
-        .filter(e -> e.getString("type").equals("message.created"))
-        .map(e -> e.getJsonObject("data").getString("id")))
-        .contains(messageId);
+    Feed.untilMessage(staff.login(api), "0", messageId);
     assertThat(Mails.count(platform, "select count(*) from outbox where kind = 'notification' and recipient_id = $1 "
         + "and payload->>'messageId' = $2", staff.id(), messageId)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(staff.email()).stream()

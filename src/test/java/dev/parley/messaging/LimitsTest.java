@@ -47,11 +47,11 @@ class LimitsTest {
   static void assertNothingStoredAfter(Runnable r) {
     long threads = count("threads");
     long messages = count("messages");
-    long events = count("events");
+    long changes = count("changes");
     long outbox = count("outbox");
     r.run();
-    assertThat(List.of(count("threads"), count("messages"), count("events"), count("outbox")))
-        .containsExactly(threads, messages, events, outbox);
+    assertThat(List.of(count("threads"), count("messages"), count("changes"), count("outbox")))
+        .containsExactly(threads, messages, changes, outbox);
   }
 
   @Test

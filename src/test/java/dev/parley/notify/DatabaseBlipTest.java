@@ -72,7 +72,7 @@ class DatabaseBlipTest {
   }
 
   static long sentRows() {
-    return node.parley().platform().pool().query("select count(*) from outbox where status = 'sent'").execute()
+    return node.parley().platform().pool().query("select count(*) from outbox where kind = 'notification' and status = 'sent'").execute()
         .await().iterator().next().getLong(0);
   }
 }

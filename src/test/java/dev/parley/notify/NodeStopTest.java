@@ -89,7 +89,7 @@ class NodeStopTest {
   }
 
   long sentRows() {
-    return count("select count(*) from outbox where status = 'sent'");
+    return count("select count(*) from outbox where kind = 'notification' and status = 'sent'");
   }
 
   long count(String sql) {

@@ -88,24 +88,62 @@ class NotificationDelayTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> notifications(recipient).equals(List.of(statuses)));
   }
 
+  /**
+   * Waits until the thread's message jobs are all expanded and none of this recipient's notifications
+   * is pending any more: from then on nothing more is ever sent to them about those messages.
+   */
+  static void awaitDone(String threadId, Fixtures.Person recipient) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> count("""
+        select count(*) from outbox where status = 'pending' and payload->>'threadId' = $1
+           and (kind = 'message' or recipient_id = $2)""", threadId, recipient.id()) == 0);
+  }
+
+  /** The messages this recipient was emailed about (their notification rows that were sent), oldest first. */
+  static List<String> emailedAbout(Fixtures.Person recipient) {
+    List<String> out = new ArrayList<>();
+    platform.pool().preparedQuery("""
+            select payload->>'messageId' as id from outbox
+             where kind = 'notification' and recipient_id = $1 and status = 'sent' order by created_at, id""")
+        .execute(Tuple.of(recipient.id())).await().forEach(r -> out.add(r.getString("id")));
+    return out;
+  }
+
+  static long count(String sql, Object... params) {
+    return platform.pool().preparedQuery(sql).execute(Tuple.from(params)).await().iterator().next().getLong(0);
+  }
+
   @Test
   void aRecipientWhoReadsWithinTheDelayGetsNoEmailWhileOneWhoDoesNotGetsExactlyOne() {
-    Fixtures.Company acme = node.fixtures().company("Acme Delay");
-    Fixtures.Person admin = acme.admin("Ada Admin");
-    Fixtures.Person staff = acme.staff("Sam Staff");
-    Fixtures.Person reader = acme.client("Rita Reader", staff);
-    Fixtures.Person away = acme.client("Alan Away", staff);
+    actingWithinTheDelayMeansNoEmail("Acme Delay", "read");
+  }
+
+  @Test
+  void aRecipientWhoLeavesTheThreadWithinTheDelayGetsNoEmailAboutIt() {
+    actingWithinTheDelayMeansNoEmail("Kappa Delay", "leave");
+  }
+
+  /**
+   * Of two recipients of a new thread, the one who does {@code action} ({@code read} or
+   * {@code leave}) in Parley within the delay gets no email, the other exactly one.
+   */
+  static void actingWithinTheDelayMeansNoEmail(String company, String action) {
+    Fixtures.Company c = node.fixtures().company(company);
+    Fixtures.Person admin = c.admin("Ada Admin");
+    Fixtures.Person staff = c.staff("Sam Staff");
+    Fixtures.Person active = c.client("Rita Reader", staff);
+    Fixtures.Person away = c.client("Alan Away", staff);
     delay(admin, DELAY);
 
-    String threadId = startThread(staff, "Quarterly statement", "<p>Your statement is ready.</p>", reader, away);
-    Api.Response read = reader.login(api).post("/api/threads/" + threadId + "/read", new JsonObject());
-    assertThat(read.status()).as(read.toString()).isEqualTo(204);
+    String threadId = startThread(staff, "Quarterly statement", "<p>Your statement is ready.</p>", active, away);
+    Api.Response done = active.login(api).post("/api/threads/" + threadId + "/" + action, new JsonObject());
+    assertThat(done.status()).as(done.toString()).isEqualTo(204);
 
-    awaitStatuses(reader, "skipped");
     awaitStatuses(away, "sent");
-    assertThat(Mailboxes.to(mail, reader.email())).as("the reader read it in Parley in time").isEmpty();
+    awaitDone(threadId, active);
+    assertThat(emailedAbout(active)).as("they did '%s' in Parley in time", action).isEmpty();
+    assertThat(Mailboxes.to(mail, active.email())).as("they did '%s' in Parley in time", action).isEmpty();
     MimeMessage m = Mailboxes.only(mail, away.email());
-    assertThat(Mailboxes.subject(m)).isEqualTo("New secure message from Sam Staff at Acme Delay");
+    assertThat(Mailboxes.subject(m)).isEqualTo("New secure message from Sam Staff at " + company);
   }
 
   @Test
@@ -185,13 +223,52 @@ class NotificationDelayTest {
         new JsonObject().put("messageIds", new JsonArray().add(first)));
     assertThat(read.status()).as(read.toString()).isEqualTo(204);
     reply(staff, threadId, "<p>two</p>");
+    String second = lastMessageId(threadId);
     reply(staff, threadId, "<p>three</p>");
     String newest = lastMessageId(threadId);
 
-    awaitStatuses(client, "skipped", "sent", "sent");
+    awaitDone(threadId, client);
+    assertThat(emailedAbout(client)).containsExactlyInAnyOrder(second, newest);
     MimeMessage m = Mailboxes.only(mail, client.email());
     assertThat(Mailboxes.subject(m)).isEqualTo("2 new secure messages from Tom Staff at Theta Delay");
     assertThat(Mailboxes.header(m, "Message-ID")).isEqualTo("<m." + newest + "." + client.id() + "@parley.localhost>");
+  }
+
+  @Test
+  void aJobWhoseThreadHasMoreWaitingJobsMakesOneEmailPerRecipientAboutTheMessagesEachHasNotRead() {
+    Fixtures.Company iota = node.fixtures().company("Iota Delay");
+    Fixtures.Person admin = iota.admin("Ivo Admin");
+    Fixtures.Person staff = iota.staff("Ida Staff");
+    Fixtures.Person partial = iota.client("Paula Partial", staff);
+    Fixtures.Person none = iota.client("Ned None", staff);
+    Api.Response on = setCompany(admin, new JsonObject().put("convenienceMode", true));
+    assertThat(on.status()).as(on.toString()).isEqualTo(200);
+    delay(admin, DELAY);
+
+    String threadId = startThread(staff, "Move plan", "<p>Alpha: boxes arrive Monday.</p>", partial, none);
+    String first = lastMessageId(threadId);
+    reply(staff, threadId, "<p>Bravo: the van is booked.</p>");
+    String second = lastMessageId(threadId);
+    reply(staff, threadId, "<p>Charlie: keys on Friday.</p>");
+    String newest = lastMessageId(threadId);
+    Api.Response read = partial.login(api).post("/api/threads/" + threadId + "/read",
+        new JsonObject().put("messageIds", new JsonArray().add(second)));
+    assertThat(read.status()).as(read.toString()).isEqualTo(204);
+
+    awaitDone(threadId, partial);
+    awaitDone(threadId, none);
+    assertThat(emailedAbout(none)).containsExactlyInAnyOrder(first, second, newest);
+    assertThat(emailedAbout(partial)).containsExactlyInAnyOrder(first, newest);
+
+    String all = Mailboxes.part(Mailboxes.only(mail, none.email()), "text/plain");
+    assertThat(all).containsSubsequence("Alpha: boxes arrive Monday.", "Bravo: the van is booked.", "Charlie: keys on Friday.");
+    MimeMessage unreadOnly = Mailboxes.only(mail, partial.email());
+    String text = Mailboxes.part(unreadOnly, "text/plain");
+    assertThat(text).containsSubsequence("Alpha: boxes arrive Monday.", "Charlie: keys on Friday.");
+    assertThat(text).as("the message she read in Parley").doesNotContain("Bravo");
+    assertThat(text + Mailboxes.part(unreadOnly, "text/html")).as("a contact never sees another contact")
+        .doesNotContain("Ned None");
+    assertThat(Mailboxes.header(unreadOnly, "Message-ID")).isEqualTo("<m." + newest + "." + partial.id() + "@parley.localhost>");
   }
 
   @Test

@@ -162,6 +162,49 @@ class NotificationEmailTest {
   }
 
   @Test
+  void aNotificationNamingAnotherCompanysMessageIsNeverSentEvenToStaff() {
+    Fixtures.Company kappa = node.fixtures().company("Kappa Private");
+    Fixtures.Person kappaStaff = kappa.staff("Kim Staff");
+    Fixtures.Person kappaClient = kappa.client("Kit Client", kappaStaff);
+    JsonObject sent = send(kappaStaff, List.of(kappaClient), "Kappa only", "<p>Otter salary 5521</p>");
+    String messageId = sent.getJsonObject("message").getString("id");
+    String threadId = sent.getJsonObject("thread").getString("id");
+    Fixtures.Company lambda = node.fixtures().company("Lambda Outside");
+    Fixtures.Person outsider = lambda.staff("Lou Outsider");
+    var pool = node.parley().platform().pool();
+    UUID row = pool.preparedQuery("insert into outbox (company_id, kind, recipient_id, payload) values ($1, $2, $3, $4::jsonb) returning id")
+        .execute(io.vertx.sqlclient.Tuple.of(lambda.id, Outbox.NOTIFICATION, outsider.id(),
+            new JsonObject().put("messageId", messageId).put("threadId", threadId))).await().iterator().next().getUUID(0);
+    Outbox.ring(node.parley().vertx());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.preparedQuery("select status from outbox where id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(row)).await().iterator().next().getString(0).equals("failed"));
+    String why = pool.preparedQuery("select last_error from outbox where id = $1").execute(io.vertx.sqlclient.Tuple.of(row)).await()
+        .iterator().next().getString(0);
+    assertThat(why).isEqualTo("not sent: the message is not there");
+    assertThat(Mailboxes.to(mail, outsider.email())).isEmpty();
+  }
+
+  @Test
+  void aMessageJobThatNamesNoMessageHoldsUpNoOtherEmail() {
+    Fixtures.Company mu = node.fixtures().company("Mu Mutual");
+    Fixtures.Person staff = mu.staff("Max Staff");
+    Fixtures.Person client = mu.client("Mia Client", staff);
+    var pool = node.parley().platform().pool();
+    UUID broken = pool.preparedQuery("insert into outbox (company_id, kind, payload) values ($1, $2, $3::jsonb) returning id")
+        .execute(io.vertx.sqlclient.Tuple.of(mu.id, Outbox.MESSAGE,
+            new JsonObject().put("messageId", "not-an-id").put("threadId", "not-an-id"))).await().iterator().next().getUUID(0);
+
+    send(staff, List.of(client), "After the broken job", "<p>x</p>");
+
+    assertThat(Mailboxes.subject(awaitOne(client.email()))).isEqualTo("New secure message from Max Staff at Mu Mutual");
+    await().atMost(Duration.ofSeconds(20)).until(() -> pool.preparedQuery("select status from outbox where id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(broken)).await().iterator().next().getString(0).equals("sent"));
+    assertThat(pool.preparedQuery("select count(*) from outbox where kind = 'notification' and payload->>'messageId' = 'not-an-id'")
+        .execute().await().iterator().next().getLong(0)).as("it announces nothing").isZero();
+  }
+
+  @Test
   void aRefusedReplyIsAnsweredOnceAtItsAddressAndNeverAtOurOwnDomain() {
     Fixtures.Company c = node.fixtures().company("Epsilon Care");
     var pool = node.parley().platform().pool();

@@ -91,7 +91,7 @@ class SmtpOutageTest {
   List<OutboxRow> rows() {
     List<OutboxRow> out = new ArrayList<>();
     for (Row r : node.parley().platform().pool()
-        .query("select status, attempts, last_error, message_id from outbox order by created_at").execute().await()) {
+        .query("select status, attempts, last_error, message_id from outbox where kind = 'notification' order by created_at").execute().await()) {
       out.add(new OutboxRow(r.getString("status"), r.getInteger("attempts"), r.getString("last_error"), r.getString("message_id")));
     }
     return out;

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -25,10 +27,11 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Two nodes on one database share the outbox: every row is sent once, none is lost. */
+/** Two nodes on one database share the outbox: every job is expanded once, every email sent once, none lost. */
 class TwoWorkersTest {
 
   static final int ROWS = 1000;
+  static final int THREADS = 10;
 
   static TestNode first;
   static TestNode second;
@@ -52,56 +55,71 @@ class TwoWorkersTest {
   }
 
   @Test
-  void twoWorkersDeliverAThousandRowsWithNoDuplicateAndNoLoss() throws Exception {
+  void twoWorkersRacingOnTheSameDueJobsEmailEachRecipientExactlyOnce() throws Exception {
     Api api = first.api();
     Fixtures.Company c = first.fixtures().company("Busy Bank");
     Fixtures.Person staff = c.staff("Bea Sender");
     Fixtures.Person client = c.client("First Client", staff);
-    Api.Response sent = staff.login(api).post("/api/threads", new JsonObject()
-        .put("to", new JsonArray().add(client.sid())).put("subject", "Rates").put("bodyHtml", "<p>x</p>"));
-    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
-    UUID threadId = UUID.fromString(sent.json().getJsonObject("thread").getString("id"));
-    UUID messageId = UUID.fromString(sent.json().getJsonObject("message").getString("id"));
+    Pool pool = first.parley().platform().pool();
+    // the jobs of the sends below wait an hour: both workers find them due at the same moment
+    pool.preparedQuery("update companies set notification_delay_seconds = 3600 where id = $1").execute(Tuple.of(c.id)).await();
+    Api.Session sender = staff.login(api);
+    List<UUID> messages = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      Api.Response sent = sender.post("/api/threads", new JsonObject()
+          .put("to", new JsonArray().add(client.sid())).put("subject", "Rates " + i).put("bodyHtml", "<p>x</p>"));
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      messages.add(UUID.fromString(sent.json().getJsonObject("message").getString("id")));
+    }
     GreenMail mail = Mailboxes.of(first);
-    await().atMost(Duration.ofSeconds(20)).until(() -> Mailboxes.pendingRows(first) == 0);
     int before = mail.getReceivedMessages().length;
 
-    // a thousand more recipients of that message, their notifications parked until all are written
-    Pool pool = first.parley().platform().pool();
+    // a thousand more recipients, each of one of those messages
     pool.withTransaction(tx -> tx.preparedQuery("""
             insert into users (company_id, email, name, role)
             select $1, 'load.' || g || '@example.test', 'Load Client ' || g, 'client' from generate_series(1, $2) g""")
         .execute(Tuple.of(c.id, ROWS))
         .compose(v -> tx.preparedQuery("""
             insert into message_recipients (message_id, thread_id, user_id, kind)
-            select $1, $2, id, 'bcc' from users where email like 'load.%'""").execute(Tuple.of(messageId, threadId)))
-        .compose(v -> tx.preparedQuery("""
-            insert into outbox (company_id, kind, recipient_id, payload, next_attempt_at)
-            select $1, 'notification', id, jsonb_build_object('messageId', $2::text, 'threadId', $3::text), now() + interval '1 day'
-              from users where email like 'load.%'""").execute(Tuple.of(c.id, messageId.toString(), threadId.toString())))).await();
+            select m.id, m.thread_id, u.id, 'bcc'
+              from (select id, row_number() over (order by id) - 1 as n from users where email like 'load.%') u
+              join (select id, thread_id, row_number() over (order by id) - 1 as n from messages where id = any($1::uuid[])) m
+                on m.n = u.n % $2""").execute(Tuple.of(messages.toArray(UUID[]::new), THREADS)))).await();
+    assertThat(jobs(pool, "pending")).isEqualTo(THREADS);
 
     long t0 = System.nanoTime();
     pool.query("update outbox set next_attempt_at = now() where status = 'pending'").execute().await();
-    await().atMost(Duration.ofSeconds(120)).until(() -> mail.getReceivedMessages().length - before >= ROWS
+    await().atMost(Duration.ofSeconds(120)).until(() -> mail.getReceivedMessages().length - before >= ROWS + THREADS
         && Mailboxes.pendingRows(first) == 0);
     double seconds = (System.nanoTime() - t0) / 1e9;
 
     MimeMessage[] all = mail.getReceivedMessages();
-    assertThat(all.length - before).as("no duplicate").isEqualTo(ROWS);
+    assertThat(all.length - before).as("no duplicate").isEqualTo(ROWS + THREADS);
     Set<String> ids = new HashSet<>();
-    Set<String> recipients = new HashSet<>();
+    Map<String, Integer> perRecipient = new HashMap<>();
     Map<String, Integer> byNode = new HashMap<>();
     for (int i = before; i < all.length; i++) {
       MimeMessage m = all[i];
       ids.add(m.getMessageID());
-      recipients.add(((InternetAddress) m.getRecipients(MimeMessage.RecipientType.TO)[0]).getAddress());
+      perRecipient.merge(((InternetAddress) m.getRecipients(MimeMessage.RecipientType.TO)[0]).getAddress(), 1, Integer::sum);
       byNode.merge(((InternetAddress) m.getFrom()[0]).getAddress(), 1, Integer::sum);
     }
-    assertThat(ids).as("every email its own Message-ID").hasSize(ROWS);
-    assertThat(recipients).as("no loss: every recipient got theirs").hasSize(ROWS);
-    long sentRows = pool.query("select count(*) from outbox where status = 'sent'").execute().await().iterator().next().getLong(0);
-    assertThat(sentRows).isEqualTo(ROWS + 1);
+    assertThat(ids).as("every email its own Message-ID").hasSize(ROWS + THREADS);
+    assertThat(perRecipient).as("no loss: every recipient got theirs").hasSize(ROWS + 1);
+    assertThat(perRecipient).as("one email per message and recipient").containsEntry(client.email(), THREADS);
+    assertThat(perRecipient.entrySet()).filteredOn(e -> !e.getKey().equals(client.email()))
+        .allMatch(e -> e.getValue() == 1, "exactly one email each");
+    assertThat(jobs(pool, "sent")).as("every job expanded once").isEqualTo(THREADS);
+    long sentRows = pool.query("select count(*) from outbox where kind = 'notification' and status = 'sent'").execute().await()
+        .iterator().next().getLong(0);
+    assertThat(sentRows).isEqualTo(ROWS + THREADS);
     assertThat(byNode).as("both nodes took a share").containsKeys("no-reply@parley.localhost", "no-reply-2@parley.localhost");
-    System.out.printf("outbox: %d emails by two nodes in %.2f s (%.0f emails/s), split %s%n", ROWS, seconds, ROWS / seconds, byNode);
+    System.out.printf("outbox: %d jobs, %d emails by two nodes in %.2f s (%.0f emails/s), split %s%n", THREADS, ROWS + THREADS,
+        seconds, (ROWS + THREADS) / seconds, byNode);
+  }
+
+  static long jobs(Pool pool, String status) {
+    return pool.preparedQuery("select count(*) from outbox where kind = 'message' and status = $1").execute(Tuple.of(status))
+        .await().iterator().next().getLong(0);
   }
 }

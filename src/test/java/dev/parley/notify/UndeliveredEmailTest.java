@@ -193,13 +193,14 @@ class UndeliveredEmailTest {
     assertThat(page2.getJsonObject(0).getString("lastError")).isEqualTo("SMTP 550 mailbox unavailable");
   }
 
+  /** The statuses of the company's emails (its message jobs are not emails: each becomes its notifications). */
   String statusOf(Fixtures.Company c) {
-    return node.parley().platform().pool().preparedQuery("select string_agg(status, ',') from outbox where company_id = $1")
+    return node.parley().platform().pool().preparedQuery("select string_agg(status, ',') from outbox where company_id = $1 and kind = 'notification'")
         .execute(Tuple.of(c.id)).await().iterator().next().getString(0);
   }
 
   int attemptsOf(Fixtures.Company c) {
-    return node.parley().platform().pool().preparedQuery("select coalesce(min(attempts), 0) from outbox where company_id = $1")
+    return node.parley().platform().pool().preparedQuery("select coalesce(min(attempts), 0) from outbox where company_id = $1 and kind = 'notification'")
         .execute(Tuple.of(c.id)).await().iterator().next().getInteger(0);
   }
 

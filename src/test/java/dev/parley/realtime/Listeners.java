@@ -1,25 +1,16 @@
 package dev.parley.realtime;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
+import dev.parley.Parley;
 
-/** Whether anything on a node listens on an address: a socket's subscription, seen from the bus. */
+import java.util.UUID;
+
+/** Whether a node has a socket of the person that receives the person's changes. */
 final class Listeners {
 
   private Listeners() {
   }
 
-  static boolean has(Vertx vertx, String address) {
-    var probe = vertx.eventBus()
-        .request(address, new JsonObject().put("type", "test.probe"), new DeliveryOptions().setSendTimeout(300));
-    try {
-      probe.await();
-      return true;
-    } catch (ReplyException e) {
-      return e.failureType() != ReplyFailure.NO_HANDLERS;
-    }
+  static boolean has(Parley node, UUID person) {
+    return node.platform().live().socketsOf(person) > 0;
   }
 }

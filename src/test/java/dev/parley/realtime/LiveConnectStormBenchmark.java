@@ -84,7 +84,7 @@ class LiveConnectStormBenchmark {
       for (int i = 0; i < SOCKETS; i++) {
         int n = i;
         sockets.get(i).onFrame(f -> reached.put(n, true));
-        node1.parley().vertx().eventBus().publish(Topics.user(people.get(i).id()), new JsonObject().put("type", "test.probe"));
+        TestChanges.publish(node1.parley().vertx(), TestChanges.message(people.get(i).id(), 900_000 + i, "<p>probe</p>"));
       }
       await().atMost(Duration.ofMinutes(1)).until(() -> reached.size() == SOCKETS);
       long reachable = System.nanoTime();

@@ -7,14 +7,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
- * A browser's view of its live feed, following the documented contract: subscribe first; when the
- * subscription is confirmed, catch up with {@code GET /api/events?after=<last>}; apply events in id
- * order, drop any id already applied, and fetch again on a gap.
+ * A browser's view of its live feed, following the documented contract: load state (here: take the
+ * starting cursor from {@code GET /api/events}), subscribe, and on every {@code live.subscribed}
+ * catch up from the stored cursor while {@code more}; apply live events at once; drop an event whose
+ * id was applied already (ids are opaque strings, never compared for order); on {@code resync}
+ * reload (here: note it) and continue from the cursor given.
  */
 final class LiveFeed implements AutoCloseable {
 
@@ -23,8 +28,10 @@ final class LiveFeed implements AutoCloseable {
   private final String userId;
   private final ExecutorService worker = Executors.newSingleThreadExecutor();
   private final List<JsonObject> applied = new ArrayList<>();
-  private volatile long last;
+  private final Set<String> seen = new HashSet<>();
+  private volatile String cursor;
   private volatile int duplicatesDropped;
+  private volatile int resyncs;
   private volatile BridgeClient socket;
   private volatile Api.Session api;
 
@@ -34,9 +41,19 @@ final class LiveFeed implements AutoCloseable {
     this.userId = session.userId();
   }
 
-  /** (Re)connects to a node: subscribe, then catch up once the subscription is confirmed. */
+  /**
+   * (Re)connects to a node: subscribe, then catch up on every confirmation. The first connect takes
+   * the starting cursor first, as a browser does right after loading its state from the API.
+   */
   void connect(String baseUrl) {
     api = new Api.Session(new Api(baseUrl), token, userId);
+    if (cursor == null) {
+      Api.Response r = api.get("/api/events");
+      if (r.status() != 200) {
+        throw new IllegalStateException("no starting cursor: " + r);
+      }
+      cursor = r.json().getString("cursor");
+    }
     BridgeClient s = BridgeClient.connect(vertx, baseUrl, token);
     s.onFrame(f -> worker.execute(() -> frame(f)));
     socket = s;
@@ -48,66 +65,74 @@ final class LiveFeed implements AutoCloseable {
       return;
     }
     if (BridgeClient.SUBSCRIBED.equals(body.getString("type"))) {
-      catchUp();
+      catchUpFromCursor();
     } else if (body.containsKey("id")) {
-      offer(body);
+      apply(body);
     }
   }
 
-  private void offer(JsonObject event) {
-    long id = event.getLong("id");
-    if (id <= last) {
-      duplicatesDropped++;
-    } else if (id == last + 1) {
+  private void apply(JsonObject event) {
+    if (seen.add(event.getString("id"))) {
       applied.add(event);
-      last = id;
     } else {
-      catchUp();
-      offer(event);
+      duplicatesDropped++;
     }
   }
 
-  private void catchUp() {
+  private void catchUpFromCursor() {
+    cursor = catchUp(api, cursor, this::apply, () -> resyncs++);
+  }
+
+  /**
+   * Catches up from {@code cursor} as the contract says: page after page while {@code more}, each
+   * event handed to {@code apply}, a resync to {@code resync} (the caller reloads); answers the
+   * cursor to continue from.
+   */
+  static String catchUp(Api.Session api, String cursor, Consumer<JsonObject> apply, Runnable resync) {
     boolean more = true;
     while (more) {
-      Api.Response r = api.get("/api/events?after=" + last);
+      Api.Response r = api.get("/api/events?after=" + cursor);
       if (r.status() != 200) {
         throw new IllegalStateException("catch-up failed: " + r);
       }
-      r.json().getJsonArray("events").forEach(e -> {
-        JsonObject event = (JsonObject) e;
-        if (event.getLong("id") <= last) {
-          duplicatesDropped++;
-        } else {
-          applied.add(event);
-          last = event.getLong("id");
-        }
-      });
-      more = r.json().getBoolean("more", false);
+      JsonObject page = r.json();
+      if (page.getBoolean("resync", false)) {
+        resync.run();
+      } else {
+        page.getJsonArray("events").forEach(e -> apply.accept((JsonObject) e));
+      }
+      cursor = page.getString("cursor");
+      more = page.getBoolean("more", false);
     }
+    return cursor;
   }
 
   /** Catches up now, as the browser does when it regains focus. */
   void refresh() {
     try {
-      worker.submit(this::catchUp).get();
+      worker.submit(this::catchUpFromCursor).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  long last() {
-    return last;
+  String cursor() {
+    return cursor;
   }
 
   int duplicatesDropped() {
     return duplicatesDropped;
   }
 
+  int resyncs() {
+    return resyncs;
+  }
+
   BridgeClient socket() {
     return socket;
   }
 
+  /** The events applied, each once, in the order they were applied. */
   List<JsonObject> applied() {
     try {
       return worker.submit(() -> List.copyOf(applied)).get();

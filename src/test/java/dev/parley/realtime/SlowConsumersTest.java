@@ -1,8 +1,6 @@
 package dev.parley.realtime;
 
 import dev.parley.Topics;
-import dev.parley.events.Event;
-import dev.parley.events.Frames;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
 import dev.parley.testing.Fixtures;
@@ -137,7 +135,7 @@ class SlowConsumersTest {
       publish(filler(keen.id(), first + i));
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> live.events().size() == sent);
-    assertThat(live.events()).extracting(e -> e.getLong("id")).startsWith(first).endsWith(first + sent - 1);
+    assertThat(live.events()).extracting(e -> Long.parseLong(e.getString("id"))).startsWith(first).endsWith(first + sent - 1);
     assertThat(live.closed()).isFalse();
     live.close();
   }
@@ -173,7 +171,7 @@ class SlowConsumersTest {
       }
       publisher.join();
       for (Fixtures.Person p : leaving) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !Listeners.has(node.parley().vertx(), Topics.user(p.id())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !Listeners.has(node.parley(), p.id()));
       }
       assertThat(unhandled).isEmpty();
     } finally {
@@ -187,7 +185,7 @@ class SlowConsumersTest {
    */
   private void floodIsCutOff(Fixtures.Person stalled, RawClient client) {
     String address = Topics.user(stalled.id());
-    await().atMost(Duration.ofSeconds(10)).until(() -> Listeners.has(node.parley().vertx(), address));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Listeners.has(node.parley(), stalled.id()));
     long cutBefore = LiveBridge.cutOffCount();
     long heapBefore = usedHeapAfterGc();
     // in rounds, as a steady stream arrives: each round ends with an event for Riley, and the next
@@ -198,12 +196,12 @@ class SlowConsumersTest {
         publish(filler(stalled.id(), first + round * ROUND + i));
       }
       long marker = markers.incrementAndGet();
-      publish(Frames.of(List.of(new Event(riley.id(), marker, "test.marker", new JsonObject()))).get(0));
-      await().atMost(Duration.ofSeconds(20)).until(() -> rileyLive.events().stream().anyMatch(e -> e.getLong("id") == marker));
+      publish(TestChanges.message(riley.id(), marker, "marker"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> rileyLive.events().stream().anyMatch(e -> String.valueOf(marker).equals(e.getString("id"))));
     }
 
     await().atMost(Duration.ofSeconds(20)).until(() -> LiveBridge.cutOffCount() > cutBefore);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !Listeners.has(node.parley().vertx(), address));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !Listeners.has(node.parley(), stalled.id()));
     long grown = usedHeapAfterGc() - heapBefore;
     System.out.printf("%s: heap after GC grew by %d KB after %d KB were sent to a client that never read%n",
         stalled.name(), grown / 1024, (long) FLOOD * EVENT_BYTES / 1024);
@@ -215,23 +213,29 @@ class SlowConsumersTest {
   }
 
   private static String filler(UUID userId, long id) {
-    Event e = new Event(userId, id, "test.filler", new JsonObject().put("pad", "x".repeat(EVENT_BYTES)));
-    return Frames.of(List.of(e)).get(0);
+    return TestChanges.message(userId, id, "x".repeat(EVENT_BYTES));
   }
 
   private static String small(UUID userId, long id) {
-    return Frames.of(List.of(new Event(userId, id, "test.small", new JsonObject().put("n", id)))).get(0);
+    return TestChanges.message(userId, id, "n" + id);
   }
 
-  private static void publish(String frame) {
-    String address = frame.substring(frame.indexOf("user."), frame.indexOf('"', frame.indexOf("user.")));
-    node.parley().vertx().eventBus().publish(address, frame);
+  private static void publish(String change) {
+    TestChanges.publish(node.parley().vertx(), change);
   }
 
+  /**
+   * The heap in use after a full GC, the least of three: the node's timers and event loops allocate
+   * while a collection runs, and what they allocated is garbage by the next.
+   */
   private static long usedHeapAfterGc() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    memory.gc();
-    return memory.getHeapMemoryUsage().getUsed();
+    long least = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      memory.gc();
+      least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+    }
+    return least;
   }
 
   private static void xhrSend(String sessionPath, String frames) {

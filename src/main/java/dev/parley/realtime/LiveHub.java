@@ -1,0 +1,107 @@
+package dev.parley.realtime;
+
+import dev.parley.Topics;
+import dev.parley.events.Change;
+import dev.parley.events.Projection;
+import dev.parley.events.Published;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The node's one consumer of the live feed: every write's change arrives here once (one clustered
+ * registration per node, not one per socket), is decoded once, and is handed to each bridge of the
+ * node on the bridge's own event loop, which writes it to the sockets of the people it concerns.
+ */
+public final class LiveHub {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
+
+  private final Vertx vertx;
+  private final Projection projection;
+  private final List<Listener> bridges = new CopyOnWriteArrayList<>();
+  /** Registered sockets on this node, per person (every bridge's together). */
+  private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
+  private MessageConsumer<String> consumer;
+  private MessageConsumer<String> departures;
+
+  public LiveHub(Vertx vertx, Projection projection) {
+    this.vertx = vertx;
+    this.projection = projection;
+  }
+
+  /**
+   * Registers the node's consumer; completes once the registration is active across the cluster. In a
+   * cluster, a node that leaves it may have committed changes it never published: every socket here
+   * is told to catch up then.
+   */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
+    departures = vertx.eventBus().localConsumer(Topics.NODE_LEFT, m -> {
+      LOG.info("node {} left the cluster: the live sockets here catch up", m.body());
+      bridges.forEach(b -> b.context.runOnContext(v -> b.catchUp.run()));
+    });
+    return Future.all(consumer.completion(), departures.completion()).mapEmpty();
+  }
+
+  public Future<Void> stop() {
+    if (consumer == null) {
+      return Future.succeededFuture();
+    }
+    return Future.all(consumer.unregister(), departures.unregister()).mapEmpty();
+  }
+
+  Projection projection() {
+    return projection;
+  }
+
+  /** A bridge's delivery, and its cue to its sockets to catch up, run on its context. */
+  void add(Context context, Consumer<Published> deliver, Runnable catchUp) {
+    bridges.add(new Listener(context, deliver, catchUp));
+  }
+
+  /** A socket of the person registered (+1) or went away (-1) on one of this node's bridges. */
+  void counted(UUID person, int delta) {
+    registered.compute(person, (k, n) -> {
+      int now = (n == null ? 0 : n) + delta;
+      return now <= 0 ? null : now;
+    });
+  }
+
+  /** How many of the person's sockets on this node receive their changes. */
+  public int socketsOf(UUID person) {
+    return registered.getOrDefault(person, 0);
+  }
+
+  /** Registered sockets on this node, everyone's. */
+  public int sockets() {
+    return registered.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private void received(String json) {
+    Published change;
+    try {
+      change = new Published(Change.fromJson(new JsonObject(json)));
+    } catch (RuntimeException e) {
+      LOG.warn("ignored a malformed live change: {}", e.toString());
+      return;
+    }
+    for (Listener b : bridges) {
+      b.context.runOnContext(v -> b.deliver.accept(change));
+    }
+  }
+
+  private record Listener(Context context, Consumer<Published> deliver, Runnable catchUp) {
+  }
+}
