@@ -43,6 +43,8 @@ class DbCountersTest {
 
   @Test
   void aStepReportsRowsWrittenPerTableAndRowsLockedByUpdatesLockingReadsAndForeignKeyChecks() throws Exception {
+    // the set-up's own rows are reported late too: the step starts once they are counted
+    await().atMost(Duration.ofSeconds(20)).until(() -> inserted(db.counters(), "threads") == 3);
     DbCounters before = db.counters();
     // four sends to ten people: the message, its recipients, the thread locked and touched
     try (Connection c = db.connect("parley"); Statement s = c.createStatement()) {
