@@ -229,7 +229,7 @@ public final class GroupCommit {
       return written.transform(w -> {
         if (w.failed() || batch.abandoned) {
           Throwable cause = w.failed() ? w.cause() : Problem.unavailable(TIMED_OUT);
-          return conn.query("ROLLBACK").execute().transform(x -> Future.failedFuture(cause));
+          return settle(conn, batch).transform(x -> Future.failedFuture(cause));
         }
         List<Change> changes = w.result().list;
         if (!changes.isEmpty()) {
@@ -295,11 +295,29 @@ public final class GroupCommit {
       return;
     }
     try {
-      PgConnection.cast(batch.conn).cancelRequest()
+      batch.cancel = PgConnection.cast(batch.conn).cancelRequest()
           .onFailure(e -> LOG.debug("could not cancel an abandoned transaction's statement: {}", e.getMessage()));
     } catch (ClassCastException notPostgres) {
       // nothing to cancel with: the transaction ends when its statements come back
     }
+  }
+
+  /**
+   * Rolls a failed or abandoned transaction back and leaves its connection fit for the next one. A
+   * cancel request travels on a connection of its own and may reach the server after the statement it
+   * was meant for has ended: it would then cancel whatever the connection runs next, another batch's
+   * write. So the rollback waits until the request has been delivered, and a probe then takes any
+   * cancellation still pending (a backend that is idle drops it; one running the probe fails it, and
+   * the probe runs again) before the connection goes back to the pool.
+   */
+  private static Future<?> settle(SqlConnection conn, Batch batch) {
+    Future<?> delivered = batch.cancel == null ? Future.succeededFuture() : batch.cancel;
+    return delivered.transform(x -> conn.query("ROLLBACK").execute())
+        .transform(x -> x.failed() ? conn.query("ROLLBACK").execute() : Future.succeededFuture(x.result()))
+        // the deadline may have passed while the rollback ran: its cancel is settled too
+        .transform(x -> batch.cancel == null ? Future.succeededFuture()
+            : batch.cancel.transform(y -> conn.query(PROBE).execute())
+                .transform(y -> y.failed() ? conn.query(PROBE).execute() : Future.succeededFuture(y.result())));
   }
 
   /** Answers a write once (on this group commit's context): the first of its outcome and its deadline wins. */
@@ -352,6 +370,8 @@ public final class GroupCommit {
     private boolean committing;
     /** The connection of the transaction, once it has one. */
     private SqlConnection conn;
+    /** The cancel request sent for its statement, when it was abandoned. */
+    private Future<Void> cancel;
 
     Batch(List<Job<?>> jobs) {
       this.jobs = jobs;
