@@ -84,11 +84,6 @@ public final class LiveHub {
     return registered.getOrDefault(person, 0);
   }
 
-  /** Registered sockets on this node, everyone's. */
-  public int sockets() {
-    return registered.values().stream().mapToInt(Integer::intValue).sum();
-  }
-
   private void received(String json) {
     Published change;
     try {
