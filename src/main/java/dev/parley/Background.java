@@ -7,6 +7,7 @@ import dev.parley.messaging.IdempotencyPruner;
 import dev.parley.messaging.Threads;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
+import dev.parley.realtime.LiveHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +30,8 @@ final class Background {
     // with metrics off the outbox counts into a registry that keeps nothing
     MeterRegistry meters = metrics == null ? new CompositeMeterRegistry() : metrics;
     OutboxMetrics outbox = new OutboxMetrics(meters, platform.pool());
+    io.micrometer.core.instrument.Gauge.builder("parley.live.sockets", platform.live(), LiveHub::sockets)
+        .description("live sockets on this node registered for their person's changes").register(meters);
     return Future.<Void>succeededFuture()
         .compose(v -> platform.config().outboxWorker()
             ? vertx.deployVerticle(new OutboxVerticle(platform, outbox, Threads::messages)).<Void>mapEmpty() : Future.<Void>succeededFuture())

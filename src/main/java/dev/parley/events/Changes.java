@@ -13,10 +13,6 @@ public final class Changes {
     return this;
   }
 
-  public boolean isEmpty() {
-    return list.isEmpty();
-  }
-
   Changes addAll(Changes other) {
     list.addAll(other.list);
     return this;

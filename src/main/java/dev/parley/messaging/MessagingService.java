@@ -399,12 +399,12 @@ public final class MessagingService {
                 return Future.failedFuture(Problem.notFound("thread"));
               }
               Future<RowSet<Row>> left = tx.preparedQuery(LEAVE).execute(Tuple.of(viewer.userId(), threadId));
-              Future<Threads.Unread> counts = Threads.unread(tx, viewer.userId(), threadId);
+              Future<Integer> unread = Threads.unread(tx, viewer.userId());
               Future<Void> audited = Audit.record(tx, viewer.companyId(), viewer.userId(), Audit.THREAD_LEFT, threadId.toString(),
                   new JsonObject(), viewer.address());
-              return Future.all(left, counts, audited).map(done -> {
+              return Future.all(left, unread, audited).map(done -> {
                 changes.add(new Change(Change.LEFT, viewer.companyId(), threadId, viewer.userId(), null,
-                    List.of(viewer.userId()), new JsonObject().put("unread", counts.result().total()), null, 0));
+                    List.of(viewer.userId()), new JsonObject().put("unread", unread.result()), null, 0));
                 return (Void) null;
               });
             })))

@@ -94,7 +94,7 @@ public final class Threads {
   private static final String MESSAGES_BY_ID = MESSAGE + " where m.id = any($1::uuid[])";
   /** A person's unread messages: their recipient rows not yet read, in threads they have not left. */
   private static final String UNREAD = """
-      select count(*) filter (where mr.thread_id = $2)::int as thread, count(*)::int as total
+      select count(*)::int as total
         from message_recipients mr
         join thread_participants tp on tp.thread_id = mr.thread_id and tp.user_id = mr.user_id and tp.left_at is null
        where mr.user_id = $1 and mr.read_at is null""";
@@ -202,15 +202,12 @@ public final class Threads {
 
   /** The viewer's unread total. */
   public static Future<Integer> unread(SqlClient client, Viewer viewer) {
-    return unread(client, viewer.userId(), null).map(Unread::total);
+    return unread(client, viewer.userId());
   }
 
-  /** A person's unread count in a thread and in all; inside a transaction it counts the transaction's own changes. */
-  static Future<Unread> unread(SqlClient client, UUID userId, UUID threadId) {
-    return client.preparedQuery(UNREAD).execute(Tuple.of(userId, threadId)).map(rows -> {
-      Row r = rows.iterator().next();
-      return new Unread(r.getInteger("thread"), r.getInteger("total"));
-    });
+  /** A person's unread total; inside a transaction it counts the transaction's own changes. */
+  static Future<Integer> unread(SqlClient client, UUID userId) {
+    return client.preparedQuery(UNREAD).execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getInteger("total"));
   }
 
   /**
@@ -223,10 +220,6 @@ public final class Threads {
   static Future<Integer> unreadIn(SqlClient client, UUID userId, UUID threadId) {
     return client.preparedQuery(UNREAD_IN_THREAD).execute(Tuple.of(userId, threadId))
         .map(rows -> rows.iterator().next().getInteger("n"));
-  }
-
-  /** Unread messages of one person: in one thread, and in every thread the person is on. */
-  record Unread(int thread, int total) {
   }
 
   /** Words of a search box as a prefix-matching full-text query; null when nothing is searchable. */

@@ -33,8 +33,6 @@ public final class LiveHub {
   private final List<Listener> bridges = new CopyOnWriteArrayList<>();
   /** Registered sockets on this node, per person (every bridge's together). */
   private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
-  private MessageConsumer<String> consumer;
-  private MessageConsumer<String> departures;
 
   public LiveHub(Vertx vertx, Projection projection) {
     this.vertx = vertx;
@@ -47,19 +45,12 @@ public final class LiveHub {
    * is told to catch up then.
    */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
-    departures = vertx.eventBus().localConsumer(Topics.NODE_LEFT, m -> {
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(Topics.CHANGES, m -> received(m.body()));
+    MessageConsumer<String> departures = vertx.eventBus().localConsumer(Topics.NODE_LEFT, m -> {
       LOG.info("node {} left the cluster: the live sockets here catch up", m.body());
       bridges.forEach(b -> b.context.runOnContext(v -> b.catchUp.run()));
     });
     return Future.all(consumer.completion(), departures.completion()).mapEmpty();
-  }
-
-  public Future<Void> stop() {
-    if (consumer == null) {
-      return Future.succeededFuture();
-    }
-    return Future.all(consumer.unregister(), departures.unregister()).mapEmpty();
   }
 
   Projection projection() {
@@ -77,6 +68,11 @@ public final class LiveHub {
       int now = (n == null ? 0 : n) + delta;
       return now <= 0 ? null : now;
     });
+  }
+
+  /** Registered sockets on this node, everyone's (the {@code parley_live_sockets} gauge). */
+  public int sockets() {
+    return registered.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /** How many of the person's sockets on this node receive their changes. */
