@@ -260,6 +260,12 @@ class AttachmentsTest {
   }
 
   @Test
+  void companySettingsSayFilesAreNotScannedWithoutAScanner() {
+    Api.Session admin = acme.admin("Ada Admin").login(api);
+    assertThat(admin.get("/api/settings/company").json().getBoolean("attachmentsScanned")).isFalse();
+  }
+
+  @Test
   void anUnclaimedUploadOlderThanADayIsDeleted() {
     Api.Session staff = sam.login(api);
     String old = uploaded(staff, "forgotten.pdf", FileUploads.pdf(300_000));
