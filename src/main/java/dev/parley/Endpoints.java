@@ -4,6 +4,8 @@ import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.RefusalAudit;
 import dev.parley.directory.DirectoryRoutes;
+import dev.parley.files.AttachmentRoutes;
+import dev.parley.files.Uploads;
 import dev.parley.http.HttpVerticle;
 import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
@@ -29,6 +31,7 @@ final class Endpoints {
     AuthHandler auth = new AuthHandler(platform.tokens(), platform.sessions(), platform.config().publicUrl());
     return new HttpVerticle.Features(List.of(
         new InboundRoutes(platform),
+        new AttachmentRoutes(platform, auth, Uploads.of(platform)),
         new AuthRoutes(platform, auth),
         new DirectoryRoutes(platform),
         new MessagingRoutes(platform, new MessagingService(platform)),
