@@ -22,21 +22,23 @@ export function formatSize(bytes) {
   return `${rounded} ${UNITS[unit]}`;
 }
 
-// C0 and C1 controls, DEL, and the bidirectional marks that can make "exe.pdf" read as "fdp.exe".
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const NAME_MAX = 255;
+// Controls, format characters (among them the bidirectional overrides that make "invoice\u202Efdp.exe"
+// read as a PDF, and zero-width ones), surrogates, private-use and unassigned code points, line and
+// paragraph separators: what the server strips too.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/gu;
+const NAME_MAX = 200;
 
 /**
- * A file's name as it is sent and shown: without any folder part, control or bidi characters, or
- * surrounding spaces; at most 255 characters, keeping the extension; "file" when nothing is left.
+ * A file's name as the server will keep it: without any folder part, hidden characters, surrounding
+ * spaces or leading dots; at most 200 characters, keeping the extension; "file" when nothing is left.
  */
 export function cleanName(name) {
-  const base = String(name ?? '').split(/[/\\]/).pop().replace(UNSAFE, '').trim();
-  if (!base) return 'file';
+  const base = String(name ?? '').split(/[/\\]/).pop().replace(HIDDEN, '').trim().replace(/^\.+/, '');
+  if (!base.trim()) return 'file';
   const chars = [...base];
   if (chars.length <= NAME_MAX) return base;
   const dot = base.lastIndexOf('.');
-  const ext = dot > 0 && base.length - dot <= 16 ? [...base.slice(dot)] : [];
+  const ext = dot > 0 && base.length - dot <= 10 ? [...base.slice(dot)] : [];
   return chars.slice(0, NAME_MAX - ext.length).join('') + ext.join('');
 }
 
@@ -89,7 +91,9 @@ export function uploadError(status, data = null, { maxBytes } = {}) {
     case 401:
       return 'Your session has ended. Sign in again, then attach the file.';
     case 413:
-      return limit ? `Too large: a file can be at most ${formatSize(limit)}.` : 'Too large: this file is over the size limit.';
+      // The server's own words name its limit ("the file is larger than the limit of 25 MB").
+      if (limit) return `Too large: a file can be at most ${formatSize(limit)}.`;
+      return data?.message ? `Too large: ${String(data.message).trim().replace(/[.!?]?$/, '.')}` : 'Too large: this file is over the size limit.';
     case 415:
       return 'This type of file is not allowed.';
     case 422:

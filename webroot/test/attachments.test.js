@@ -25,14 +25,16 @@ test('a name loses its folders, control and bidi characters, and surrounding spa
   assert.equal(cleanName('../../etc/passwd'), 'passwd');
   assert.equal(cleanName(' report\u0000\u0007.pdf '), 'report.pdf');
   assert.equal(cleanName('invoice\u202Efdp.exe'), 'invoicefdp.exe');
+  assert.equal(cleanName('zero\u200Bwidth\uFEFF.txt'), 'zerowidth.txt');
+  assert.equal(cleanName('.hidden.pdf'), 'hidden.pdf');
   assert.equal(cleanName('Übersicht – März.pdf'), 'Übersicht – März.pdf');
   assert.equal(cleanName(''), 'file');
   assert.equal(cleanName('/'), 'file');
 });
 
-test('a very long name is cut to 255 characters and keeps its extension', () => {
+test('a very long name is cut to 200 characters and keeps its extension', () => {
   const name = cleanName(`${'a'.repeat(400)}.pdf`);
-  assert.equal([...name].length, 255);
+  assert.equal([...name].length, 200);
   assert.ok(name.endsWith('a.pdf'));
 });
 
@@ -56,6 +58,8 @@ test('each refusal of an upload is said in words a person understands', () => {
   assert.equal(uploadError(413, { error: 'too_large' }, { maxBytes: 25 * 1024 * 1024 }), 'Too large: a file can be at most 25 MB.');
   assert.equal(uploadError(413, { error: 'too_large', maxBytes: 10 * 1024 * 1024 }), 'Too large: a file can be at most 10 MB.');
   assert.equal(uploadError(413, null), 'Too large: this file is over the size limit.');
+  assert.equal(uploadError(413, { error: 'too_large', message: 'the file is larger than the limit of 25 MB' }),
+    'Too large: the file is larger than the limit of 25 MB.');
   assert.equal(uploadError(415, { error: 'unsupported_type' }), 'This type of file is not allowed.');
   assert.equal(uploadError(422, { error: 'infected' }), 'A virus was found in this file, so it was not attached.');
   assert.equal(uploadError(503, { error: 'scanner_unavailable' }), 'Files cannot be checked for viruses right now. Try again later.');
