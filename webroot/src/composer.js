@@ -137,8 +137,12 @@ export function mountComposer(main, app) {
   }
 
   async function send() {
-    if (sending || files.busy()) return;
+    if (sending) return;
     clearErrors();
+    if (files.busy()) {
+      error.show('Wait until the files have finished uploading, then send.');
+      return;
+    }
     const problems = [];
     if (to.value().length === 0) problems.push(['to', 'Choose at least one recipient.']);
     if (!subject.value.trim()) problems.push(['subject', 'Enter a subject.']);

@@ -269,9 +269,13 @@ export function mountThread(main, app, threadId) {
   }
 
   async function sendReply() {
-    if (sending || files.busy()) return;
+    if (sending) return;
     replyError.show('');
     setReplyError('');
+    if (files.busy()) {
+      replyError.show('Wait until the files have finished uploading, then send.');
+      return;
+    }
     if (editor.isEmpty()) {
       setReplyError('Write a reply before sending.');
       editor.focus();

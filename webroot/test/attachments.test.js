@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FILES, cleanName, createUploadQueue, fileKind, filenameHeader, formatSize, uploadError } from '../src/attachments.js';
 import { withMessage } from '../src/inbox.js';
+import { createThreadState } from '../src/threadstate.js';
 
 test('sizes read as bytes, then KB, MB and GB with one decimal below ten', () => {
   assert.equal(formatSize(0), '0 bytes');
@@ -149,4 +150,12 @@ test('a pushed message with files puts the paperclip on its inbox row', () => {
   assert.equal(withFile.hasAttachments, true);
   const [later] = withMessage([withFile], message(4, []), 'c1');
   assert.equal(later.hasAttachments, true, 'a later message without files leaves it');
+});
+
+test('the open thread keeps the files of a pushed message', () => {
+  const state = createThreadState();
+  state.load([]);
+  const files = [{ id: 'a1', name: 'Statement.pdf', size: 2048, type: 'application/pdf' }];
+  state.push({ id: 'm1', createdAt: '2024-05-01T10:00:00Z', recipients: [], attachments: files });
+  assert.deepEqual(state.messages()[0].attachments, files);
 });
