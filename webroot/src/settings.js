@@ -203,7 +203,7 @@ async function companySettings(body, app) {
       mode,
       warning,
       delaySetting(settings, app)),
-    scanningSection(Boolean(settings.filesScanned)),
+    scanningSection(Boolean(settings.attachmentsScanned)),
     undeliveredSection(app)));
 }
 

@@ -138,18 +138,20 @@ test('a name is cleaned before it is shown or sent', () => {
   assert.equal(queue.add([pdf('C:\\fakepath\\Q1\u202E.pdf')])[0].name, 'Q1.pdf');
 });
 
-test('a pushed message with files puts the paperclip on its inbox row', () => {
+test('the inbox row shows a paperclip while its newest message has files, as the server lists it', () => {
   const row = { id: 't1', subject: 'Docs', lastMessageAt: '2024-05-01T10:00:00Z', snippet: 'old', unreadCount: 0, participants: [] };
-  const message = (id, attachments) => ({
-    id, threadId: 't1', sender: { id: 's1', name: 'Sam', role: 'staff' }, createdAt: `2024-05-0${id}T10:00:00Z`, recipients: [],
-    thread: { id: 't1', subject: 'Docs', lastMessageAt: `2024-05-0${id}T10:00:00Z`, snippet: 'new' }, attachments,
+  const message = (day, attachments) => ({
+    id: `m${day}`, threadId: 't1', sender: { id: 's1', name: 'Sam', role: 'staff' }, createdAt: `2024-05-0${day}T10:00:00Z`, recipients: [],
+    thread: { id: 't1', subject: 'Docs', lastMessageAt: `2024-05-0${day}T10:00:00Z`, snippet: 'new' }, attachments,
   });
   const [plain] = withMessage([row], message(2, []), 'c1');
-  assert.equal(plain.hasAttachments, undefined);
-  const [withFile] = withMessage([plain], message(3, [{ id: 'a1', name: 'x.pdf', size: 1, type: 'application/pdf' }]), 'c1');
+  assert.equal(plain.hasAttachments, false);
+  const [withFile] = withMessage([plain], message(4, [{ id: 'a1', name: 'x.pdf', size: 1, type: 'application/pdf' }]), 'c1');
   assert.equal(withFile.hasAttachments, true);
-  const [later] = withMessage([withFile], message(4, []), 'c1');
-  assert.equal(later.hasAttachments, true, 'a later message without files leaves it');
+  const [late] = withMessage([withFile], message(3, []), 'c1');
+  assert.equal(late.hasAttachments, true, 'a message that came late leaves the row as the newest one made it');
+  const [newer] = withMessage([late], message(5, []), 'c1');
+  assert.equal(newer.hasAttachments, false);
 });
 
 test('the open thread keeps the files of a pushed message', () => {
