@@ -65,7 +65,16 @@ public record ParleyConfig(
     Optional<Integer> metricsPort,
     String metricsHost,
     Duration requestTimeout,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Attachments attachments) {
+
+  /**
+   * The limits of attachments and their virus scanner: bytes per file and per message, the types
+   * allowed (as detected from the content), and clamd's address (none: files are not scanned).
+   */
+  public record Attachments(long maxFileBytes, long maxMessageBytes, java.util.Set<String> types,
+                            Optional<String> clamavHost, int clamavPort, Duration clamavTimeout) {
+  }
 
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
@@ -128,6 +137,22 @@ public record ParleyConfig(
   public static final String REQUEST_TIMEOUT_SECONDS = "PARLEY_REQUEST_TIMEOUT_SECONDS";
   /** How long a stopping node waits for the requests and writes in flight to finish. */
   public static final String SHUTDOWN_SECONDS = "PARLEY_SHUTDOWN_SECONDS";
+  public static final String ATTACHMENT_MAX_MB = "PARLEY_ATTACHMENT_MAX_MB";
+  public static final String ATTACHMENT_MESSAGE_MAX_MB = "PARLEY_ATTACHMENT_MESSAGE_MAX_MB";
+  /** The detected types an upload may have, comma-separated. */
+  public static final String ATTACHMENT_TYPES = "PARLEY_ATTACHMENT_TYPES";
+  public static final String CLAMAV_HOST = "PARLEY_CLAMAV_HOST";
+  public static final String CLAMAV_PORT = "PARLEY_CLAMAV_PORT";
+  public static final String CLAMAV_TIMEOUT_SECONDS = "PARLEY_CLAMAV_TIMEOUT_SECONDS";
+  /** What may be attached unless {@value #ATTACHMENT_TYPES} says otherwise: PDF, images, office documents, plain text and CSV. */
+  public static final String DEFAULT_ATTACHMENT_TYPES = String.join(",",
+      "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif",
+      "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+      "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+      "application/vnd.oasis.opendocument.presentation", "application/rtf", "text/plain", "text/csv");
 
   public boolean embeddedDatabase() {
     return dbUrl.isEmpty();
@@ -215,7 +240,22 @@ public record ParleyConfig(
         s.opt(METRICS_PORT).map(v -> s.integer(METRICS_PORT, 0)),
         s.str(METRICS_HOST, "127.0.0.1"),
         Duration.ofSeconds(s.positive(REQUEST_TIMEOUT_SECONDS, 10)),
-        Duration.ofSeconds(s.integer(SHUTDOWN_SECONDS, 20)));
+        Duration.ofSeconds(s.integer(SHUTDOWN_SECONDS, 20)),
+        new Attachments(s.positive(ATTACHMENT_MAX_MB, 25) * 1024L * 1024L,
+            s.positive(ATTACHMENT_MESSAGE_MAX_MB, 50) * 1024L * 1024L,
+            types(s.str(ATTACHMENT_TYPES, DEFAULT_ATTACHMENT_TYPES)),
+            s.opt(CLAMAV_HOST), s.integer(CLAMAV_PORT, 3310),
+            Duration.ofSeconds(s.positive(CLAMAV_TIMEOUT_SECONDS, 30))));
+  }
+
+  private static java.util.Set<String> types(String list) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String t : list.split(",")) {
+      if (!t.isBlank()) {
+        out.add(t.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return java.util.Set.copyOf(out);
   }
 
   private static String stripSlash(String url) {

@@ -49,6 +49,10 @@ public final class Audit {
   public static final String EMAIL_RESENT = "notify.email_resent";
   /** Refusals of the live bridge, compacted per source address and window. */
   public static final String LIVE_REFUSED = "live.refused";
+  /** A file someone downloaded (who, which file, when; never its name). */
+  public static final String FILE_DOWNLOADED = "files.downloaded";
+  /** An upload the virus scanner refused, with the signature it found; nothing of the file is kept. */
+  public static final String FILE_INFECTED = "files.infected";
 
   private static final String INSERT =
       "insert into audit_log (company_id, actor_id, action, target, detail, address) values ($1, $2, $3, $4, $5, $6)";

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Admission {
 
   private static final String WRITE_BY = "parley.writeBy";
+  private static final String DEADLINE_TIMER = "parley.deadlineTimer";
 
   private final Duration timeout;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -48,6 +49,7 @@ public final class Admission {
         ctx.fail(Problem.unavailable("no answer in time; try again shortly"));
       }
     });
+    ctx.put(DEADLINE_TIMER, timer);
     ctx.addEndHandler(ar -> {
       ctx.vertx().cancelTimer(timer);
       done();
@@ -64,6 +66,17 @@ public final class Admission {
   /** By when a write made for this request must have committed (null outside the API router). */
   public static Deadline writeBy(RoutingContext ctx) {
     return ctx.get(WRITE_BY);
+  }
+
+  /**
+   * Takes the request's deadline away: a file's transfer may rightly take longer than any answer, so
+   * its route watches the transfer's progress instead. It is still counted in flight.
+   */
+  public static void lift(RoutingContext ctx) {
+    Long timer = ctx.get(DEADLINE_TIMER);
+    if (timer != null) {
+      ctx.vertx().cancelTimer(timer);
+    }
   }
 
   /** Refuses new requests from now on; completes once every request taken has been answered. */

@@ -2,6 +2,7 @@ package dev.parley.messaging;
 
 import dev.parley.Fields;
 import dev.parley.Problem;
+import dev.parley.files.Attachments;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -47,15 +48,20 @@ public final class Commands {
   }
 
   /** A new conversation. */
-  public record NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt) {
+  public record NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt,
+                          List<UUID> attachmentIds) {
+
+    public NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt) {
+      this(to, cc, subject, content, readReceipt, List.of());
+    }
 
     public static NewThread from(JsonObject json) {
-      Fields b = Fields.strict(json, "to", "cc", "subject", "bodyHtml", "readReceipt");
+      Fields b = Fields.strict(json, "to", "cc", "subject", "bodyHtml", "readReceipt", "attachmentIds");
       List<UUID> to = orEmpty(b.optionalUuids("to", MAX_RECIPIENTS + 1));
       List<UUID> cc = orEmpty(b.optionalUuids("cc", MAX_RECIPIENTS + 1));
       String subject = Commands.subject(b.requiredString("subject", MAX_SUBJECT));
       Content content = Content.of(b.optionalText("bodyHtml"));
-      NewThread cmd = new NewThread(to, cc, subject, content, b.bool("readReceipt", false));
+      NewThread cmd = new NewThread(to, cc, subject, content, b.bool("readReceipt", false), Commands.attachmentIds(b));
       if (cmd.to.isEmpty() && cmd.cc.isEmpty()) {
         throw Problem.invalid("'to' needs at least one recipient");
       }
@@ -71,14 +77,18 @@ public final class Commands {
   }
 
   /** A message in an existing thread; staff may name recipients, otherwise it goes to the thread. */
-  public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
+  public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc, List<UUID> attachmentIds) {
+
+    public Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
+      this(content, readReceipt, to, cc, List.of());
+    }
 
     public static Reply from(JsonObject json) {
-      Fields b = Fields.strict(json, "bodyHtml", "readReceipt", "to", "cc");
+      Fields b = Fields.strict(json, "bodyHtml", "readReceipt", "to", "cc", "attachmentIds");
       Content content = Content.of(b.optionalText("bodyHtml"));
       List<UUID> to = b.optionalUuids("to", MAX_RECIPIENTS + 1);
       List<UUID> cc = b.optionalUuids("cc", MAX_RECIPIENTS + 1);
-      Reply r = new Reply(content, b.bool("readReceipt", false), to, cc);
+      Reply r = new Reply(content, b.bool("readReceipt", false), to, cc, Commands.attachmentIds(b));
       if (r.named() && union(orEmpty(to), orEmpty(cc)).size() > MAX_RECIPIENTS) {
         throw Problem.invalid("a message may have at most " + MAX_RECIPIENTS + " recipients");
       }
@@ -96,6 +106,16 @@ public final class Commands {
     public static MarkRead from(JsonObject json) {
       return new MarkRead(Fields.strict(json, "messageIds").optionalUuids("messageIds", 1000));
     }
+  }
+
+  /** The uploaded files a message names (none when absent); 422 over {@link Attachments#MAX_PER_MESSAGE}. */
+  static List<UUID> attachmentIds(Fields b) {
+    List<UUID> ids = orEmpty(b.optionalUuids("attachmentIds", 1000));
+    if (ids.size() > Attachments.MAX_PER_MESSAGE) {
+      throw new Problem(422, "too_many_attachments",
+          "'attachmentIds': a message may carry at most " + Attachments.MAX_PER_MESSAGE + " files");
+    }
+    return ids;
   }
 
   static String subject(String raw) {

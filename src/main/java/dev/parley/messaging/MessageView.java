@@ -2,6 +2,8 @@ package dev.parley.messaging;
 
 import dev.parley.directory.Role;
 import dev.parley.directory.User;
+import dev.parley.files.Attachment;
+import dev.parley.files.Attachments;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +17,7 @@ import java.util.UUID;
 /** A message with everyone it went to, as stored: the input of every projection. */
 public record MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
                           OffsetDateTime createdAt, String source, boolean readReceipt, String note,
-                          List<Recipient> recipients) {
+                          List<Recipient> recipients, List<Attachment> attachments) {
 
   /** Recipients are listed by name, whoever built the view: the live push and a later read agree. */
   private static final Comparator<Recipient> BY_NAME = Comparator
@@ -24,6 +26,20 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
 
   public MessageView {
     recipients = recipients.stream().sorted(BY_NAME).toList();
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message without files. */
+  public MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
+                     OffsetDateTime createdAt, String source, boolean readReceipt, String note, List<Recipient> recipients) {
+    this(id, threadId, subject, sender, bodyHtml, bodyText, createdAt, source, readReceipt, note, recipients, List.of());
+  }
+
+  /** The files as the API shows them; whoever may see the message may see its files. */
+  private JsonArray attachmentsJson() {
+    JsonArray out = new JsonArray();
+    attachments.forEach(a -> out.add(a.toJson()));
+    return out;
   }
 
   /** Someone on a message. */
@@ -69,7 +85,8 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
         .put("bodyHtml", bodyHtml)
         .put("createdAt", createdAt.toInstant().toString())
         .put("source", source)
-        .put("recipients", rs);
+        .put("recipients", rs)
+        .put("attachments", attachmentsJson());
     if (mine) {
       json.put("readReceipt", readReceipt);
     }
@@ -96,7 +113,8 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
         .put("source", source)
         .put("readReceipt", readReceipt)
         .put("note", note)
-        .put("recipients", rs);
+        .put("recipients", rs)
+        .put("attachments", attachmentsJson());
   }
 
   /** The message {@link #toJson} wrote, without its plain text (the fan-out needs only what it projects). */
@@ -111,7 +129,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     return new MessageView(UUID.fromString(j.getString("id")), UUID.fromString(j.getString("threadId")),
         j.getString("subject"), person(j.getJsonObject("sender")), j.getString("bodyHtml"), "",
         OffsetDateTime.parse(j.getString("createdAt")), j.getString("source"), j.getBoolean("readReceipt", false),
-        j.getString("note"), rs);
+        j.getString("note"), rs, Attachments.fromJson(j.getJsonArray("attachments")));
   }
 
   private static Person person(JsonObject p) {

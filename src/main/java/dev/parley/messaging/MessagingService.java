@@ -10,6 +10,8 @@ import dev.parley.directory.Reachability;
 import dev.parley.directory.Role;
 import dev.parley.events.Change;
 import dev.parley.events.Changes;
+import dev.parley.files.Attachment;
+import dev.parley.files.Attachments;
 import dev.parley.notify.Outbox;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
@@ -49,7 +51,7 @@ public final class MessagingService {
   /** The one row a reply locks (the group commit locks it first thing in the transaction) and updates. */
   private static final String TOUCH_THREAD = "update threads set last_message_at = $2, last_message_id = $3 where id = $1";
   private static final String INSERT_MESSAGE = "insert into messages (id, company_id, thread_id, sender_id, body_html, body_text, "
-      + "source, read_receipt, note, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+      + "source, read_receipt, note, created_at, has_attachments) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
   private static final String INSERT_RECIPIENTS = "insert into message_recipients (message_id, thread_id, user_id, kind) "
       + "select $1, $2, * from unnest($3::uuid[], $4::text[])";
   /** People who join the thread with this message (all of them for a new thread), or come back to it. */
@@ -134,22 +136,42 @@ public final class MessagingService {
       UUID threadId = UUID.randomUUID();
       List<UUID> everyone = new ArrayList<>(wanted);
       everyone.add(viewer.userId());
-      Draft draft = new Draft(UUID.randomUUID(), threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
-          recipients, List.of(), everyone, now(), new AtomicBoolean());
+      UUID messageId = UUID.randomUUID();
+      OffsetDateTime createdAt = now();
+      AtomicBoolean mailDue = new AtomicBoolean();
       return Db.translate(run(attempt, null, (tx, changes) -> IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
-              threadId, draft.messageId())
+              threadId, messageId)
           .compose(earlier -> {
             if (earlier.isPresent()) {
               return Future.succeededFuture(new Sent(earlier.get().threadId(), cmd.subject(), earlier.get().messageId(), true));
             }
-            // the thread first, the message's rows right behind it in the same flush (without a key,
-            // the same flush as BEGIN)
-            Future<?> thread = tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(),
-                cmd.subject(), viewer.userId(), draft.createdAt(), draft.messageId()));
-            return Future.all(thread, write(tx, changes, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
+            return files(tx, viewer, attempt, messageId, cmd.attachmentIds()).compose(files -> {
+              Draft draft = new Draft(messageId, threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
+                  recipients, List.of(), everyone, createdAt, mailDue, files);
+              // the thread first, the message's rows right behind it in the same flush (without a key
+              // or files, the same flush as BEGIN)
+              Future<?> thread = tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(),
+                  cmd.subject(), viewer.userId(), draft.createdAt(), draft.messageId()));
+              return Future.all(thread, write(tx, changes, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
+            });
           })))
-          .map(sent -> afterCommit(sent, draft.mailDue().get()));
+          .map(sent -> afterCommit(sent, mailDue.get()));
     });
+  }
+
+  /**
+   * The uploaded files a message names, locked for it (none: no statement at all). A refusal (a file
+   * not the sender's, already attached, or too much together) releases the Idempotency-Key the write
+   * claimed, like any refusal, before the message's first write statement.
+   */
+  private Future<List<Attachment>> files(SqlConnection tx, Viewer viewer, Attempt attempt, UUID messageId, List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return Attachments.claimable(tx, viewer.companyId(), viewer.userId(), ids, platform.config().attachments().maxMessageBytes())
+        .recover(e -> e instanceof Problem p
+            ? refuse(tx, viewer, attempt, messageId, Optional.empty(), p).map(x -> List.<Attachment>of())
+            : Future.failedFuture(e));
   }
 
   /** Adds a message to a thread the viewer is on; {@code note} is shown with it (for example, attachments left out). */
@@ -197,11 +219,13 @@ public final class MessagingService {
               Set<UUID> on = new HashSet<>();
               participants.forEach(p -> on.add(p.id()));
               List<UUID> joining = recipients.stream().map(r -> r.person().id()).filter(id -> !on.contains(id)).toList();
-              Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
-                  recipients, staffOnThread, joining, now(), mailDue);
-              Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
-              return write(tx, changes, viewer, draft).compose(v -> touched)
-                  .map(v -> new Sent(threadId, subject, draft.messageId(), false));
+              return files(tx, viewer, attempt, messageId, cmd.attachmentIds()).compose(files -> {
+                Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
+                    recipients, staffOnThread, joining, now(), mailDue, files);
+                Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
+                return write(tx, changes, viewer, draft).compose(v -> touched)
+                    .map(v -> new Sent(threadId, subject, draft.messageId(), false));
+              });
             });
     }))
         .map(sent -> afterCommit(sent, mailDue.get())));
@@ -262,7 +286,7 @@ public final class MessagingService {
   private record Draft(UUID messageId, UUID threadId, String subject, Commands.Content content, boolean readReceipt,
                        Commands.Source source, String note, List<MessageView.Recipient> recipients,
                        List<MessageView.Person> staffOnThread, List<UUID> joining, OffsetDateTime createdAt,
-                       AtomicBoolean mailDue) {
+                       AtomicBoolean mailDue, List<Attachment> files) {
   }
 
   /**
@@ -273,7 +297,7 @@ public final class MessagingService {
   private Future<Void> write(SqlConnection tx, Changes changes, Viewer viewer, Draft d) {
     MessageView.Person sender = new MessageView.Person(viewer.userId(), viewer.name(), viewer.role());
     MessageView view = new MessageView(d.messageId(), d.threadId(), d.subject(), sender, d.content().html(),
-        d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients());
+        d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients(), d.files());
     int n = d.recipients().size();
     UUID[] recipientIds = new UUID[n];
     String[] kinds = new String[n];
@@ -282,7 +306,9 @@ public final class MessagingService {
       kinds[i] = d.recipients().get(i).kind();
     }
     Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
-        viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt()));
+        viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt(),
+        !d.files().isEmpty()));
+    Future<?> attached = d.files().isEmpty() ? Future.succeededFuture() : Attachments.attach(tx, d.messageId(), d.files());
     Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
     Future<?> joined = d.joining().isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery(JOIN).execute(Tuple.of(d.threadId(), viewer.companyId(), d.joining().toArray(new UUID[0])));
@@ -299,7 +325,7 @@ public final class MessagingService {
     d.staffOnThread().forEach(p -> audience.add(p.id()));
     changes.add(new Change(Change.MESSAGE, viewer.companyId(), d.threadId(), viewer.userId(), d.messageId(),
         List.copyOf(audience), null, LiveViews.live(view, Sanitizer.snippet(d.content().text(), LiveViews.SNIPPET)), 0));
-    return Future.all(List.of(message, recipients, joined, mail, audited)).mapEmpty();
+    return Future.all(List.of(message, attached, recipients, joined, mail, audited)).mapEmpty();
   }
 
   /**

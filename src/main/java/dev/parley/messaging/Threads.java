@@ -4,6 +4,7 @@ import dev.parley.Problem;
 import dev.parley.auth.Viewer;
 import dev.parley.directory.Role;
 import dev.parley.directory.User;
+import dev.parley.files.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,15 +35,16 @@ public final class Threads {
    */
   private static final String INBOX = """
       select t.id as thread_id, t.subject, lm.created_at as last_message_at, left(lm.body_text, 300) as body_text,
+             lm.has_attachments,
              s.id as sender_id, s.name as sender_name, s.role as sender_role,
              (select count(*) from message_recipients u
                where u.user_id = $1 and u.thread_id = t.id and u.read_at is null)::int as unread_count
         from thread_participants tp
         join threads t on t.id = tp.thread_id
         cross join lateral (
-          select m.created_at, m.body_text, m.sender_id from messages m where $6::boolean and m.id = t.last_message_id
+          select m.created_at, m.body_text, m.sender_id, m.has_attachments from messages m where $6::boolean and m.id = t.last_message_id
           union all
-          (select m.created_at, m.body_text, m.sender_id from messages m
+          (select m.created_at, m.body_text, m.sender_id, m.has_attachments from messages m
             where not $6::boolean and m.thread_id = t.id
               and (m.sender_id = $1 or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $1))
             order by m.created_at desc, m.id desc
@@ -74,7 +76,9 @@ public final class Threads {
       select m.id, m.thread_id, t.subject, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
              s.id as sender_id, s.name as sender_name, s.role as sender_role,
              r.ids as recipient_ids, r.names as recipient_names, r.roles as recipient_roles,
-             r.kinds as recipient_kinds, r.read_ats as recipient_read_ats
+             r.kinds as recipient_kinds, r.read_ats as recipient_read_ats,
+             """ + Attachments.OF_MESSAGE + """
+       as attachments
         from messages m
         join threads t on t.id = m.thread_id
         join users s on s.id = m.sender_id
@@ -128,6 +132,7 @@ public final class Threads {
                       .put("lastMessageAt", r.getOffsetDateTime("last_message_at").toInstant().toString())
                       .put("snippet", Sanitizer.snippet(r.getString("body_text"), 140))
                       .put("unreadCount", r.getInteger("unread_count"))
+                      .put("hasAttachments", Boolean.TRUE.equals(r.getBoolean("has_attachments")))
                       .put("sender", User.card(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))))
                       .put("participants", participants.getOrDefault(id, new JsonArray())));
                 }
@@ -197,7 +202,8 @@ public final class Threads {
     return new MessageView(r.getUUID("id"), r.getUUID("thread_id"), r.getString("subject"),
         new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
         r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
-        Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients);
+        Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients,
+        Attachments.fromJson((io.vertx.core.json.JsonArray) r.getValue("attachments")));
   }
 
   /** The viewer's unread total. */

@@ -38,8 +38,10 @@ public final class SettingsRoutes implements Routes {
     return Settings.company(platform.pool(), v.companyId(), false).compose(c -> Reply.ok(ctx, companyJson(c)));
   }
 
-  private static JsonObject companyJson(Settings.Company c) {
-    return c.toJson().put("hipaaWarning", Settings.HIPAA_WARNING);
+  /** {@code attachmentsScanned}: whether uploads go through a virus scanner (false: clamd is not configured). */
+  private JsonObject companyJson(Settings.Company c) {
+    return c.toJson().put("hipaaWarning", Settings.HIPAA_WARNING)
+        .put("attachmentsScanned", platform.config().attachments().clamavHost().isPresent());
   }
 
   /** Changes what the body names, each change audited on its own; the rest stays. */

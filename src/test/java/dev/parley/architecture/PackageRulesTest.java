@@ -27,7 +27,7 @@ class PackageRulesTest {
   /** Every package that holds a feature of Parley (the adapters and the root assembly are not features). */
   static final String[] FEATURES = {"dev.parley.messaging..", "dev.parley.auth..", "dev.parley.directory..",
       "dev.parley.settings..", "dev.parley.notify..", "dev.parley.inbound..", "dev.parley.realtime..",
-      "dev.parley.audit..", "dev.parley.events.."};
+      "dev.parley.audit..", "dev.parley.events..", "dev.parley.files.."};
 
   /** What a feature's routes may use of the HTTP adapter: its seams, and the readers and writers of a request. */
   static final String HTTP_SEAMS = "dev\\.parley\\.http\\.(Routes|FailureHook|Reply|Body|Admission)(\\$.*)?";
@@ -68,6 +68,14 @@ class PackageRulesTest {
   void theDatabaseAndEmbeddedAdaptersKnowNoFeature() {
     noClasses().that().resideInAnyPackage("dev.parley.db..", "dev.parley.embedded..")
         .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+        .check(CLASSES);
+  }
+
+  /** Files are below messaging: messaging claims them, they know nothing of messages' other rows. */
+  @Test
+  void filesDoNotDependOnMessaging() {
+    noClasses().that().resideInAPackage("dev.parley.files..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.parley.messaging..", "dev.parley.inbound..")
         .check(CLASSES);
   }
 
