@@ -1,6 +1,9 @@
 package dev.parley.web;
 
+import dev.parley.ParleyConfig;
 import dev.parley.testing.Api;
+import dev.parley.testing.ClamdServer;
+import dev.parley.testing.FileUploads;
 import dev.parley.testing.Fixtures;
 import dev.parley.testing.TestNode;
 import io.vertx.core.json.JsonObject;
@@ -15,14 +18,10 @@ import org.openqa.selenium.WebElement;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +29,7 @@ import static dev.parley.web.MessagingInTheBrowserTest.assertFitsNarrowScreen;
 import static dev.parley.web.MessagingInTheBrowserTest.pick;
 import static dev.parley.web.MessagingInTheBrowserTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Files in a real headless Chromium against a real node: staff attach them by dropping and by the
@@ -78,7 +78,11 @@ class AttachmentsInTheBrowserTest {
   }
 
   Browser signedIn(String name, Fixtures.Person person) {
-    Browser b = Browser.open(name, node.baseUrl());
+    return signedIn(name, person, node);
+  }
+
+  Browser signedIn(String name, Fixtures.Person person, TestNode on) {
+    Browser b = Browser.open(name, on.baseUrl());
     browsers.add(b);
     b.signIn(person.email(), Fixtures.PASSWORD);
     b.waitLive();
@@ -105,7 +109,7 @@ class AttachmentsInTheBrowserTest {
 
     // Dragging a file over the form shows where to drop it; dropping it on the text attaches it
     // (the editor does not take it in).
-    byte[] statement = pdf("Statement", 40_000);
+    byte[] statement = FileUploads.pdf(40_000);
     dragOver(staff, "#compose-form");
     assertThat(staff.driver.findElement(By.cssSelector("#compose-form .drop-zone")).isDisplayed()).isTrue();
     assertThat(staff.driver.findElement(By.cssSelector("#compose-form .drop-zone")).getText()).isEqualTo("Drop files to attach them");
@@ -113,9 +117,9 @@ class AttachmentsInTheBrowserTest {
     assertThat(staff.driver.findElement(By.cssSelector("#compose-form .drop-zone")).isDisplayed()).isFalse();
 
     // The picker takes a file from disk, and a type Parley refuses says so next to the file.
-    byte[] letter = pdf("Signed letter", 12_000);
+    byte[] letter = FileUploads.pdf(12_000);
     Path letterFile = file("Signed letter.pdf", letter);
-    Path program = file("setup.exe", executable());
+    Path program = file("setup.exe", FileUploads.exe());
     staff.driver.findElement(By.cssSelector("#compose-form input[type=file]"))
         .sendKeys(letterFile + "\n" + program);
 
@@ -136,7 +140,7 @@ class AttachmentsInTheBrowserTest {
 
     List<String> problems = new ArrayList<>();
     record("composer with files", staff, problems);
-    staff.resize(1280, 1200);
+    staff.resize(1280, 1400);
     staff.js("window.scrollTo(0, 0)");
     staff.screenshot("attachments/composer.png");
     staff.resize(390, 1400);
@@ -165,13 +169,13 @@ class AttachmentsInTheBrowserTest {
     assertThat(link.getAttribute("download")).isEqualTo("Statement Q1.pdf");
     assertThat(link.getAttribute("href")).matches(".*/api/attachments/[0-9a-f-]{36}$");
     assertThat(link.getText()).contains("Statement Q1.pdf", "39 KB");
-    assertThat(downloaded(client, 0)).isEqualTo(Map.of("status", 200L, "length", (long) statement.length, "sha256", sha256(statement)));
-    assertThat(downloaded(client, 1)).isEqualTo(Map.of("status", 200L, "length", (long) letter.length, "sha256", sha256(letter)));
+    assertThat(downloaded(client, 0)).isEqualTo(Map.of("status", 200L, "length", (long) statement.length, "sha256", FileUploads.sha256(statement)));
+    assertThat(downloaded(client, 1)).isEqualTo(Map.of("status", 200L, "length", (long) letter.length, "sha256", FileUploads.sha256(letter)));
 
     // Sam replies with a file from the reply box; it arrives in Cleo's open thread live.
     staff.markPage();
     client.markPage();
-    byte[] form = pdf("Form", 5_000);
+    byte[] form = FileUploads.pdf(5_000);
     WebElement reply = staff.waitFor(By.cssSelector("#reply-form .ql-editor"));
     reply.click();
     reply.sendKeys("One more: the form to sign.");
@@ -181,7 +185,7 @@ class AttachmentsInTheBrowserTest {
     client.until(d -> d.findElements(By.cssSelector(".message")).size() == 2);
     client.until(d -> fileNames(client).contains("Form to sign.pdf"));
     assertThat(client.pageKept()).isTrue();
-    assertThat(downloaded(client, 2)).isEqualTo(Map.of("status", 200L, "length", (long) form.length, "sha256", sha256(form)));
+    assertThat(downloaded(client, 2)).isEqualTo(Map.of("status", 200L, "length", (long) form.length, "sha256", FileUploads.sha256(form)));
     staff.until(d -> items(staff, "#reply-form", "done") == 0);
 
     record("thread with files", client, problems);
@@ -215,12 +219,13 @@ class AttachmentsInTheBrowserTest {
     staff.driver.executeCdpCommand("Network.enable", Map.of());
     staff.driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
         "offline", false, "latency", 0, "downloadThroughput", -1, "uploadThroughput", 64 * 1024));
-    drop(staff, "#compose-form", "Annual report.pdf", "application/pdf", pdf("Annual report", 3_000_000));
+    drop(staff, "#compose-form", "Annual report.pdf", "application/pdf", FileUploads.pdf(3_000_000));
     staff.until(d -> progress(staff) > 0);
     WebElement uploading = staff.driver.findElement(By.cssSelector("#compose-form .attach-item[data-status=uploading]"));
     assertThat(staff.driver.findElement(By.id("send-message")).isEnabled()).as("Send waits for the upload").isFalse();
     WebElement stop = uploading.findElement(By.className("attach-remove"));
     assertThat(stop.getAttribute("aria-label")).isEqualTo("Stop uploading Annual report.pdf");
+    staff.js("arguments[0].scrollIntoView({ block: 'center' })", uploading);
     staff.screenshot("attachments/composer-uploading.png");
 
     stop.click();
@@ -250,6 +255,54 @@ class AttachmentsInTheBrowserTest {
     List<String> problems = new ArrayList<>();
     record("company settings", b, problems);
     assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aVirusAFileOverTheLimitAndAScannerThatIsDownAreEachSaidNextToTheFile() {
+    assumeTrue(ClamdServer.binary() != null, "clamd is not installed (apt-get install clamav-daemon)");
+    try (ClamdServer clamd = ClamdServer.start();
+         TestNode scanned = TestNode.start(Map.of(ParleyConfig.CLAMAV_HOST, "127.0.0.1",
+             ParleyConfig.CLAMAV_PORT, Integer.toString(clamd.port()), ParleyConfig.ATTACHMENT_MAX_MB, "1"))) {
+      Fixtures.Company co = scanned.fixtures().company("Careful Advisors");
+      // Ada's initials sit on the orange avatar, whose white text once had too little contrast.
+      Fixtures.Person ada = co.admin("Ada Careful");
+      co.client("Cleo Careful", ada);
+      Browser b = signedIn("Ada", ada, scanned);
+      b.go("#/settings/company");
+      assertThat(b.waitFor(By.id("scan-status")).getText())
+          .isEqualTo("Uploaded files are scanned for viruses before anyone can attach them.");
+
+      b.go("#/compose");
+      b.waitFor(By.id("compose-form"));
+      pick(b, "to", "Cleo");
+      drop(b, "#compose-form", "notes.txt", "text/plain", FileUploads.eicar());
+      assertThat(refusal(b, "notes.txt")).isEqualTo("A virus was found in this file, so it was not attached.");
+      drop(b, "#compose-form", "Scan of the deed.pdf", "application/pdf", FileUploads.pdf(1_500_000));
+      assertThat(refusal(b, "Scan of the deed.pdf")).isEqualTo("Too large: the file is larger than the limit of 1 MB.");
+      drop(b, "#compose-form", "Clean letter.pdf", "application/pdf", FileUploads.pdf(20_000));
+      b.until(d -> items(b, "#compose-form", "done") == 1);
+
+      clamd.close();
+      drop(b, "#compose-form", "Later.pdf", "application/pdf", FileUploads.pdf(20_000));
+      assertThat(refusal(b, "Later.pdf")).isEqualTo("Files cannot be checked for viruses right now. Try again later.");
+      b.until(d -> String.valueOf(b.js("return document.querySelector('#compose-form [data-attach-status]').textContent"))
+          .equals("Later.pdf was not attached. Files cannot be checked for viruses right now. Try again later."));
+      b.resize(1280, 1400);
+      b.js("window.scrollTo(0, 0)");
+      b.screenshot("attachments/composer-refusals.png");
+      List<String> problems = new ArrayList<>();
+      record("composer with refused files", b, problems);
+      b.resize(390, 1400);
+      b.screenshot("attachments/composer-refusals-390.png");
+      assertFitsNarrowScreen(b);
+      assertThat(problems).isEmpty();
+    }
+  }
+
+  /** Waits until the upload of the named file has failed, and answers what is said next to it. */
+  static String refusal(Browser b, String name) {
+    By failed = By.cssSelector("#compose-form .attach-item[data-status=failed][data-name=\"" + name + "\"] .attach-error");
+    return b.until(d -> d.findElements(failed).isEmpty() ? null : d.findElement(failed).getText());
   }
 
   /** Records the name of every file that showed a progress bar, however briefly. */
@@ -316,30 +369,6 @@ class AttachmentsInTheBrowserTest {
         """, n);
   }
 
-  /** A small, well-formed PDF of about {@code size} bytes. */
-  static byte[] pdf(String title, int size) {
-    StringBuilder s = new StringBuilder("%PDF-1.4\n"
-        + "1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-        + "2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-        + "3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Title (" + title + ")>> endobj\n");
-    while (s.length() < size - 60) {
-      s.append("% padding so that the file has some weight to upload\n");
-    }
-    s.append("trailer <</Root 1 0 R>>\n%%EOF\n");
-    return s.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The start of a Windows program: a type no message may carry. */
-  static byte[] executable() {
-    byte[] bytes = new byte[4096];
-    bytes[0] = 'M';
-    bytes[1] = 'Z';
-    bytes[0x3c] = (byte) 0x80;
-    bytes[0x80] = 'P';
-    bytes[0x81] = 'E';
-    return bytes;
-  }
-
   Path file(String name, byte[] bytes) {
     try {
       Path dir = Files.createTempDirectory("parley-upload");
@@ -350,14 +379,6 @@ class AttachmentsInTheBrowserTest {
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
