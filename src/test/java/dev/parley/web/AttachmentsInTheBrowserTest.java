@@ -279,6 +279,9 @@ class AttachmentsInTheBrowserTest {
       assertThat(refusal(b, "notes.txt")).isEqualTo("A virus was found in this file, so it was not attached.");
       drop(b, "#compose-form", "Scan of the deed.pdf", "application/pdf", FileUploads.pdf(1_500_000));
       assertThat(refusal(b, "Scan of the deed.pdf")).isEqualTo("Too large: the file is larger than the limit of 1 MB.");
+      // far over the limit: the server answers at once and cuts the connection once the limit has passed
+      drop(b, "#compose-form", "Whole archive.pdf", "application/pdf", FileUploads.pdf(6_000_000));
+      assertThat(refusal(b, "Whole archive.pdf")).isEqualTo("Too large: the file is larger than the limit of 1 MB.");
       drop(b, "#compose-form", "Clean letter.pdf", "application/pdf", FileUploads.pdf(20_000));
       b.until(d -> items(b, "#compose-form", "done") == 1);
 
