@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.files.AttachmentPruner;
+import dev.parley.files.Uploads;
 import dev.parley.http.MetricsVerticle;
 import dev.parley.inbound.ImapPoller;
 import dev.parley.notify.OutboxMetrics;
@@ -40,7 +41,7 @@ final class Background {
         .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
             .<Void>mapEmpty())
         .compose(v -> vertx.deployVerticle(new IdempotencyPruner(platform.pool(), PRUNE_EVERY)).<Void>mapEmpty())
-        .compose(v -> vertx.deployVerticle(new AttachmentPruner(platform.pool(), Endpoints.uploads(platform), platform.clock(),
+        .compose(v -> vertx.deployVerticle(new AttachmentPruner(platform.pool(), Uploads.of(platform), platform.clock(),
             PRUNE_EVERY)).<Void>mapEmpty())
         .compose(v -> metrics == null ? Future.<Void>succeededFuture()
             : vertx.deployVerticle(new MetricsVerticle(metrics, platform.config().metricsHost(),

@@ -5,8 +5,6 @@ import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.RefusalAudit;
 import dev.parley.directory.DirectoryRoutes;
 import dev.parley.files.AttachmentRoutes;
-import dev.parley.files.PgFileStore;
-import dev.parley.files.Scanner;
 import dev.parley.files.Uploads;
 import dev.parley.http.HttpVerticle;
 import dev.parley.inbound.InboundRoutes;
@@ -33,7 +31,7 @@ final class Endpoints {
     AuthHandler auth = new AuthHandler(platform.tokens(), platform.sessions(), platform.config().publicUrl());
     return new HttpVerticle.Features(List.of(
         new InboundRoutes(platform),
-        new AttachmentRoutes(platform, auth, uploads(platform)),
+        new AttachmentRoutes(platform, auth, Uploads.of(platform)),
         new AuthRoutes(platform, auth),
         new DirectoryRoutes(platform),
         new MessagingRoutes(platform, new MessagingService(platform)),
@@ -43,11 +41,5 @@ final class Endpoints {
         new LiveRoutes(platform)),
         auth,
         new RefusalAudit(platform.refusals()));
-  }
-
-  /** Where files are stored, scanned and checked: the one path of uploads from the web and from email. */
-  static Uploads uploads(Platform platform) {
-    return new Uploads(platform.vertx(), platform.pool(), new PgFileStore(platform.pool()),
-        Scanner.of(platform.vertx(), platform.config().attachments()), platform.config().attachments());
   }
 }

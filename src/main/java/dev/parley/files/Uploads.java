@@ -1,6 +1,7 @@
 package dev.parley.files;
 
 import dev.parley.ParleyConfig;
+import dev.parley.Platform;
 import dev.parley.Problem;
 import dev.parley.audit.Audit;
 import io.vertx.core.Future;
@@ -46,6 +47,12 @@ public final class Uploads {
     this.maxBytes = config.maxFileBytes();
   }
 
+  /** The node's files: stored in its database, scanned by the configured clamd, checked against its limits. */
+  public static Uploads of(Platform platform) {
+    return new Uploads(platform.vertx(), platform.pool(), new PgFileStore(platform.pool()),
+        Scanner.of(platform.vertx(), platform.config().attachments()), platform.config().attachments());
+  }
+
   /** The largest file accepted. */
   public long maxBytes() {
     return maxBytes;
@@ -87,7 +94,7 @@ public final class Uploads {
     return forget(List.of(id));
   }
 
-  Future<Void> forget(List<UUID> ids) {
+  public Future<Void> forget(List<UUID> ids) {
     return forget(pool, ids);
   }
 

@@ -13,7 +13,12 @@ import java.util.List;
  * @param text        the body as plain text (text/plain preferred, else HTML turned into text), not yet stripped
  * @param textTooLong the body was longer than what is read
  * @param attachments parts that are not the body (files, inline images, forwarded messages)
+ * @param files       those parts with their names and decoded bytes (bounded by the raw message's limit)
  */
 public record InboundEmail(String messageId, String rawHash, String from, List<String> recipients, String automatic,
-                           String text, boolean textTooLong, int attachments) {
+                           String text, boolean textTooLong, int attachments, List<File> files) {
+
+  /** A part that is not the body, as the sender's mail program named it. */
+  public record File(String name, byte[] bytes) {
+  }
 }

@@ -5,6 +5,7 @@ import dev.parley.Problem;
 import dev.parley.audit.Audit;
 import dev.parley.auth.Viewer;
 import dev.parley.directory.Role;
+import dev.parley.files.Uploads;
 import dev.parley.messaging.Commands;
 import dev.parley.messaging.MessagingService;
 import dev.parley.notify.Outbox;
@@ -50,6 +51,7 @@ public final class Ingest {
   private final ReplyTokens tokens;
   private final String replyDomain;
   private final String ownAddress;
+  private final EmailFiles files;
 
   public Ingest(Platform platform) {
     this.platform = platform;
@@ -57,6 +59,7 @@ public final class Ingest {
     this.tokens = new ReplyTokens(platform.secrets().replyToken());
     this.replyDomain = platform.config().replyDomain().toLowerCase(Locale.ROOT);
     this.ownAddress = address(platform.config().mailFrom());
+    this.files = new EmailFiles(Uploads.of(platform));
   }
 
   /** Takes one raw email. The future fails only on a passing fault (database unreachable): try again later. */
@@ -172,20 +175,26 @@ public final class Ingest {
   private Future<Outcome> postNow(InboundEmail mail, Channel channel, ReplyTokens.Binding b, InboundStore.Recipient r,
                                   Commands.Content content, String key) {
     Viewer as = new Viewer(b.userId(), b.companyId(), Role.parse(r.role()), r.name(), r.email(), null);
-    Future<MessagingService.Sent> sent;
-    try {
-      sent = messaging.reply(as, b.threadId(), new Commands.Reply(content, false, null, null), Commands.Source.EMAIL,
-          note(mail.attachments()));
-    } catch (RuntimeException e) {
-      sent = Future.failedFuture(e);
-    }
+    Future<EmailFiles.Taken> taken = files.bringIn(mail.files(), new Uploads.Uploader(b.companyId(), b.userId(), null));
+    Future<MessagingService.Sent> sent = taken.compose(t -> {
+      try {
+        return messaging.reply(as, b.threadId(), new Commands.Reply(content, false, null, null, t.ids()), Commands.Source.EMAIL,
+            t.note());
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }).onFailure(e -> {
+      if (taken.succeeded()) {
+        files.letGo(taken.result());
+      }
+    });
     return sent.compose(
         s -> InboundStore.finish(platform.pool(), b.companyId(), key, s.messageId())
             .onFailure(e -> LOG.warn("reply {} posted but not yet marked as taken: {}", s.messageId(), e.getMessage()))
             .transform(ignored -> {
               Audit.log(platform.pool(), b.companyId(), b.userId(), Audit.INBOUND_ACCEPTED, s.messageId().toString(),
                   new JsonObject().put("channel", channel.wire()).put("threadId", b.threadId().toString())
-                      .put("attachmentsLeftOut", mail.attachments()), null);
+                      .put("attachmentsLeftOut", taken.result().leftOut().size()), null);
               return Future.succeededFuture(Outcome.posted(s.messageId()));
             }),
         e -> InboundStore.release(platform.pool(), b.companyId(), key).transform(released -> {
@@ -241,15 +250,6 @@ public final class Ingest {
   /** The key an email is taken once by: its Message-ID, or the hash of the raw message when it has none. */
   static String key(InboundEmail mail) {
     return mail.messageId() != null ? mail.messageId() : "sha256:" + mail.rawHash();
-  }
-
-  static String note(int attachments) {
-    if (attachments <= 0) {
-      return null;
-    }
-    return attachments == 1
-        ? "Sent by email; 1 attachment was not included."
-        : "Sent by email; " + attachments + " attachments were not included.";
   }
 
   private static String address(String mailbox) {

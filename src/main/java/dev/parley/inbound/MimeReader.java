@@ -88,7 +88,7 @@ public final class MimeReader {
       }
       String text = body.plain != null ? body.plain : body.html != null ? HtmlText.of(body.html) : null;
       return new InboundEmail(messageId(m), sha256(raw), from(m), recipients(m), automatic, text, body.truncated,
-          body.attachments);
+          body.attachments, List.copyOf(body.files));
     } catch (MessagingException | IOException | RuntimeException e) {
       throw new Malformed("unreadable MIME: " + e.getClass().getSimpleName());
     } catch (StackOverflowError e) {
@@ -234,6 +234,7 @@ public final class MimeReader {
     String html;
     boolean truncated;
     int attachments;
+    final List<InboundEmail.File> files = new ArrayList<>();
     int parts;
   }
 
@@ -257,6 +258,7 @@ public final class MimeReader {
     }
     if (isAttachment(p) || !(type.equals("text/plain") || type.equals("text/html"))) {
       body.attachments++;
+      body.files.add(file(p, body.attachments));
       return;
     }
     if (type.equals("text/plain") && body.plain == null) {
@@ -266,6 +268,20 @@ public final class MimeReader {
       }
     } else if (type.equals("text/html") && body.html == null) {
       body.html = text(p, body);
+    }
+  }
+
+  /** A part as a file: its name (RFC 2047 decoded; "attachment-N" when it has none) and its decoded bytes. */
+  private static InboundEmail.File file(Part p, int n) throws MessagingException, IOException {
+    String name = null;
+    try {
+      name = p.getFileName();
+      name = name == null ? null : MimeUtility.decodeText(name);
+    } catch (Exception e) {
+      // a name that cannot be decoded is shown as it came, or not at all
+    }
+    try (InputStream in = p.getInputStream()) {
+      return new InboundEmail.File(name == null || name.isBlank() ? "attachment-" + n : name, in.readAllBytes());
     }
   }
 

@@ -124,6 +124,8 @@ final class Emails {
     v.put("body", m.bodyText());
     v.put("bodyHtml", Sanitizer.html(m.bodyHtml()));
     v.put("recipients", recipients(seen, row.recipientId()));
+    v.put("files", files(m).isEmpty() ? "" : FILES_TEXT + files(m) + "\n\n");
+    v.put("filesHtml", filesHtml(m));
     return replyTokens.issue(client, row.companyId(), row.recipientId(), m.threadId())
         .map(token -> mail(row, from, Templates.render("notification-convenience", v), m.threadId(),
             HeaderGuard.address(ReplyTokens.address(token, config.replyDomain()))));
@@ -172,6 +174,8 @@ final class Emails {
       item.put("body", m.bodyText());
       item.put("bodyHtml", Sanitizer.html(m.bodyHtml()));
       item.put("recipients", recipients(m.as(row.recipientId(), row.recipientRole().isStaff()).orElseThrow(), row.recipientId()));
+      item.put("files", files(m).isEmpty() ? "" : "\n" + FILES_TEXT + files(m));
+      item.put("filesHtml", filesHtml(m));
       html.append(Templates.fragment("notification-convenience-item.html", item, true));
       text.append(Templates.fragment("notification-convenience-item.txt", item, false)).append('\n');
     }
@@ -181,6 +185,23 @@ final class Emails {
     return replyTokens.issue(client, row.companyId(), row.recipientId(), threadId)
         .map(token -> mail(row, messageId, from, Templates.render("notification-convenience-digest", v), threadId,
             HeaderGuard.address(ReplyTokens.address(token, config.replyDomain()))));
+  }
+
+  private static final String FILES_TEXT = "Files (download them in the portal): ";
+
+  /**
+   * The names of a message's files, for Convenience Mode only: their content never travels by email,
+   * and a Secure Mode email never names them.
+   */
+  private static String files(MessageView m) {
+    return String.join(", ", m.attachments().stream().map(a -> HeaderGuard.text(a.name())).toList());
+  }
+
+  private static String filesHtml(MessageView m) {
+    if (m.attachments().isEmpty()) {
+      return "";
+    }
+    return "<p style=\"margin:0 0 20px 0;font-size:13px;color:#6b7280;\">" + Templates.escape(FILES_TEXT + files(m)) + "</p>\n";
   }
 
   /** "A", "A and B", "A, B and C". */

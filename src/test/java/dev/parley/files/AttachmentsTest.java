@@ -275,7 +275,7 @@ class AttachmentsTest {
     node.asOwner("update attachments set created_at = now() - interval '25 hours' where id in ('" + old + "', '" + sent + "')");
 
     AttachmentPruner pruner = new AttachmentPruner(node.parley().platform().pool(),
-        dev.parley.EndpointsAccess.uploads(node.parley().platform()), java.time.Clock.systemUTC(), java.time.Duration.ofHours(1));
+        Uploads.of(node.parley().platform()), java.time.Clock.systemUTC(), java.time.Duration.ofHours(1));
     assertThat(pruner.pruneAll().await()).isGreaterThanOrEqualTo(1L);
 
     assertThat(Sql.count(node.dbUrl(), "select count(*) from attachments where id = '" + old + "'")).isZero();

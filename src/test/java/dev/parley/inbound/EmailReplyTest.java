@@ -340,15 +340,45 @@ class EmailReplyTest {
     assertThat(emailMessages(c.threadId()).get(0).getString("body_text")).isEqualTo("Got them, thanks.");
   }
 
+  /** The PDF attached to the reply fixtures, as its sender's mail program encoded it. */
+  static final byte[] FORM_PDF = java.util.Base64.getDecoder().decode(
+      "JVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoKdHJhaWxlcgo8PD4+CiUlRU9GCg==");
+
   @Test
-  void attachmentsAreLeftOutAndTheThreadSaysSo() {
+  void aReplysPdfAndImageLandInTheThreadWithTheirFiles() {
     Conversation c = conversation("Anna Attach");
     Mails.Answer a = Mails.webhook(node, Mails.fixture("reply-with-attachments.eml", c.client().email(), c.replyAddress()));
     assertThat(a.json().getString("outcome")).isEqualTo("posted");
     Row m = emailMessages(c.threadId()).get(0);
     assertThat(m.getString("body_text")).isEqualTo("Here are the signed forms.");
+    JsonObject seen = messageAs(c.staff(), c.threadId(), m.getUUID("id").toString());
+    assertThat(seen.containsKey("note")).as(seen.encode()).isFalse();
+    JsonArray files = seen.getJsonArray("attachments");
+    assertThat(files).hasSize(2);
+    assertThat(files.getJsonObject(0).getString("name")).isEqualTo("form.pdf");
+    assertThat(files.getJsonObject(0).getString("type")).isEqualTo("application/pdf");
+    assertThat(files.getJsonObject(1).getString("name")).isEqualTo("scan.png");
+    assertThat(files.getJsonObject(1).getString("type")).isEqualTo("image/png");
+    dev.parley.testing.FileUploads.Download d = dev.parley.testing.FileUploads.download(c.staff().login(api),
+        files.getJsonObject(0).getString("id"));
+    assertThat(d.status()).isEqualTo(200);
+    assertThat(dev.parley.testing.FileUploads.sha256(d.body())).isEqualTo(dev.parley.testing.FileUploads.sha256(FORM_PDF));
+  }
+
+  @Test
+  void aFileOfATypeNotAllowedIsLeftOutAndTheNoteNamesItAndWhy() {
+    Conversation c = conversation("Pablo Program");
+    byte[] raw = Mails.fixture("reply-with-two-files.eml", Map.of("FROM", c.client().email(), "TO", c.replyAddress(),
+        "MESSAGE_ID", UUID.randomUUID() + "@mail.example.test", "NAME2", "setup.exe", "TYPE2", "application/pdf",
+        "BASE64_2", java.util.Base64.getMimeEncoder().encodeToString(dev.parley.testing.FileUploads.exe())));
+    Mails.Answer a = Mails.webhook(node, raw);
+    assertThat(a.json().getString("outcome")).isEqualTo("posted");
+    Row m = emailMessages(c.threadId()).get(0);
     JsonObject seen = messageAs(c.client(), c.threadId(), m.getUUID("id").toString());
-    assertThat(seen.getString("note")).isEqualTo("Sent by email; 2 attachments were not included.");
+    assertThat(seen.getString("note")).isEqualTo("Sent by email; not included: setup.exe (a type of file that cannot be attached).");
+    assertThat(seen.getJsonArray("attachments")).hasSize(1);
+    assertThat(seen.getJsonArray("attachments").getJsonObject(0).getString("name")).isEqualTo("form.pdf");
+    assertThat(Mails.count(platform, "select count(*) from attachments where name = 'setup.exe'")).isZero();
   }
 
   @Test

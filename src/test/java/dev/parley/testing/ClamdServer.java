@@ -43,6 +43,11 @@ public final class ClamdServer implements AutoCloseable {
   }
 
   public static ClamdServer start() {
+    return start(TestNode.freePort());
+  }
+
+  /** On this port (to start it again where a node expects it after {@link #close}). */
+  public static ClamdServer start(int port) {
     Path clamd = binary();
     if (clamd == null) {
       throw new IllegalStateException("clamd is not installed");
@@ -50,7 +55,6 @@ public final class ClamdServer implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("parley-clamd");
       Files.writeString(dir.resolve("eicar.hdb"), EICAR_SIGNATURE);
-      int port = TestNode.freePort();
       Path conf = dir.resolve("clamd.conf");
       Files.writeString(conf, String.join("\n",
           "TCPSocket " + port,
