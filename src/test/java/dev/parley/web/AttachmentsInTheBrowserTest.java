@@ -59,19 +59,7 @@ class AttachmentsInTheBrowserTest {
 
   @AfterEach
   void closeBrowsers(TestInfo test) throws IOException {
-    for (Browser b : browsers) {
-      try {
-        b.screenshot("last/" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + b.name + ".png");
-      } catch (RuntimeException e) {
-        System.err.println("no last screenshot of " + b.name + ": " + e);
-      }
-      List<String> errors = b.consoleErrors();
-      if (!errors.isEmpty()) {
-        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
-      }
-      b.close();
-    }
-    browsers.clear();
+    Browser.closeAll(browsers, test.getTestMethod().map(m -> m.getName()).orElse("test"));
     for (Path p : temp) {
       Files.deleteIfExists(p);
     }
@@ -98,13 +86,7 @@ class AttachmentsInTheBrowserTest {
     Browser client = signedIn("Cleo", cleo);
     client.markPage();
     Browser staff = signedIn("Sam", sam);
-    staff.go("#/compose");
-    staff.waitFor(By.id("compose-form"));
-    pick(staff, "to", "Cleo");
-    staff.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).sendKeys("Your documents");
-    WebElement editor = staff.driver.findElement(By.cssSelector("#compose-form .ql-editor"));
-    editor.click();
-    editor.sendKeys("Here are the statement and the signed letter.");
+    WebElement editor = compose(staff, "Cleo", "Your documents", "Here are the statement and the signed letter.");
     watchUploads(staff);
 
     // Dragging a file over the form shows where to drop it; dropping it on the text attaches it
@@ -207,13 +189,7 @@ class AttachmentsInTheBrowserTest {
     Fixtures.Person sam = co.staff("Sam Slow");
     Fixtures.Person cleo = co.client("Cleo Slow", sam);
     Browser staff = signedIn("Sam", sam);
-    staff.go("#/compose");
-    staff.waitFor(By.id("compose-form"));
-    pick(staff, "to", "Cleo");
-    staff.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).sendKeys("Over a slow line");
-    WebElement editor = staff.driver.findElement(By.cssSelector("#compose-form .ql-editor"));
-    editor.click();
-    editor.sendKeys("The big file did not make it.");
+    WebElement editor = compose(staff, "Cleo", "Over a slow line", "The big file did not make it.");
 
     // A slow uplink (Chromium's own network throttling) keeps the upload running long enough to see.
     staff.driver.executeCdpCommand("Network.enable", Map.of());
@@ -300,6 +276,18 @@ class AttachmentsInTheBrowserTest {
       assertFitsNarrowScreen(b);
       assertThat(problems).isEmpty();
     }
+  }
+
+  /** Opens New Message, picks the recipient, writes subject and text; answers the editor. */
+  static WebElement compose(Browser b, String to, String subject, String text) {
+    b.go("#/compose");
+    b.waitFor(By.id("compose-form"));
+    pick(b, "to", to);
+    b.driver.findElement(By.cssSelector("#compose-form input[name=subject]")).sendKeys(subject);
+    WebElement editor = b.driver.findElement(By.cssSelector("#compose-form .ql-editor"));
+    editor.click();
+    editor.sendKeys(text);
+    return editor;
   }
 
   /** Waits until the upload of the named file has failed, and answers what is said next to it. */
