@@ -88,6 +88,10 @@ export function uploadError(status, data = null, { maxBytes } = {}) {
   switch (status) {
     case 0:
       return 'The upload was interrupted. Check your connection and try again.';
+    case 400:
+      if (data?.error === 'empty_file') return 'This file is empty.';
+      if (data?.error === 'invalid_filename') return 'The name of this file cannot be read. Rename it and try again.';
+      return 'The file could not be uploaded. Try again.';
     case 401:
       return 'Your session has ended. Sign in again, then attach the file.';
     case 413:
@@ -125,7 +129,7 @@ export function createUploadQueue({ max = MAX_FILES, maxBytes = 0 } = {}) {
     entries: () => entries,
     /**
      * Takes files (anything with name, size, type). Answers their entries: `uploading` for those to
-     * send now, `failed` for those refused here (one too many, or over a known size limit).
+     * send now, `failed` for those refused here (one too many, empty, or over a known size limit).
      */
     add(files) {
       const added = [];
@@ -134,6 +138,8 @@ export function createUploadQueue({ max = MAX_FILES, maxBytes = 0 } = {}) {
           status: 'uploading', loaded: 0, error: null, attachment: null };
         if (counted() >= max) {
           Object.assign(entry, { status: 'failed', error: `Not attached: a message can carry at most ${max} files.` });
+        } else if (entry.size === 0) {
+          Object.assign(entry, { status: 'failed', error: uploadError(400, { error: 'empty_file' }) });
         } else if (maxBytes && entry.size > maxBytes) {
           Object.assign(entry, { status: 'failed', error: uploadError(413, null, { maxBytes }) });
         }

@@ -64,6 +64,8 @@ test('each refusal of an upload is said in words a person understands', () => {
   assert.equal(uploadError(415, { error: 'unsupported_type' }), 'This type of file is not allowed.');
   assert.equal(uploadError(422, { error: 'infected' }), 'A virus was found in this file, so it was not attached.');
   assert.equal(uploadError(503, { error: 'scanner_unavailable' }), 'Files cannot be checked for viruses right now. Try again later.');
+  assert.equal(uploadError(400, { error: 'empty_file' }), 'This file is empty.');
+  assert.equal(uploadError(400, { error: 'invalid_filename' }), 'The name of this file cannot be read. Rename it and try again.');
   assert.equal(uploadError(0), 'The upload was interrupted. Check your connection and try again.');
   assert.equal(uploadError(500), 'The file could not be uploaded. Try again.');
 });
@@ -131,6 +133,12 @@ test('a file over a known size limit is refused before it is sent', () => {
   assert.equal(big.status, 'failed');
   assert.equal(big.error, 'Too large: a file can be at most 1 MB.');
   assert.equal(small.status, 'uploading');
+});
+
+test('an empty file is refused before it is sent', () => {
+  const [empty] = createUploadQueue().add([pdf('blank.pdf', 0)]);
+  assert.equal(empty.status, 'failed');
+  assert.equal(empty.error, 'This file is empty.');
 });
 
 test('a name is cleaned before it is shown or sent', () => {
