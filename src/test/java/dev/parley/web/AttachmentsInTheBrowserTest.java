@@ -102,8 +102,10 @@ class AttachmentsInTheBrowserTest {
     byte[] letter = FileUploads.pdf(12_000);
     Path letterFile = file("Signed letter.pdf", letter);
     Path program = file("setup.exe", FileUploads.exe());
-    staff.driver.findElement(By.cssSelector("#compose-form input[type=file]"))
-        .sendKeys(letterFile + "\n" + program);
+    WebElement input = staff.driver.findElement(By.cssSelector("#compose-form input[type=file]"));
+    assertThat(input.getAccessibleName()).isEqualTo("Attach files");
+    assertThat(input.getAttribute("multiple")).isNotNull();
+    input.sendKeys(letterFile + "\n" + program);
 
     staff.until(d -> items(staff, "#compose-form", "done") == 2 && items(staff, "#compose-form", "failed") == 1);
     assertThat(uploadsSeen(staff)).as("each file showed a progress bar while it uploaded")
