@@ -74,7 +74,9 @@ final class Metered implements ReadStream<Buffer> {
   @Override
   public ReadStream<Buffer> endHandler(Handler<Void> handler) {
     source.endHandler(handler == null ? null : v -> {
-      if (!failed && (type != null || detect())) {
+      if (!failed && size == 0) {
+        fail(Problem.badRequest("empty_file", "the file is empty"));
+      } else if (!failed && (type != null || detect())) {
         handler.handle(v);
       }
     });

@@ -188,6 +188,24 @@ class AttachmentsTest {
   }
 
   @Test
+  void anUploadWithoutANameOrWithABadlyEncodedOneOrEmptyIsRefusedNamingWhy() {
+    Api.Session staff = sam.login(api);
+    long files = rows("attachments");
+    Api.Response unnamed = FileUploads.upload(staff, "x.pdf", HttpRequest.BodyPublishers.ofByteArray(FileUploads.pdf(1000)),
+        Map.of("X-Parley-Filename", ""));
+    assertThat(unnamed.status()).as(unnamed.toString()).isEqualTo(400);
+    assertThat(unnamed.error()).isEqualTo("invalid_filename");
+    Api.Response badlyEncoded = FileUploads.upload(staff, "x.pdf", HttpRequest.BodyPublishers.ofByteArray(FileUploads.pdf(1000)),
+        Map.of("X-Parley-Filename", "50%zz.pdf"));
+    assertThat(badlyEncoded.status()).as(badlyEncoded.toString()).isEqualTo(400);
+    assertThat(badlyEncoded.error()).isEqualTo("invalid_filename");
+    Api.Response empty = upload(staff, "empty.pdf", new byte[0]);
+    assertThat(empty.status()).as(empty.toString()).isEqualTo(400);
+    assertThat(empty.error()).isEqualTo("empty_file");
+    assertThat(rows("attachments")).isEqualTo(files);
+  }
+
+  @Test
   void elevenFilesOnOneSendAreRefusedAndNothingIsSent() {
     Api.Session staff = sam.login(api);
     List<String> ids = new ArrayList<>();

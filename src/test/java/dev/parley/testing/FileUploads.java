@@ -50,7 +50,7 @@ public final class FileUploads {
     if (s.token() != null) {
       b.header("Authorization", "Bearer " + s.token());
     }
-    headers.forEach(b::header);
+    headers.forEach(b::setHeader);
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Api.Response(r.statusCode(), r.body(), r.headers().map());
