@@ -1,5 +1,5 @@
 // New Message: To and CC pickers (only people this user may message), Subject, the editor,
-// Read Receipt, and "Use Canned Response".
+// Read Receipt, "Use Canned Response", and files (attachbox.js).
 
 import { get, query, messageSender } from './api.js';
 import { h, icon } from './dom.js';
@@ -7,6 +7,7 @@ import { field, toggle, banner } from './ui.js';
 import { createEditor } from './editor.js';
 import { createPicker } from './picker.js';
 import { loadCanned } from './canned.js';
+import { createAttachBox } from './attachbox.js';
 
 const SUBJECT_MAX = 200;
 
@@ -63,10 +64,19 @@ export function mountComposer(main, app) {
 
   const error = banner('error');
   const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-message' }, icon('send', 16), 'Send');
+  // Send waits for the files still uploading.
+  const files = createAttachBox({
+    name: 'files',
+    onChange: () => {
+      sendButton.disabled = sending || files.busy();
+      if (files.ids().length || files.busy()) markDirty();
+    },
+  });
   const form = h('form', { class: 'panel compose', id: 'compose-form', novalidate: true, 'aria-labelledby': 'compose-title' },
     error,
     fields.to, fields.cc, fields.subject,
     messageField,
+    files.element,
     h('div', { class: 'form-actions' },
       receipt,
       h('div', { class: 'actions-right' },
@@ -77,6 +87,7 @@ export function mountComposer(main, app) {
     e.preventDefault();
     send();
   });
+  files.dropZone(form);
 
   main.append(
     h('div', { class: 'page-head' },
@@ -128,6 +139,10 @@ export function mountComposer(main, app) {
   async function send() {
     if (sending) return;
     clearErrors();
+    if (files.busy()) {
+      error.show('Wait until the files have finished uploading, then send.');
+      return;
+    }
     const problems = [];
     if (to.value().length === 0) problems.push(['to', 'Choose at least one recipient.']);
     if (!subject.value.trim()) problems.push(['subject', 'Enter a subject.']);
@@ -149,6 +164,7 @@ export function mountComposer(main, app) {
         subject: subject.value.trim(),
         bodyHtml: editor.html(),
         readReceipt: receipt.input.checked,
+        ...(files.ids().length ? { attachmentIds: files.ids() } : {}),
       });
       dirty = false;
       app.toast('Message sent', 'success');
@@ -159,7 +175,7 @@ export function mountComposer(main, app) {
       else error.show(e.message);
     } finally {
       sending = false;
-      sendButton.disabled = false;
+      sendButton.disabled = files.busy();
       sendButton.lastChild.textContent = 'Send';
     }
   }
@@ -180,6 +196,7 @@ export function mountComposer(main, app) {
   return {
     destroy() {
       window.removeEventListener('beforeunload', beforeUnload);
+      files.clear();
     },
     actions: {
       send,

@@ -4,6 +4,7 @@ import { get, query } from './api.js';
 import { h, clear, icon, avatar, timeEl, debounce } from './dom.js';
 import { spinner, emptyState, banner } from './ui.js';
 import { compareInstants } from './instant.js';
+import { paperclip } from './attachbox.js';
 
 const PAGE = 50;
 
@@ -94,6 +95,7 @@ export function mountInbox(main, app) {
       h('div', { class: 'thread-main' },
         h('div', { class: 'thread-top' },
           h('span', { class: 'thread-sender', title: otherNames }, names),
+          t.hasAttachments ? paperclip() : null,
           timeEl(t.lastMessageAt)),
         h('div', { class: 'thread-subject' }, t.subject || '(no subject)'),
         h('div', { class: 'thread-snippet' }, t.snippet || '')),
@@ -220,7 +222,8 @@ const COUNTED_IDS = 100;
 /**
  * The inbox after a message.created event: the thread's row takes the event's subject, snippet,
  * time and sender (unless it already shows a newer message), gains anyone new on the message, and
- * moves to its place (newest first). A
+ * moves to its place (newest first); its paperclip shows whether that newest message has files, as
+ * the server's row does. A
  * message to `meId` (not from them) adds one to the row's unread count, unless the row already
  * counted it: the server's count covers every message up to the row's `lastMessageAt` as it came
  * from the API, and the ids counted here since are remembered (`counted`), so a message arriving
@@ -244,6 +247,7 @@ export function withMessage(threads, data, meId) {
       snippet: t.snippet ?? old.snippet,
       lastMessageAt: t.lastMessageAt ?? old.lastMessageAt,
       sender: data.sender ? card(data.sender) : old.sender,
+      ...(Array.isArray(data.attachments) ? { hasAttachments: data.attachments.length > 0 } : {}),
     }),
     unreadCount: (Number(old.unreadCount) || 0) + (adds ? 1 : 0),
     participants: withPeople(old.participants || [], [data.sender, ...(data.recipients || [])]),

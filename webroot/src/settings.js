@@ -1,11 +1,13 @@
 // Settings (admins): Messaging Settings (who contacts may message, read notifications) and
-// Company Settings (Convenience Mode, behind the HIPAA warning; the notification delay; undelivered email).
+// Company Settings (Convenience Mode, behind the HIPAA warning; the notification delay; whether files
+// are scanned; undelivered email).
 
 import { get, put } from './api.js';
 import { h, clear, icon, roleLabel, isStaff } from './dom.js';
 import { field, toggle, banner, spinner, dialog } from './ui.js';
 import { createPicker, localSearch } from './picker.js';
 import { undeliveredSection } from './undelivered.js';
+import { scanningSection } from './attachbox.js';
 
 export const HIPAA_WARNING = 'By enabling this setting, HIPAA compliance cannot be guaranteed. If you are working with '
   + 'sensitive information that is required by law to be privacy compliant, you should NOT enable this setting.';
@@ -201,6 +203,7 @@ async function companySettings(body, app) {
       mode,
       warning,
       delaySetting(settings, app)),
+    scanningSection(Boolean(settings.attachmentsScanned)),
     undeliveredSection(app)));
 }
 

@@ -9,6 +9,7 @@ import { createEditor } from './editor.js';
 import { loadCanned } from './canned.js';
 import { createPicker } from './picker.js';
 import { createThreadState } from './threadstate.js';
+import { createAttachBox, fileList } from './attachbox.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -32,6 +33,7 @@ export function mountThread(main, app, threadId) {
   const editor = createEditor({ placeholder: 'Write a reply…', label: 'Reply', labelId: replyLabelId, minHeight: 120 });
   const receipt = toggle({ label: 'Read Receipt', description: 'Email me when each recipient opens this reply.', name: 'reply-read-receipt' });
   const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-reply' }, icon('send', 16), 'Send reply');
+  const files = createAttachBox({ name: 'reply-files', onChange: () => { sendButton.disabled = sending || files.busy(); } });
   const cannedId = `reply-canned-${threadId}`;
   const canned = h('select', { id: cannedId, name: 'canned', disabled: true }, h('option', { value: '' }, 'Loading…'));
   let cannedItems = [];
@@ -74,12 +76,14 @@ export function mountThread(main, app, threadId) {
     staffViewer ? addPeople : null,
     h('div', { class: 'field', dataset: { field: 'bodyHtml' } }, editor.element,
       h('p', { class: 'field-error', id: `reply-error-${threadId}`, hidden: true })),
+    files.element,
     h('div', { class: 'form-actions' },
       receipt,
       h('div', { class: 'actions-right' },
         h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
         sendButton)));
   replyForm.hidden = true;
+  files.dropZone(replyForm);
   // Leaving takes the conversation out of this person's inbox; replies stop reaching them until
   // someone writes to them in it again.
   const leaveButton = h('button', {
@@ -162,6 +166,7 @@ export function mountThread(main, app, threadId) {
         recipientsBlock(m)),
       h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
     body,
+    fileList(m.attachments),
     m.note ? h('p', { class: 'message-note' }, icon('mail', 14), m.note) : null);
   }
 
@@ -267,6 +272,10 @@ export function mountThread(main, app, threadId) {
     if (sending) return;
     replyError.show('');
     setReplyError('');
+    if (files.busy()) {
+      replyError.show('Wait until the files have finished uploading, then send.');
+      return;
+    }
     if (editor.isEmpty()) {
       setReplyError('Write a reply before sending.');
       editor.focus();
@@ -278,8 +287,10 @@ export function mountThread(main, app, threadId) {
       const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
       if (staffViewer && addTo.value().length) body.to = addTo.value();
       if (staffViewer && addCc.value().length) body.cc = addCc.value();
+      if (files.ids().length) body.attachmentIds = files.ids();
       const answer = await sendMessage(`/api/threads/${threadId}/messages`, body);
       editor.clear();
+      files.clear();
       receipt.input.checked = false;
       addTo.clear();
       addCc.clear();
@@ -300,7 +311,7 @@ export function mountThread(main, app, threadId) {
       }
     } finally {
       sending = false;
-      sendButton.disabled = false;
+      sendButton.disabled = files.busy();
     }
   }
 
@@ -353,6 +364,7 @@ export function mountThread(main, app, threadId) {
     destroy() {
       destroyed = true;
       document.removeEventListener('visibilitychange', onVisible);
+      files.clear();
     },
     reload: load,
     onEvent(event) {

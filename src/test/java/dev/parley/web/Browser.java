@@ -187,6 +187,26 @@ final class Browser implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * After a test: keeps each browser's last screen as {@code last/<test>-<name>.png}, prints what its
+   * console complained of, and closes it.
+   */
+  static void closeAll(List<Browser> browsers, String test) {
+    for (Browser b : browsers) {
+      try {
+        b.screenshot("last/" + test + "-" + b.name + ".png");
+      } catch (RuntimeException e) {
+        System.err.println("no last screenshot of " + b.name + ": " + e);
+      }
+      List<String> errors = b.consoleErrors();
+      if (!errors.isEmpty()) {
+        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
+      }
+      b.close();
+    }
+    browsers.clear();
+  }
+
   @Override
   public void close() {
     try {
