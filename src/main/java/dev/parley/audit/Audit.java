@@ -31,7 +31,12 @@ public final class Audit {
   public static final String REFUSED = "access.refused";
   public static final String USER_CREATED = "directory.user_created";
   public static final String USER_UPDATED = "directory.user_updated";
+  public static final String USERS_IMPORTED = "directory.users_imported";
   public static final String GROUP_CHANGED = "directory.group_changed";
+  /** An admin read a page of the audit log (its filters in the detail). */
+  public static final String AUDIT_VIEWED = "audit.viewed";
+  /** An admin exported the audit log as CSV (its filters in the detail). */
+  public static final String AUDIT_EXPORTED = "audit.exported";
   public static final String MESSAGE_SENT = "messaging.message_sent";
   public static final String MARKED_READ = "messaging.marked_read";
   public static final String THREAD_LEFT = "messaging.thread_left";
