@@ -9,6 +9,9 @@ import { mountThread } from './thread.js';
 import { mountComposer } from './composer.js';
 import { mountSettings } from './settings.js';
 import { mountCanned } from './canned.js';
+import { mountPeople } from './admin-people.js';
+import { mountGroups } from './admin-groups.js';
+import { mountAudit } from './admin-audit.js';
 import { installShortcuts, openShortcutHelp } from './shortcuts.js';
 import { toast, confirmDialog } from './ui.js';
 
@@ -153,6 +156,10 @@ function renderShell() {
     navLink('#/inbox', 'Inbox', 'inbox', unreadBadge),
     navLink('#/canned', 'Canned Responses', 'canned'),
     app.isAdmin() ? navLink('#/settings', 'Settings', 'settings') : null,
+    app.isAdmin() ? h('div', { class: 'nav-section nav-section-admin' }, 'Administration') : null,
+    app.isAdmin() ? navLink('#/admin/people', 'People', 'people') : null,
+    app.isAdmin() ? navLink('#/admin/groups', 'Circles and Teams', 'groups') : null,
+    app.isAdmin() ? navLink('#/admin/audit', 'Audit log', 'audit') : null,
     h('div', { class: 'sidebar-foot' },
       h('span', { class: 'secure-note' }, icon('lock', 14), 'Messages stay inside Parley')));
 
@@ -238,6 +245,10 @@ const ROUTES = [
   [/^#\/compose$/, () => mountComposer],
   [/^#\/settings(?:\/(messaging|company))?$/, () => mountSettings],
   [/^#\/canned$/, () => mountCanned],
+  // the admin screens exist for admins only (as the API's /api/admin does)
+  [/^#\/admin\/people(?:\/(new|import|[0-9a-fA-F-]{36}))?$/, () => (app.isAdmin() ? mountPeople : null)],
+  [/^#\/admin\/groups$/, () => (app.isAdmin() ? mountGroups : null)],
+  [/^#\/admin\/audit$/, () => (app.isAdmin() ? mountAudit : null)],
 ];
 
 function route() {
@@ -264,7 +275,8 @@ function route() {
   for (const link of document.querySelectorAll('[data-nav]')) {
     const target = link.dataset.nav;
     const active = hash === target || (target === '#/inbox' && hash.startsWith('#/thread/'))
-      || (target === '#/settings' && hash.startsWith('#/settings'));
+      || (target === '#/settings' && hash.startsWith('#/settings'))
+      || (target === '#/admin/people' && hash.startsWith('#/admin/people/'));
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }

@@ -10,7 +10,7 @@ import java.util.List;
 /** The audit log as CSV (RFC 4180), safe to open in a spreadsheet. */
 final class AuditCsv {
 
-  static final String HEADER = row("at", "action", "actor_id", "actor_name", "target", "address", "detail");
+  static final String HEADER = row("at", "action", "actor_id", "actor_name", "target", "target_name", "address", "detail");
 
   private AuditCsv() {
   }
@@ -19,7 +19,7 @@ final class AuditCsv {
     StringBuilder out = new StringBuilder(entries.size() * 160);
     for (AuditLog.Entry e : entries) {
       out.append(row(e.at().toString(), e.action(), e.actorId() == null ? "" : e.actorId().toString(),
-          e.actorName(), e.target(), e.address(), e.detail().encode()));
+          e.actorName(), e.target(), e.targetName(), e.address(), e.detail().encode()));
     }
     return out.toString();
   }

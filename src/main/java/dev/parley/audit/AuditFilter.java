@@ -71,7 +71,8 @@ public record AuditFilter(String action, UUID userId, Instant from, Instant to, 
   }
 
   /**
-   * The statement of one page (one more row than the page, to tell whether another follows) and its
+   * The statement of one page (one more row than the page, to tell whether another follows; a target
+   * that is a person of the company comes with their name) and its
    * parameters. Only the conditions given are written, so that the planner picks the index that
    * serves them (company and action, company and actor, or company alone, each by time) for every
    * combination, rather than one generic plan for all.
@@ -80,8 +81,11 @@ public record AuditFilter(String action, UUID userId, Instant from, Instant to, 
     List<Object> params = new ArrayList<>();
     params.add(companyId);
     StringBuilder sql = new StringBuilder("""
-        select a.id, a.at, a.action, a.actor_id, u.name as actor_name, a.target, a.detail, a.address
+        select a.id, a.at, a.action, a.actor_id, u.name as actor_name, a.target, t.name as target_name, a.detail, a.address
           from audit_log a left join users u on u.id = a.actor_id
+               left join users t on t.id = case when a.target ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                                then a.target::uuid end
+                                and t.company_id = a.company_id
          where a.company_id = $1""");
     if (action != null) {
       params.add(action);

@@ -18,20 +18,20 @@ final class AuditLog {
   }
 
   /** One entry as an admin sees it. */
-  record Entry(long id, Instant at, String action, UUID actorId, String actorName, String target, JsonObject detail,
-               String address) {
+  record Entry(long id, Instant at, String action, UUID actorId, String actorName, String target, String targetName,
+               JsonObject detail, String address) {
 
     static Entry fromRow(Row r) {
       Object detail = r.getValue("detail");
       return new Entry(r.getLong("id"), r.getOffsetDateTime("at").toInstant(), r.getString("action"), r.getUUID("actor_id"),
-          r.getString("actor_name"), r.getString("target"), detail instanceof JsonObject o ? o : new JsonObject(),
+          r.getString("actor_name"), r.getString("target"), r.getString("target_name"), detail instanceof JsonObject o ? o : new JsonObject(),
           r.getString("address"));
     }
 
     JsonObject toJson() {
       return new JsonObject().put("at", at.toString()).put("action", action)
           .put("actorId", actorId == null ? null : actorId.toString()).put("actorName", actorName)
-          .put("target", target).put("detail", detail).put("address", address);
+          .put("target", target).put("targetName", targetName).put("detail", detail).put("address", address);
     }
   }
 

@@ -72,6 +72,8 @@ class AuditLogScreenTest {
     List<JsonObject> tims = pages(bea, "/api/admin/audit?userId=" + tim.sid());
     assertThat(tims).isNotEmpty().allMatch(e -> tim.sid().equals(e.getString("actorId")));
     assertThat(tims.stream().map(e -> e.getString("action"))).contains("auth.sign_in");
+    JsonObject signIn = tims.stream().filter(e -> e.getString("action").equals("auth.sign_in")).findFirst().orElseThrow();
+    assertThat(signIn.getString("targetName")).as("a target that is a person is named").isEqualTo("Tim Teller");
 
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
@@ -123,7 +125,7 @@ class AuditLogScreenTest {
     assertThat(csv.status()).isEqualTo(200);
     assertThat(csv.header("Content-Type")).startsWith("text/csv");
     assertThat(csv.header("Content-Disposition")).contains("attachment", "audit-log.csv");
-    assertThat(csv.body()).startsWith("at,action,actor_id,actor_name,target,address,detail\r\n");
+    assertThat(csv.body()).startsWith("at,action,actor_id,actor_name,target,target_name,address,detail\r\n");
     List<CSVRecord> rows = parse(csv.body());
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).get("target")).isEqualTo("'=cmd|' /C calc'!A0");
