@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.auth.AccountRoutes;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.RefusalAudit;
@@ -31,6 +32,7 @@ final class Endpoints {
         new InboundRoutes(platform),
         new AuthRoutes(platform, auth),
         new DirectoryRoutes(platform),
+        new AccountRoutes(platform, auth),
         new MessagingRoutes(platform, new MessagingService(platform)),
         new CannedResponses(platform),
         new SettingsRoutes(platform),
