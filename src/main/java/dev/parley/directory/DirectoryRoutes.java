@@ -192,8 +192,10 @@ public final class DirectoryRoutes implements Routes {
           .compose(updated -> {
             User u = updated.orElseThrow(() -> Problem.notFound("user"));
             // this node forgets the user's sessions before answering; the others when the notice arrives
+            // (a deactivation or a new password ended them all: their live sockets close too)
             platform.sessions().forgetUser(u.id());
-            platform.vertx().eventBus().publish(old.active() && !u.active() ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
+            boolean ended = (old.active() && !u.active()) || password != null;
+            platform.vertx().eventBus().publish(ended ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
                 new JsonObject().put("userId", u.id().toString()));
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
                 new JsonObject().put("fields", new JsonArray(change.fields())), v.address());

@@ -36,7 +36,7 @@ final class UserImport {
 
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
       .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).get();
-  private static final String TAKEN = "select email from users where email = any($1::text[])";
+  private static final String TAKEN = "select email from users where company_id = $1 and email = any($2::text[])";
   private static final String STAFF_BY_EMAIL =
       "select id, email from users where company_id = $1 and role in ('admin', 'staff') and email = any($2::text[])";
 
@@ -131,13 +131,13 @@ final class UserImport {
   }
 
   /**
-   * The lines with what the database adds: an address already in use, and a coordinator who is
+   * The lines with what the database adds: an address already in use in the company, and a coordinator who is
    * neither staff of the company nor a staff row of the file.
    */
   static Future<List<Line>> check(Pool pool, UUID companyId, List<Line> lines) {
     String[] emails = lines.stream().map(Line::email).filter(e -> !e.isEmpty()).toArray(String[]::new);
     String[] coordinators = lines.stream().map(Line::coordinatorEmail).filter(e -> e != null).distinct().toArray(String[]::new);
-    Future<Set<String>> taken = pool.preparedQuery(TAKEN).execute(Tuple.of((Object) emails)).map(rows -> {
+    Future<Set<String>> taken = pool.preparedQuery(TAKEN).execute(Tuple.of(companyId, (Object) emails)).map(rows -> {
       Set<String> out = new HashSet<>();
       rows.forEach(r -> out.add(r.getString("email")));
       return out;

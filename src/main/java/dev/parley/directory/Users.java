@@ -17,8 +17,9 @@ import java.util.UUID;
 /** Users of a company. Every query but sign-in is scoped by company. */
 public final class Users {
 
-  private static final String BY_EMAIL = "select " + User.COLUMNS + " from users where email = $1";
+  private static final String BY_EMAIL = "select " + User.COLUMNS + " from users where email = $1 order by company_id";
   private static final String BY_ID = "select " + User.COLUMNS + " from users where company_id = $1 and id = $2";
+  private static final String BY_ID_FOR_SIGN_IN = "select " + User.COLUMNS + " from users where id = $1";
   private static final String INSERT = "insert into users (company_id, email, name, role, coordinator_id, password_hash) "
       + "values ($1, $2, $3, $4, $5, $6) returning " + User.COLUMNS;
   private static final String UPDATE = "update users set email = $3, name = $4, role = $5, coordinator_id = $6, "
@@ -43,8 +44,9 @@ public final class Users {
     this.pool = pool;
   }
 
-  public Future<Optional<User>> byEmail(String email) {
-    return pool.preparedQuery(BY_EMAIL).execute(Tuple.of(email.toLowerCase())).map(Users::first);
+  /** Everyone with this address, in any company (an address is unique within its company only): for sign-in. */
+  public Future<List<User>> byEmail(String email) {
+    return pool.preparedQuery(BY_EMAIL).execute(Tuple.of(email.toLowerCase())).map(Users::all);
   }
 
   public Future<Optional<User>> byId(UUID companyId, UUID id) {
@@ -53,6 +55,11 @@ public final class Users {
 
   public static Future<Optional<User>> byId(SqlClient client, UUID companyId, UUID id) {
     return client.preparedQuery(BY_ID).execute(Tuple.of(companyId, id)).map(Users::first);
+  }
+
+  /** A person by id alone, for the second step of a sign-in (whose ticket names them): not scoped by company. */
+  public Future<Optional<User>> forSignIn(UUID id) {
+    return pool.preparedQuery(BY_ID_FOR_SIGN_IN).execute(Tuple.of(id)).map(Users::first);
   }
 
   /** A page of the company's people matching the filter, and the cursor of the next page (null at the end). */
@@ -86,13 +93,13 @@ public final class Users {
         .map(rows -> User.fromRow(rows.iterator().next()));
   }
 
-  /** Writes the user; deactivation also ends every session in the same transaction. */
+  /** Writes the user; deactivation or a new password also ends every session in the same transaction. */
   public Future<Optional<User>> update(User u, String newPasswordHash) {
     return pool.withTransaction(tx -> tx.preparedQuery(UPDATE)
         .execute(Tuple.of(u.companyId(), u.id(), u.email().toLowerCase(), u.name(), u.role().wire(),
             u.coordinatorId(), u.active(), newPasswordHash))
         .map(Users::first)
-        .compose(updated -> updated.isPresent() && !updated.get().active()
+        .compose(updated -> updated.isPresent() && (!updated.get().active() || newPasswordHash != null)
             ? Sessions.revokeAll(tx, u.id()).map(updated)
             : Future.succeededFuture(updated)));
   }
@@ -104,5 +111,11 @@ public final class Users {
 
   static Optional<User> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(User.fromRow(rows.iterator().next()));
+  }
+
+  static List<User> all(RowSet<Row> rows) {
+    List<User> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(User.fromRow(r)));
+    return out;
   }
 }
