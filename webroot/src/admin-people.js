@@ -333,7 +333,7 @@ async function importPeople(main, app) {
     const rows = r.rows || [];
     const wrong = rows.filter((row) => row.errors.length).length;
     result.replaceChildren(h('section', { class: 'panel settings-section' },
-      h('h2', {}, wrong ? `${wrong} of ${rows.length} rows need fixing` : `${rows.length} ${rows.length === 1 ? 'person' : 'people'} ready to import`),
+      h('h2', { id: 'import-summary', tabindex: '-1' }, wrong ? `${wrong} of ${rows.length} rows need fixing` : `${rows.length} ${rows.length === 1 ? 'person' : 'people'} ready to import`),
       h('table', { class: 'import-table' },
         h('thead', {}, h('tr', {}, ['Line', 'Name', 'Email', 'Role', 'Coordinator', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, rows.map((row) => h('tr', { class: row.errors.length ? 'row-invalid' : 'row-valid' },
@@ -354,6 +354,8 @@ async function importPeople(main, app) {
     previewButton.disabled = true;
     try {
       render(await post('/api/admin/users/import?dryRun=true', { csv: text.value }));
+      // the preview is below the form: take the reader there
+      document.getElementById('import-summary')?.focus();
     } catch (err) {
       result.replaceChildren();
       importButton.disabled = true;

@@ -112,6 +112,10 @@ class AdminScreensInTheBrowserTest {
       b.until(d -> d.findElement(By.id("person-status")).getText().contains("Active"));
       assertThat(node.api().login("nia.newman@example.test", "a-long-enough-password").get("/api/me").status()).isEqualTo(200);
 
+      // a password-set link is on its way to her
+      b.driver.findElement(By.id("send-password-link")).click();
+      b.until(d -> d.findElement(By.id("toasts")).getText().contains("A password-set link was emailed to nia.newman@example.test"));
+
       // import: a preview with a wrong row, then all of them
       b.go("#/admin/people/import");
       WebElement csv = b.waitFor(By.cssSelector("main[data-loaded=true] #import-form textarea"));
@@ -176,6 +180,10 @@ class AdminScreensInTheBrowserTest {
       if (!designate.isSelected()) {
         b.js("arguments[0].click()", designate);
       }
+      // turning it on puts the keyboard in the staff picker, whose offer Escape closes
+      b.until(d -> d.switchTo().activeElement().getAttribute("id").startsWith("designated-users"));
+      b.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+      b.until(d -> d.findElement(By.cssSelector("[data-picker=designated-users] .picker-list")).getAttribute("hidden") != null);
       WebElement circles = b.waitFor(By.cssSelector("[data-picker=designated-circles] .picker-input"));
       circles.click();
       b.until(d -> d.findElement(By.cssSelector("[data-picker=designated-circles] .picker-list")).getText().contains("Casey Coordinator"));
