@@ -66,15 +66,23 @@ onUnauthorized(() => {
   signedOut('Your session has ended. Sign in again to continue.');
 });
 
-async function boot() {
+/** A password link (#/reset/<token>) opens its page whoever is signed in here; true when it did. */
+function openPasswordLink() {
   const reset = /^#\/reset\/([A-Za-z0-9_-]+)$/.exec(location.hash);
-  if (reset) {
-    // the token stays out of the history and of any later page's address
-    history.replaceState(null, '', `${location.pathname}#/signin`);
-    app.setTitle('Choose a new password');
-    renderReset(root, { token: reset[1], onDone: (notice) => showSignIn(notice) });
-    return;
-  }
+  if (!reset) return false;
+  // the token stays out of the history and of any later page's address
+  history.replaceState(null, '', `${location.pathname}#/signin`);
+  live.stop();
+  if (app.screen?.destroy) app.screen.destroy();
+  app.screen = null;
+  app.me = null;
+  app.setTitle('Choose a new password');
+  renderReset(root, { token: reset[1], onDone: (notice) => showSignIn(notice) });
+  return true;
+}
+
+async function boot() {
+  if (openPasswordLink()) return;
   try {
     app.me = await get('/api/me');
   } catch {
@@ -312,6 +320,8 @@ function route() {
   }
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  if (!openPasswordLink()) route();
+});
 installShortcuts(app);
 boot();
