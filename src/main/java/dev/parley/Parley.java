@@ -204,7 +204,7 @@ public final class Parley {
             new RateLimiter(config.passwordLinkLimitPerAddress(), java.time.Duration.ofMinutes(15), clock),
             new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
             new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
-            new RateLimiter(config.loginLimitPerAccount(), config.loginLimitWindow(), clock)));
+            new RateLimiter(config.codeLimitPerAccount(), config.loginLimitWindow(), clock)));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
             config.requestTimeout().minus(config.requestTimeout().dividedBy(10))),

@@ -55,6 +55,7 @@ public record ParleyConfig(
     Duration loginLimitWindow,
     int passwordLinkLimitPerAddress,
     int passwordLinkLimitPerAccount,
+    int codeLimitPerAccount,
     Duration auditWindow,
     int sendLimitPerMinute,
     Duration eventRetention,
@@ -115,6 +116,8 @@ public record ParleyConfig(
   public static final String PASSWORD_LINK_LIMIT_ADDRESS = "PARLEY_PASSWORD_LINK_LIMIT_ADDRESS";
   /** Password-link emails per account (and requests per address typed) in 15 minutes. */
   public static final String PASSWORD_LINK_LIMIT_ACCOUNT = "PARLEY_PASSWORD_LINK_LIMIT_ACCOUNT";
+  /** Second-factor codes and current passwords tried per account in the sign-in window (then 429). */
+  public static final String CODE_LIMIT_ACCOUNT = "PARLEY_CODE_LIMIT_ACCOUNT";
   /** Refusals anyone can repeat (failed sign-ins, 401s, CSRF) are written once per source and window, with a count. */
   public static final String AUDIT_WINDOW_SECONDS = "PARLEY_AUDIT_WINDOW_SECONDS";
   public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
@@ -211,6 +214,7 @@ public record ParleyConfig(
         Duration.ofSeconds(s.integer(LOGIN_LIMIT_WINDOW_SECONDS, 300)),
         s.integer(PASSWORD_LINK_LIMIT_ADDRESS, 10),
         s.integer(PASSWORD_LINK_LIMIT_ACCOUNT, 3),
+        s.integer(CODE_LIMIT_ACCOUNT, 5),
         Duration.ofSeconds(s.integer(AUDIT_WINDOW_SECONDS, 60)),
         s.integer(SEND_LIMIT_PER_MINUTE, 120),
         Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)),

@@ -46,7 +46,7 @@ final class PasswordLinks {
   /** Writes a link and its email ({@code purpose} {@code reset} or {@code set}); the caller rings the outbox. */
   Future<Void> create(UUID companyId, UUID userId, String purpose, Duration lifetime) {
     UUID id = UUID.randomUUID();
-    byte[] hash = Secrets.sha256(tokens.token(id));
+    io.vertx.core.buffer.Buffer hash = Secrets.sha256(tokens.token(id));
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT)
         .execute(Tuple.of(id, userId, hash, (double) lifetime.toSeconds()))
         .compose(v -> new Outbox().add(companyId, Outbox.PASSWORD_LINK, userId,

@@ -1,5 +1,7 @@
 package dev.parley.auth;
 
+import io.vertx.core.buffer.Buffer;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,9 +23,10 @@ final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  static byte[] sha256(String text) {
+  /** SHA-256 of the text's UTF-8, as the database's bytea takes it. */
+  static Buffer sha256(String text) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return Buffer.buffer(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

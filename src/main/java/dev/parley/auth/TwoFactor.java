@@ -1,6 +1,7 @@
 package dev.parley.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -98,13 +99,13 @@ final class TwoFactor {
 
   /** Turns the pending secret on with fresh recovery codes; false when it changed meanwhile. */
   Future<Boolean> confirm(UUID userId, String pendingSecret, long step, List<String> recoveryCodes) {
-    byte[][] hashes = recoveryCodes.stream().map(c -> Secrets.sha256(Totp.normalizeRecoveryCode(c))).toArray(byte[][]::new);
+    Buffer[] hashes = recoveryCodes.stream().map(c -> Secrets.sha256(Totp.normalizeRecoveryCode(c))).toArray(Buffer[]::new);
     return pool.withTransaction(tx -> tx.preparedQuery(CONFIRM).execute(Tuple.of(userId, pendingSecret, step)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(false);
       }
       return tx.preparedQuery(DELETE_CODES).execute(Tuple.of(userId))
-          .compose(v -> tx.preparedQuery(ADD_CODES).execute(Tuple.of(userId, hashes)))
+          .compose(v -> tx.preparedQuery(ADD_CODES).execute(Tuple.of(userId, (Object) hashes)))
           .map(v -> true);
     }));
   }

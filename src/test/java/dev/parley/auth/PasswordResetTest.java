@@ -38,7 +38,8 @@ class PasswordResetTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of(ParleyConfig.LOGIN_LIMIT_ACCOUNT, "3", ParleyConfig.OUTBOX_POLL_MS, "200"));
+    node = TestNode.start(Map.of(ParleyConfig.LOGIN_LIMIT_ACCOUNT, "3", ParleyConfig.OUTBOX_POLL_MS, "200",
+        ParleyConfig.PASSWORD_LINK_LIMIT_ADDRESS, "1000"));
     api = node.api();
     acme = node.fixtures().company("Acme Wealth");
     mail = Mailboxes.of(node);
@@ -148,6 +149,19 @@ class PasswordResetTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(node.dbUrl(),
         "select count(*) from outbox where kind = 'password_link' and status = 'pending'") == 0);
     assertThat(Mailboxes.to(mail, pia.email())).hasSize(3);
+  }
+
+  @Test
+  void askingForLinksTooOftenFromOneClientAddressIsRefusedWithRetryAfterWhateverTheAddressTyped() {
+    try (TestNode strict = TestNode.start(Map.of(ParleyConfig.PASSWORD_LINK_LIMIT_ADDRESS, "2"))) {
+      Api other = strict.api();
+      assertThat(other.post("/api/auth/forgot", new JsonObject().put("email", "one@example.test")).status()).isEqualTo(202);
+      assertThat(other.post("/api/auth/forgot", new JsonObject().put("email", "two@example.test")).status()).isEqualTo(202);
+      Api.Response third = other.post("/api/auth/forgot", new JsonObject().put("email", "three@example.test"));
+      assertThat(third.status()).isEqualTo(429);
+      assertThat(third.header("Retry-After")).isNotNull();
+      assertThat(third.json().getString("message")).contains("try again in");
+    }
   }
 
   @Test

@@ -120,6 +120,7 @@ class TwoFactorTest {
     for (int i = 0; i < 5; i++) {
       Api.Response wrong = api.post("/api/auth/totp", new JsonObject().put("ticket", ticket).put("code", wrongCode(e.secret())));
       assertThat(wrong.status()).as(wrong.toString()).isEqualTo(401);
+      assertThat(wrong.error()).isEqualTo("invalid_code");
     }
 
     String fresh = signIn(e.person().email(), Fixtures.PASSWORD).json().getString("ticket");
