@@ -3,12 +3,17 @@
 import { get, post, onUnauthorized } from './api.js';
 import * as live from './live.js';
 import { h, clear, icon, avatar, roleLabel, isStaff } from './dom.js';
-import { renderSignIn } from './signin.js';
+import { renderSignIn, renderReset } from './signin.js';
+import { mountAccount } from './account.js';
+import { enrolTotp } from './totp.js';
 import { mountInbox } from './inbox.js';
 import { mountThread } from './thread.js';
 import { mountComposer } from './composer.js';
 import { mountSettings } from './settings.js';
 import { mountCanned } from './canned.js';
+import { mountPeople } from './admin-people.js';
+import { mountGroups } from './admin-groups.js';
+import { mountAudit } from './admin-audit.js';
 import { installShortcuts, openShortcutHelp } from './shortcuts.js';
 import { toast, confirmDialog } from './ui.js';
 
@@ -52,6 +57,7 @@ const app = {
   confirm: confirmDialog,
   isStaff: () => isStaff(app.me),
   isAdmin: () => app.me?.role === 'admin',
+  signedOut: (notice) => showSignIn(notice),
 };
 
 function renderTitle() {
@@ -63,7 +69,23 @@ onUnauthorized(() => {
   signedOut('Your session has ended. Sign in again to continue.');
 });
 
+/** A password link (#/reset/<token>) opens its page whoever is signed in here; true when it did. */
+function openPasswordLink() {
+  const reset = /^#\/reset\/([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!reset) return false;
+  // the token stays out of the history and of any later page's address
+  history.replaceState(null, '', `${location.pathname}#/signin`);
+  live.stop();
+  if (app.screen?.destroy) app.screen.destroy();
+  app.screen = null;
+  app.me = null;
+  app.setTitle('Choose a new password');
+  renderReset(root, { token: reset[1], onDone: (notice) => showSignIn(notice) });
+  return true;
+}
+
 async function boot() {
+  if (openPasswordLink()) return;
   try {
     app.me = await get('/api/me');
   } catch {
@@ -95,6 +117,10 @@ function signedOut(notice) {
 }
 
 async function enter() {
+  if (app.me.totpEnrolmentRequired) {
+    requireEnrolment();
+    return;
+  }
   renderShell();
   try {
     await live.start(app.me);
@@ -109,6 +135,25 @@ async function enter() {
   route();
 }
 
+/** The company requires two-factor sign-in of staff: nothing else until it is set up. */
+function requireEnrolment() {
+  app.setTitle('Set up two-factor sign-in');
+  clear(root);
+  const area = h('div', { class: 'totp-area' });
+  root.append(h('main', { class: 'signin' },
+    h('div', { class: 'signin-card wide' },
+      h('h1', {}, 'Set up two-factor sign-in'),
+      h('p', { class: 'muted' }, `${app.me.company?.name || 'Your company'} requires two-factor sign-in for staff. Set it up to continue.`),
+      area,
+      h('button', { type: 'button', class: 'link-button', onclick: signOut }, 'Sign out'))));
+  enrolTotp(area, {
+    onEnrolled: async () => {
+      app.me = await get('/api/me');
+      await enter();
+    },
+  });
+}
+
 function navLink(hash, label, iconName, extra) {
   return h('a', { class: 'nav-link', href: hash, dataset: { nav: hash } }, icon(iconName), h('span', {}, label), extra);
 }
@@ -120,6 +165,7 @@ function renderShell() {
     h('div', { class: 'menu-head' },
       h('strong', {}, me.name), h('span', { class: 'muted' }, me.email),
       h('span', { class: 'muted' }, `${roleLabel(me.role)} · ${me.company?.name || ''}`)),
+    h('a', { role: 'menuitem', href: '#/account', class: 'menu-item' }, icon('lock'), 'Account'),
     app.isAdmin() ? h('a', { role: 'menuitem', href: '#/settings/company', class: 'menu-item' }, icon('settings'), 'Company Settings') : null,
     h('button', { type: 'button', role: 'menuitem', class: 'menu-item', onclick: signOut }, icon('logout'), 'Sign out'));
   const userButton = h('button', {
@@ -153,6 +199,10 @@ function renderShell() {
     navLink('#/inbox', 'Inbox', 'inbox', unreadBadge),
     navLink('#/canned', 'Canned Responses', 'canned'),
     app.isAdmin() ? navLink('#/settings', 'Settings', 'settings') : null,
+    app.isAdmin() ? h('div', { class: 'nav-section nav-section-admin' }, 'Administration') : null,
+    app.isAdmin() ? navLink('#/admin/people', 'People', 'people') : null,
+    app.isAdmin() ? navLink('#/admin/groups', 'Circles and Teams', 'groups') : null,
+    app.isAdmin() ? navLink('#/admin/audit', 'Audit log', 'audit') : null,
     h('div', { class: 'sidebar-foot' },
       h('span', { class: 'secure-note' }, icon('lock', 14), 'Messages stay inside Parley')));
 
@@ -238,6 +288,11 @@ const ROUTES = [
   [/^#\/compose$/, () => mountComposer],
   [/^#\/settings(?:\/(messaging|company))?$/, () => mountSettings],
   [/^#\/canned$/, () => mountCanned],
+  [/^#\/account$/, () => mountAccount],
+  // the admin screens exist for admins only (as the API's /api/admin does)
+  [/^#\/admin\/people(?:\/(new|import|[0-9a-fA-F-]{36}))?$/, () => (app.isAdmin() ? mountPeople : null)],
+  [/^#\/admin\/groups$/, () => (app.isAdmin() ? mountGroups : null)],
+  [/^#\/admin\/audit$/, () => (app.isAdmin() ? mountAudit : null)],
 ];
 
 function route() {
@@ -264,7 +319,8 @@ function route() {
   for (const link of document.querySelectorAll('[data-nav]')) {
     const target = link.dataset.nav;
     const active = hash === target || (target === '#/inbox' && hash.startsWith('#/thread/'))
-      || (target === '#/settings' && hash.startsWith('#/settings'));
+      || (target === '#/settings' && hash.startsWith('#/settings'))
+      || (target === '#/admin/people' && hash.startsWith('#/admin/people/'));
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -276,6 +332,8 @@ function route() {
   }
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  if (!openPasswordLink()) route();
+});
 installShortcuts(app);
 boot();

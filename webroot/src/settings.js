@@ -8,6 +8,7 @@ import { field, toggle, banner, spinner, dialog } from './ui.js';
 import { createPicker, localSearch } from './picker.js';
 import { undeliveredSection } from './undelivered.js';
 import { scanningSection } from './attachbox.js';
+import { memberCount, chosenGroupMembers } from './admin-groups.js';
 
 export const HIPAA_WARNING = 'By enabling this setting, HIPAA compliance cannot be guaranteed. If you are working with '
   + 'sensitive information that is required by law to be privacy compliant, you should NOT enable this setting.';
@@ -72,7 +73,9 @@ async function messagingSettings(body, app) {
   const staff = users.filter(isStaff).map((u) => ({ id: u.id, name: u.name, role: u.role, detail: `${roleLabel(u.role)} · ${u.email}` }));
   const everyone = users.map((u) => ({ id: u.id, name: u.name, role: u.role, detail: `${roleLabel(u.role)} · ${u.email}` }));
   const groupItems = (kind) => groups.filter((g) => g.kind === kind)
-    .map((g) => ({ id: g.id, name: g.name, detail: `${(g.memberIds || []).length} member${(g.memberIds || []).length === 1 ? '' : 's'}` }));
+    .map((g) => ({ id: g.id, name: g.name, detail: `${memberCount(g)}${(g.members || []).length ? `: ${g.members.map((m) => m.name).join(', ')}` : ''}` }));
+  const circleMembers = chosenGroupMembers(groupById);
+  const teamMembers = chosenGroupMembers(groupById);
 
   const designated = settings.designated || null;
   const restrict = toggle({
@@ -88,8 +91,14 @@ async function messagingSettings(body, app) {
     checked: designated !== null,
   });
   const userPicker = createPicker({ name: 'designated-users', placeholder: 'Add staff members', search: localSearch(() => staff) });
-  const circlePicker = createPicker({ name: 'designated-circles', placeholder: 'Add Circles', search: localSearch(() => groupItems('circle')), avatars: false });
-  const teamPicker = createPicker({ name: 'designated-teams', placeholder: 'Add Teams', search: localSearch(() => groupItems('team')), avatars: false });
+  const circlePicker = createPicker({
+    name: 'designated-circles', placeholder: 'Add Circles', search: localSearch(() => groupItems('circle')), avatars: false,
+    onChange: (items) => circleMembers.render(items.map((i) => i.id)),
+  });
+  const teamPicker = createPicker({
+    name: 'designated-teams', placeholder: 'Add Teams', search: localSearch(() => groupItems('team')), avatars: false,
+    onChange: (items) => teamMembers.render(items.map((i) => i.id)),
+  });
   const notifyPicker = createPicker({ name: 'notify-on-read', placeholder: 'Add people', search: localSearch(() => everyone) });
   const card = (id) => {
     const u = byId.get(id);
@@ -99,12 +108,16 @@ async function messagingSettings(body, app) {
   userPicker.set((designated?.userIds || []).map(card));
   circlePicker.set((designated?.circleIds || []).map(groupCard));
   teamPicker.set((designated?.teamIds || []).map(groupCard));
+  circleMembers.render(circlePicker.value());
+  teamMembers.render(teamPicker.value());
   notifyPicker.set((settings.notifyOnReadUserIds || []).map(card));
 
   const designatedBox = h('div', { class: 'nested', id: 'designated-box' },
     field({ label: 'Staff members', control: userPicker.input, element: userPicker.element, name: 'designated.userIds' }),
     field({ label: 'Circles', control: circlePicker.input, element: circlePicker.element, name: 'designated.circleIds' }),
-    field({ label: 'Teams', control: teamPicker.input, element: teamPicker.element, name: 'designated.teamIds' }));
+    circleMembers.element,
+    field({ label: 'Teams', control: teamPicker.input, element: teamPicker.element, name: 'designated.teamIds' }),
+    teamMembers.element);
   designatedBox.hidden = !designate.input.checked;
   designate.input.addEventListener('change', () => {
     designatedBox.hidden = !designate.input.checked;

@@ -1,5 +1,7 @@
 package dev.parley;
 
+import dev.parley.audit.AuditRoutes;
+import dev.parley.auth.AccountRoutes;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.AuthRoutes;
 import dev.parley.auth.RefusalAudit;
@@ -34,6 +36,8 @@ final class Endpoints {
         new AttachmentRoutes(platform, auth, Uploads.of(platform)),
         new AuthRoutes(platform, auth),
         new DirectoryRoutes(platform),
+        new AuditRoutes(platform),
+        new AccountRoutes(platform, auth),
         new MessagingRoutes(platform, new MessagingService(platform)),
         new CannedResponses(platform),
         new SettingsRoutes(platform),

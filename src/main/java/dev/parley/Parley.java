@@ -199,7 +199,12 @@ public final class Parley {
         new RateLimiter(config.loginLimitPerAccount(), config.loginLimitWindow(), clock),
         new RateLimiter(config.loginLimitPerAddress(), config.loginLimitWindow(), clock),
         new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
-        new RateLimiter(120, java.time.Duration.ofMinutes(1), clock));
+        new RateLimiter(120, java.time.Duration.ofMinutes(1), clock),
+        new Platform.Account(
+            new RateLimiter(config.passwordLinkLimitPerAddress(), java.time.Duration.ofMinutes(15), clock),
+            new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
+            new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
+            new RateLimiter(config.codeLimitPerAccount(), config.loginLimitWindow(), clock)));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
             config.requestTimeout().minus(config.requestTimeout().dividedBy(10))),
@@ -250,10 +255,11 @@ public final class Parley {
           ? inbound.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)
           : SecretFiles.readOrCreate(data.resolve("keys").resolve("inbound-webhook.secret"));
       byte[] reply = SecretFiles.readOrCreate(data.resolve("keys").resolve("reply-token.secret"));
+      byte[] passwordLink = SecretFiles.readOrCreate(data.resolve("keys").resolve("password-link.secret"));
       if (inbound.isEmpty()) {
         LOG.debug("inbound webhook secret kept in {}", data.resolve("keys"));
       }
-      return new Infrastructure(url, embedded, mail, new Platform.Secrets(webhook, reply));
+      return new Infrastructure(url, embedded, mail, new Platform.Secrets(webhook, reply, passwordLink));
     }
 
     /**

@@ -53,6 +53,9 @@ public record ParleyConfig(
     int loginLimitPerAccount,
     int loginLimitPerAddress,
     Duration loginLimitWindow,
+    int passwordLinkLimitPerAddress,
+    int passwordLinkLimitPerAccount,
+    int codeLimitPerAccount,
     Duration auditWindow,
     int sendLimitPerMinute,
     Duration eventRetention,
@@ -118,6 +121,12 @@ public record ParleyConfig(
   public static final String LOGIN_LIMIT_ACCOUNT = "PARLEY_LOGIN_LIMIT_ACCOUNT";
   public static final String LOGIN_LIMIT_ADDRESS = "PARLEY_LOGIN_LIMIT_ADDRESS";
   public static final String LOGIN_LIMIT_WINDOW_SECONDS = "PARLEY_LOGIN_LIMIT_WINDOW_SECONDS";
+  /** "Forgot password?" requests per client address in 15 minutes (then 429). */
+  public static final String PASSWORD_LINK_LIMIT_ADDRESS = "PARLEY_PASSWORD_LINK_LIMIT_ADDRESS";
+  /** Password-link emails per account (and requests per address typed) in 15 minutes. */
+  public static final String PASSWORD_LINK_LIMIT_ACCOUNT = "PARLEY_PASSWORD_LINK_LIMIT_ACCOUNT";
+  /** Second-factor codes and current passwords tried per account in the sign-in window (then 429). */
+  public static final String CODE_LIMIT_ACCOUNT = "PARLEY_CODE_LIMIT_ACCOUNT";
   /** Refusals anyone can repeat (failed sign-ins, 401s, CSRF) are written once per source and window, with a count. */
   public static final String AUDIT_WINDOW_SECONDS = "PARLEY_AUDIT_WINDOW_SECONDS";
   public static final String SEND_LIMIT_PER_MINUTE = "PARLEY_SEND_LIMIT_PER_MINUTE";
@@ -228,6 +237,9 @@ public record ParleyConfig(
         s.integer(LOGIN_LIMIT_ACCOUNT, 5),
         s.integer(LOGIN_LIMIT_ADDRESS, 20),
         Duration.ofSeconds(s.integer(LOGIN_LIMIT_WINDOW_SECONDS, 300)),
+        s.integer(PASSWORD_LINK_LIMIT_ADDRESS, 10),
+        s.integer(PASSWORD_LINK_LIMIT_ACCOUNT, 3),
+        s.integer(CODE_LIMIT_ACCOUNT, 5),
         Duration.ofSeconds(s.integer(AUDIT_WINDOW_SECONDS, 60)),
         s.integer(SEND_LIMIT_PER_MINUTE, 120),
         Duration.ofDays(s.integer(EVENT_RETENTION_DAYS, 30)),

@@ -41,10 +41,18 @@ public record Platform(
 
   /** Per-node rate limits. */
   public record Limits(RateLimiter loginPerAccount, RateLimiter loginPerAddress, RateLimiter sendPerUser,
-                       RateLimiter inboundPerAddress) {
+                       RateLimiter inboundPerAddress, Account account) {
+  }
+
+  /**
+   * Limits of the account screens and sign-in's second step: password-link requests per client address,
+   * per address typed and per account; wrong second-factor codes (and current passwords) per account.
+   */
+  public record Account(RateLimiter linksPerAddress, RateLimiter linksPerEmail, RateLimiter linksPerAccount,
+                        RateLimiter codesPerAccount) {
   }
 
   /** Secrets generated once under the data directory (or configured). */
-  public record Secrets(byte[] inboundWebhook, byte[] replyToken) {
+  public record Secrets(byte[] inboundWebhook, byte[] replyToken, byte[] passwordLink) {
   }
 }

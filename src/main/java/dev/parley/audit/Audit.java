@@ -24,6 +24,16 @@ public final class Audit {
   public static final String SIGN_IN = "auth.sign_in";
   public static final String SIGN_IN_FAILED = "auth.sign_in_failed";
   public static final String SIGN_OUT = "auth.sign_out";
+  public static final String LOGOUT_ALL = "auth.logout_all";
+  public static final String PASSWORD_CHANGED = "auth.password_changed";
+  public static final String PASSWORD_RESET_REQUESTED = "auth.password_reset_requested";
+  public static final String PASSWORD_LINK_SENT = "auth.password_link_sent";
+  public static final String PASSWORD_RESET_USED = "auth.password_reset_used";
+  public static final String TOTP_ENROLLED = "auth.totp_enrolled";
+  public static final String TOTP_DISABLED = "auth.totp_disabled";
+  public static final String TOTP_FAILED = "auth.totp_failed";
+  public static final String RECOVERY_CODE_USED = "auth.recovery_code_used";
+  public static final String PROFILE_CHANGED = "auth.profile_changed";
   /** A request without a valid token or session (401); counted per client address, see {@link Refusals}. */
   public static final String UNAUTHENTICATED = "auth.unauthenticated";
   /** A cookie-authenticated write refused by the CSRF defence; counted per client address. */
@@ -31,7 +41,12 @@ public final class Audit {
   public static final String REFUSED = "access.refused";
   public static final String USER_CREATED = "directory.user_created";
   public static final String USER_UPDATED = "directory.user_updated";
+  public static final String USERS_IMPORTED = "directory.users_imported";
   public static final String GROUP_CHANGED = "directory.group_changed";
+  /** An admin read a page of the audit log (its filters in the detail). */
+  public static final String AUDIT_VIEWED = "audit.viewed";
+  /** An admin exported the audit log as CSV (its filters in the detail). */
+  public static final String AUDIT_EXPORTED = "audit.exported";
   public static final String MESSAGE_SENT = "messaging.message_sent";
   public static final String MARKED_READ = "messaging.marked_read";
   public static final String THREAD_LEFT = "messaging.thread_left";

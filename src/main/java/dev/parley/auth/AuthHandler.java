@@ -27,6 +27,11 @@ public final class AuthHandler implements Handler<RoutingContext> {
   /** Where a request refused here keeps why (for the audit log, see {@link RefusalAudit}). */
   static final String REFUSAL = "parley.refusal";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+  /** What a session that must first enrol a second factor may reach (signing out asks no session check). */
+  private static final Set<String> ENROLMENT = Set.of("GET /api/me", "POST /api/me/totp", "POST /api/me/totp/confirm",
+      "POST /api/auth/logout");
+  /** Set on a request whose session may only enrol a second factor. */
+  static final String ENROL_ONLY = "parley.enrolOnly";
 
   private final Tokens tokens;
   private final Sessions sessions;
@@ -83,10 +88,17 @@ public final class AuthHandler implements Handler<RoutingContext> {
       }
     }
     return tokens.verify(token).recover(e -> refuse(ctx, "invalid_token", e))
-        .compose(claims -> sessions.find(claims.sessionId()).compose(live -> {
+        .compose(claims -> sessions.findAny(claims.sessionId()).compose(live -> {
           if (live == null || !live.viewer().userId().equals(claims.userId())
               || !live.viewer().companyId().equals(claims.companyId())) {
             return refuse(ctx, "session_ended", Problem.unauthorized());
+          }
+          if (live.enrolOnly() && !ENROLMENT.contains(ctx.request().method() + " " + ctx.request().path())) {
+            return Future.failedFuture(new Problem(403, "totp_enrolment_required",
+                "your company requires two-factor sign-in: set it up on the account screen first"));
+          }
+          if (live.enrolOnly()) {
+            ctx.put(ENROL_ONLY, true);
           }
           sessions.seen(live);
           if (byCookie && shouldRefresh(claims)) {
@@ -116,11 +128,17 @@ public final class AuthHandler implements Handler<RoutingContext> {
     if (ctx.request().getHeader(CSRF_HEADER) == null) {
       return Problem.forbidden("cookie-authenticated writes need the " + CSRF_HEADER + " header");
     }
+    return foreignOrigin(ctx) ? Problem.forbidden("cross-origin request refused") : null;
+  }
+
+  /**
+   * Whether the request names an Origin other than ours. Browsers send Origin on every cross-origin
+   * POST, so a page elsewhere (even on a sibling subdomain of the same site) is caught; a request
+   * without one (curl, an API client) has no victim's browser behind it.
+   */
+  boolean foreignOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !origin.equals(publicOrigin) && !origin.equals(requestOrigin(ctx))) {
-      return Problem.forbidden("cross-origin request refused");
-    }
-    return null;
+    return origin != null && !origin.equals(publicOrigin) && !origin.equals(requestOrigin(ctx));
   }
 
   private static String requestOrigin(RoutingContext ctx) {

@@ -34,6 +34,13 @@ public final class RateLimiter {
     return w.count <= limit;
   }
 
+  /** How long until the key's current window ends (at least a second): when to try again once refused. */
+  public java.time.Duration retryAfter(String key) {
+    Window w = windows.get(key);
+    long left = w == null ? 0 : w.start + windowMillis - clock.millis();
+    return java.time.Duration.ofSeconds(Math.max(1, (left + 999) / 1000));
+  }
+
   /** Forgets a key, for example after a successful sign-in. */
   public void reset(String key) {
     windows.remove(key);

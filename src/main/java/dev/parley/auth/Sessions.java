@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,10 +43,10 @@ public final class Sessions {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
-  private static final String CREATE =
-      "insert into sessions (user_id, expires_at) values ($1, now() + make_interval(secs => $2)) returning id";
+  private static final String CREATE = "insert into sessions (user_id, expires_at, enrol_only) "
+      + "values ($1, now() + make_interval(secs => $2), $3) returning id";
   private static final String LOOKUP = """
-      select s.id, s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, now() as now,
+      select s.id, s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, s.enrol_only, now() as now,
              u.company_id, u.role, u.name, u.email, u.active
         from sessions s join users u on u.id = s.user_id
        where s.id = $1""";
@@ -53,6 +55,9 @@ public final class Sessions {
       "update sessions set revoked_at = now() where id = $1 and revoked_at is null returning user_id";
   private static final String REVOKE_USER =
       "update sessions set revoked_at = now() where user_id = $1 and revoked_at is null";
+  private static final String REVOKE_OTHERS =
+      "update sessions set revoked_at = now() where user_id = $1 and id <> $2 and revoked_at is null returning id";
+  private static final String ENROLLED = "update sessions set enrol_only = false where user_id = $1 and enrol_only";
 
   private final Pool pool;
   private final Duration idle;
@@ -68,15 +73,29 @@ public final class Sessions {
   }
 
   public Future<UUID> create(UUID userId) {
-    return pool.preparedQuery(CREATE).execute(Tuple.of(userId, (double) maxLifetime.toSeconds()))
+    return create(userId, false);
+  }
+
+  /**
+   * A new session; {@code enrolOnly}: it may reach only the two-factor enrolment until its person has
+   * enrolled (their company requires it), and {@link #find} does not count it as signed in.
+   */
+  public Future<UUID> create(UUID userId, boolean enrolOnly) {
+    return pool.preparedQuery(CREATE).execute(Tuple.of(userId, (double) maxLifetime.toSeconds(), enrolOnly))
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
   /**
-   * The live session, or null when it is unknown, revoked, idle too long, expired or its user
-   * inactive. Answered from memory when the database vouched for the session moments ago.
+   * The live session, or null when it is unknown, revoked, idle too long, expired, its user inactive,
+   * or it may only enrol a second factor. Answered from memory when the database vouched for the
+   * session moments ago.
    */
   public Future<Live> find(UUID sessionId) {
+    return findAny(sessionId).map(live -> live == null || live.enrolOnly() ? null : live);
+  }
+
+  /** As {@link #find}, but also a session that may only enrol a second factor (see {@link Live#enrolOnly}). */
+  public Future<Live> findAny(UUID sessionId) {
     long now = System.nanoTime();
     Live known = memory.recall(sessionId, now);
     if (known != null && known.alive(now, idle.toNanos())) {
@@ -107,7 +126,7 @@ public final class Sessions {
           r.getString("name"), r.getString("email"), sessionId);
       // the database's times on this node's clock, as of when it was asked: never later than the truth
       Live live = new Live(v, asked, asked + Duration.between(now, expires).toNanos(),
-          asked - Duration.between(lastSeen, now).toNanos());
+          asked - Duration.between(lastSeen, now).toNanos(), Boolean.TRUE.equals(r.getBoolean("enrol_only")));
       memory.remember(live, mark);
       return live;
     });
@@ -137,6 +156,40 @@ public final class Sessions {
    */
   public static Future<Void> revokeAll(SqlClient client, UUID userId) {
     return client.preparedQuery(REVOKE_USER).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /**
+   * Ends every session of a user but {@code keep}, inside the caller's transaction; answers the ones
+   * ended, for {@link #announceEnded} once that has committed.
+   */
+  public static Future<List<UUID>> revokeOthers(SqlClient client, UUID userId, UUID keep) {
+    return client.preparedQuery(REVOKE_OTHERS).execute(Tuple.of(userId, keep)).map(rows -> {
+      List<UUID> ended = new ArrayList<>();
+      rows.forEach(r -> ended.add(r.getUUID("id")));
+      return ended;
+    });
+  }
+
+  /** The user's sessions are signed in fully now that they enrolled a second factor. */
+  public Future<Void> enrolled(UUID userId) {
+    return pool.preparedQuery(ENROLLED).execute(Tuple.of(userId)).<Void>mapEmpty().andThen(ar -> forgetUser(userId));
+  }
+
+  /**
+   * After commit: every session of the user ended. Forgets them here before the caller answers, and
+   * tells every node, whose live bridge closes the user's sockets.
+   */
+  public void announceAllEnded(EventBus bus, UUID userId) {
+    forgetUser(userId);
+    bus.publish(Topics.SESSION_ENDED, new JsonObject().put("userId", userId.toString()));
+  }
+
+  /** After commit: these sessions of the user ended (as {@link #announceAllEnded}, one by one). */
+  public void announceEnded(EventBus bus, UUID userId, List<UUID> sessionIds) {
+    for (UUID id : sessionIds) {
+      forget(id);
+      bus.publish(Topics.SESSION_ENDED, new JsonObject().put("userId", userId.toString()).put("sessionId", id.toString()));
+    }
   }
 
   /** Forgets one session on this node: its next use asks the database. */
@@ -196,9 +249,11 @@ public final class Sessions {
     private final long endsAt;
     private final AtomicLong lastSeen;
     private final AtomicLong lastWritten;
+    private final boolean enrolOnly;
 
-    Live(Viewer viewer, long checkedAt, long endsAt, long lastSeen) {
+    Live(Viewer viewer, long checkedAt, long endsAt, long lastSeen, boolean enrolOnly) {
       this.viewer = viewer;
+      this.enrolOnly = enrolOnly;
       this.checkedAt = checkedAt;
       this.endsAt = endsAt;
       this.lastSeen = new AtomicLong(lastSeen);
@@ -207,6 +262,11 @@ public final class Sessions {
 
     public Viewer viewer() {
       return viewer;
+    }
+
+    /** The session may reach only the two-factor enrolment (its company requires a second factor). */
+    public boolean enrolOnly() {
+      return enrolOnly;
     }
 
     long checkedAt() {

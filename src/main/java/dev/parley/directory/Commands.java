@@ -87,6 +87,11 @@ final class Commands {
     }
   }
 
+  /** Whether the (trimmed, lower-case) text is an email address Parley accepts. */
+  static boolean isEmail(String e) {
+    return e.length() <= 254 && EMAIL.matcher(e).matches();
+  }
+
   private static String email(String s) {
     String e = s.trim().toLowerCase(Locale.ROOT);
     Fields.requireSingleLine("email", e);

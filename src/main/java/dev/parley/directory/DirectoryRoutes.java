@@ -35,14 +35,28 @@ public final class DirectoryRoutes implements Routes {
   @Override
   public void mount(Router api) {
     api.get("/recipients").handler(Reply.async(this::recipients));
-    api.route("/admin/*").handler(DirectoryRoutes::requireAdmin);
+    api.route("/admin/*").handler(DirectoryRoutes::adminArea);
     api.get("/admin/users").handler(Reply.async(this::listUsers));
     api.post("/admin/users").handler(Reply.async(this::createUser));
+    api.post("/admin/users/import").handler(Reply.async(this::importUsers));
+    api.get("/admin/users/:id").handler(Reply.async(this::showUser));
     api.patch("/admin/users/:id").handler(Reply.async(this::updateUser));
     api.get("/admin/groups").handler(Reply.async(this::listGroups));
     api.post("/admin/groups").handler(Reply.async(this::createGroup));
     api.patch("/admin/groups/:id").handler(Reply.async(this::updateGroup));
     api.delete("/admin/groups/:id").handler(Reply.async(this::deleteGroup));
+  }
+
+  /**
+   * Guards everything under {@code /api/admin}: only admins get through, and to everyone else the
+   * area does not exist (404), so its endpoints and ids tell them nothing.
+   */
+  public static void adminArea(RoutingContext ctx) {
+    if (!AuthHandler.viewer(ctx).isAdmin()) {
+      ctx.fail(Problem.notFound("page"));
+      return;
+    }
+    ctx.next();
   }
 
   /** Lets only admins through; everyone else is told 403. */
@@ -70,10 +84,64 @@ public final class DirectoryRoutes implements Routes {
 
   private Future<?> listUsers(RoutingContext ctx) {
     Viewer v = AuthHandler.viewer(ctx);
-    return users.list(v.companyId()).compose(list -> {
+    UserFilter filter = UserFilter.from(ctx.request()::getParam);
+    return users.search(v.companyId(), filter).compose(page -> {
       JsonArray out = new JsonArray();
-      list.forEach(u -> out.add(u.toJson()));
-      return Reply.ok(ctx, new JsonObject().put("users", out));
+      page.users().forEach(u -> out.add(u.toJson()));
+      return Reply.ok(ctx, new JsonObject().put("users", out).put("nextCursor", page.nextCursor()));
+    });
+  }
+
+  /** A person's page: the person, their Coordinator (a contact) and their clients (staff). */
+  private Future<?> showUser(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID id = Body.pathId(ctx, "user");
+    return users.byId(v.companyId(), id).compose(found -> {
+      User u = found.orElseThrow(() -> Problem.notFound("user"));
+      Future<JsonObject> coordinator = u.coordinatorId() == null ? Future.succeededFuture()
+          : users.byId(v.companyId(), u.coordinatorId()).map(c -> c.map(User::toJson).orElse(null));
+      Future<JsonArray> clients = !u.role().isStaff() ? Future.succeededFuture(new JsonArray())
+          : users.search(v.companyId(), new UserFilter(null, null, null, u.id(), UserFilter.ALL, null)).map(page -> {
+            JsonArray out = new JsonArray();
+            page.users().forEach(c -> out.add(c.toJson()));
+            return out;
+          });
+      return Future.all(coordinator, clients).compose(ok -> Reply.ok(ctx, new JsonObject()
+          .put("user", u.toJson()).put("coordinator", coordinator.result()).put("clients", clients.result())));
+    });
+  }
+
+  /**
+   * People from a CSV file: with {@code ?dryRun=true} the rows and what is wrong with each; without it
+   * all of them are added in one transaction, or none when any row is wrong (422, with the rows).
+   */
+  private Future<?> importUsers(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    boolean dryRun = Boolean.TRUE.equals(dev.parley.QueryParams.bool("dryRun", ctx.request().getParam("dryRun")));
+    List<UserImport.Line> parsed = UserImport.parse(Body.json(ctx));
+    return UserImport.check(platform.pool(), v.companyId(), parsed).compose(lines -> {
+      JsonArray rows = new JsonArray();
+      lines.forEach(l -> rows.add(l.toJson()));
+      long wrong = lines.stream().filter(l -> !l.errors().isEmpty()).count();
+      if (dryRun) {
+        return Reply.ok(ctx, new JsonObject().put("dryRun", true).put("rows", rows)
+            .put("valid", lines.size() - wrong).put("invalid", wrong));
+      }
+      if (wrong > 0) {
+        return Reply.json(ctx, 422, new JsonObject().put("error", "import_invalid")
+            .put("message", wrong + " of " + lines.size() + " rows have errors; nobody was added").put("rows", rows));
+      }
+      return Db.translate(platform.pool().withTransaction(tx -> UserImport.insertAll(tx, v.companyId(), lines)
+              .compose(added -> Audit.record(tx, v.companyId(), v.userId(), Audit.USERS_IMPORTED, null,
+                  new JsonObject().put("count", added.size()), v.address()).map(added))))
+          .recover(e -> e instanceof Problem p && p.status() == 409
+              ? Future.failedFuture(Problem.conflict("email_taken", "a person with one of these emails was added meanwhile; nobody was added"))
+              : Future.failedFuture(e))
+          .compose(added -> {
+            JsonArray out = new JsonArray();
+            added.forEach(u -> out.add(u.toJson()));
+            return Reply.created(ctx, new JsonObject().put("imported", added.size()).put("users", out));
+          });
     });
   }
 
@@ -124,8 +192,10 @@ public final class DirectoryRoutes implements Routes {
           .compose(updated -> {
             User u = updated.orElseThrow(() -> Problem.notFound("user"));
             // this node forgets the user's sessions before answering; the others when the notice arrives
+            // (a deactivation or a new password ended them all: their live sockets close too)
             platform.sessions().forgetUser(u.id());
-            platform.vertx().eventBus().publish(old.active() && !u.active() ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
+            boolean ended = (old.active() && !u.active()) || password != null;
+            platform.vertx().eventBus().publish(ended ? Topics.SESSION_ENDED : Topics.USER_CHANGED,
                 new JsonObject().put("userId", u.id().toString()));
             Audit.log(platform.pool(), v.companyId(), v.userId(), Audit.USER_UPDATED, u.id().toString(),
                 new JsonObject().put("fields", new JsonArray(change.fields())), v.address());

@@ -16,18 +16,15 @@ import java.util.UUID;
 /** Circles and Teams: named groups of staff. */
 public final class Groups {
 
-  private static final String LIST = """
+  private static final String SELECT = """
       select g.id, g.kind, g.name,
-             coalesce(array_agg(gm.user_id order by gm.user_id) filter (where gm.user_id is not null), '{}') as members
-        from groups g left join group_members gm on gm.group_id = g.id
-       where g.company_id = $1
-       group by g.id order by g.kind, lower(g.name)""";
-  private static final String ONE = """
-      select g.id, g.kind, g.name,
-             coalesce(array_agg(gm.user_id order by gm.user_id) filter (where gm.user_id is not null), '{}') as members
-        from groups g left join group_members gm on gm.group_id = g.id
-       where g.company_id = $1 and g.id = $2
-       group by g.id""";
+             coalesce(array_agg(gm.user_id order by gm.user_id) filter (where gm.user_id is not null), '{}') as members,
+             coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'role', u.role) order by lower(u.name), u.id)
+                      filter (where u.id is not null), '[]') as cards
+        from groups g left join group_members gm on gm.group_id = g.id left join users u on u.id = gm.user_id
+       where g.company_id = $1""";
+  private static final String LIST = SELECT + " group by g.id order by g.kind, lower(g.name)";
+  private static final String ONE = SELECT + " and g.id = $2 group by g.id";
   private static final String INSERT = "insert into groups (company_id, kind, name) values ($1, $2, $3) returning id";
   private static final String UPDATE = "update groups set kind = $3, name = $4 where company_id = $1 and id = $2";
   private static final String DELETE = "delete from groups where company_id = $1 and id = $2";
@@ -94,17 +91,20 @@ public final class Groups {
             : tx.preparedQuery(ADD_MEMBERS).execute(Tuple.of(groupId, (Object) memberIds.toArray(new UUID[0]))).mapEmpty());
   }
 
-  /** A Circle or Team. */
-  public record Group(UUID id, String kind, String name, List<UUID> memberIds) {
+  /** A Circle or Team; {@code members} are the members' cards (id, name, role), by name. */
+  public record Group(UUID id, String kind, String name, List<UUID> memberIds, JsonArray members) {
     static Group fromRow(Row r) {
-      UUID[] members = r.getArrayOfUUIDs("members");
-      return new Group(r.getUUID("id"), r.getString("kind"), r.getString("name"), members == null ? List.of() : List.of(members));
+      UUID[] ids = r.getArrayOfUUIDs("members");
+      Object cards = r.getValue("cards");
+      return new Group(r.getUUID("id"), r.getString("kind"), r.getString("name"), ids == null ? List.of() : List.of(ids),
+          cards instanceof JsonArray a ? a : new JsonArray());
     }
 
     public JsonObject toJson() {
       JsonArray ids = new JsonArray();
       memberIds.forEach(m -> ids.add(m.toString()));
-      return new JsonObject().put("id", id.toString()).put("kind", kind).put("name", name).put("memberIds", ids);
+      return new JsonObject().put("id", id.toString()).put("kind", kind).put("name", name).put("memberIds", ids)
+          .put("members", members.copy());
     }
   }
 }

@@ -54,17 +54,20 @@ final class Emails {
   private final ParleyConfig config;
   private final ReplyTokens replyTokens;
   private final Messages messages;
+  private final PasswordLinkTokens linkTokens;
   private final String fromAddress;
   private final Map<String, Composer> composers = new HashMap<>();
 
-  Emails(ParleyConfig config, ReplyTokens replyTokens, Messages messages) {
+  Emails(ParleyConfig config, ReplyTokens replyTokens, Messages messages, PasswordLinkTokens linkTokens) {
     this.config = config;
     this.replyTokens = replyTokens;
     this.messages = messages;
+    this.linkTokens = linkTokens;
     this.fromAddress = HeaderGuard.addressOf(config.mailFrom());
     composers.put(Outbox.NOTIFICATION, this::notification);
     composers.put(Outbox.READ_RECEIPT, this::readReceipt);
     composers.put(Outbox.REPLY_REFUSED, (client, row, loaded) -> Future.succeededFuture(replyRefused(row)));
+    composers.put(Outbox.PASSWORD_LINK, (client, row, loaded) -> Future.succeededFuture(passwordLink(row)));
   }
 
   /** The emails of a batch, in its order; {@code client} is used for the reads (and reply tokens). */
@@ -266,6 +269,29 @@ final class Emails {
     mail.setSubject(r.subject()).setText(r.text()).setHtml(r.html());
     // RFC 3834: an automatic answer to a message is auto-replied, which also stops reply loops
     mail.setHeaders(headers(row.messageId(), "auto-replied"));
+    return new Built(row, mail, null, null);
+  }
+
+  /** A link that sets the recipient's password; the token is derived from the link's id only now. */
+  private Built passwordLink(Claimed row) {
+    if (row.recipientEmail() == null) {
+      return Built.refused(row, "the recipient is not there");
+    }
+    if (!row.recipientActive()) {
+      return Built.refused(row, "the recipient is deactivated");
+    }
+    Map<String, String> v = new HashMap<>();
+    v.put("company", HeaderGuard.text(row.companyName()));
+    v.put("recipient", HeaderGuard.text(row.recipientName()));
+    v.put("to", HeaderGuard.address(row.recipientEmail()));
+    v.put("link", config.publicUrl() + "/#/reset/" + linkTokens.token(row.uuid("linkId")));
+    String template = "set".equals(row.payload().getString("purpose")) ? "password-set" : "password-reset";
+    Templates.Rendered r = Templates.render(template, v);
+    MailMessage mail = new MailMessage()
+        .setFrom(HeaderGuard.mailbox(row.companyName(), fromAddress))
+        .setTo(HeaderGuard.mailbox(row.recipientName(), row.recipientEmail()))
+        .setSubject(r.subject()).setText(r.text()).setHtml(r.html())
+        .setHeaders(headers(row.messageId(), "auto-generated"));
     return new Built(row, mail, null, null);
   }
 

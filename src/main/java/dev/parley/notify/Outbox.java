@@ -44,6 +44,12 @@ public final class Outbox {
    * auto-reply or a bounce, and never sent to an address of the reply domain.
    */
   public static final String REPLY_REFUSED = "reply_refused";
+  /**
+   * A person is sent a link that sets their password. Payload: {@code linkId} (the token is derived
+   * from it when the email is written, see {@link PasswordLinkTokens}), {@code purpose}: {@code reset}
+   * (they asked, "Forgot password?") or {@code set} (an admin sent it).
+   */
+  public static final String PASSWORD_LINK = "password_link";
 
   // a notification waits the company's delay for its reader; the delay is looked up by the company's
   // key, row by row, in the same statement: no round trip, no lock, and never a scan of companies

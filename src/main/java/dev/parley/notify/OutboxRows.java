@@ -53,6 +53,8 @@ final class OutboxRows {
           from jobs j
           join message_recipients r
             on r.message_id = case when j.payload->>'messageId' ~* $2 then (j.payload->>'messageId')::uuid end
+          -- a person who turned email for new messages off on their account screen gets none
+          join users nu on nu.id = r.user_id and nu.email_notifications
          where not j.waits_for_reader
             or (r.read_at is null and not exists (
                   select 1 from thread_participants tp

@@ -66,7 +66,8 @@ public final class OutboxVerticle extends VerticleBase {
   public Future<?> start() {
     ParleyConfig config = platform.config();
     rows = new OutboxRows(platform.pool(), config.replyDomain());
-    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()), messages);
+    emails = new Emails(config, new ReplyTokens(platform.secrets().replyToken()), messages,
+        new PasswordLinkTokens(platform.secrets().passwordLink()));
     mail = Mailer.create(vertx, platform);
     lanes = Math.max(1, config.smtpPoolSize());
     // a lease outlives the slowest batch this worker could send (every send hitting the SMTP timeout),

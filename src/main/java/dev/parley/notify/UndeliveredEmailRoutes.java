@@ -42,7 +42,7 @@ public final class UndeliveredEmailRoutes implements Routes {
 
   @Override
   public void mount(Router api) {
-    api.route("/admin/notifications*").handler(DirectoryRoutes::requireAdmin);
+    api.route("/admin/notifications*").handler(DirectoryRoutes::adminArea);
     api.get("/admin/notifications").handler(Reply.async(this::list));
     api.post("/admin/notifications/resend").handler(Reply.async(this::resend));
   }

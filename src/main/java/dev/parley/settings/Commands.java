@@ -15,15 +15,16 @@ final class Commands {
   private Commands() {
   }
 
-  /** Convenience Mode and the notification delay: null where the body does not name the setting. */
-  record CompanyChange(Boolean convenienceMode, Integer notificationDelaySeconds) {
+  /** Convenience Mode, the notification delay and two-factor for staff: null where the body does not name the setting. */
+  record CompanyChange(Boolean convenienceMode, Integer notificationDelaySeconds, Boolean requireTotpForStaff) {
 
     static CompanyChange from(JsonObject json) {
-      Fields b = Fields.strict(json, "convenienceMode", "notificationDelaySeconds");
+      Fields b = Fields.strict(json, "convenienceMode", "notificationDelaySeconds", "requireTotpForStaff");
       CompanyChange cmd = new CompanyChange(b.optionalBoolean("convenienceMode"),
-          b.optionalInt("notificationDelaySeconds", 0, Settings.MAX_NOTIFICATION_DELAY_SECONDS));
-      if (cmd.convenienceMode == null && cmd.notificationDelaySeconds == null) {
-        throw Problem.invalid("'convenienceMode' or 'notificationDelaySeconds' is required");
+          b.optionalInt("notificationDelaySeconds", 0, Settings.MAX_NOTIFICATION_DELAY_SECONDS),
+          b.optionalBoolean("requireTotpForStaff"));
+      if (cmd.convenienceMode == null && cmd.notificationDelaySeconds == null && cmd.requireTotpForStaff == null) {
+        throw Problem.invalid("'convenienceMode', 'notificationDelaySeconds' or 'requireTotpForStaff' is required");
       }
       return cmd;
     }
@@ -31,7 +32,8 @@ final class Commands {
     /** The settings once changed: what the body names, the rest as they {@code were}. */
     Settings.Company over(Settings.Company were) {
       return new Settings.Company(convenienceMode == null ? were.convenienceMode() : convenienceMode,
-          notificationDelaySeconds == null ? were.notificationDelaySeconds() : notificationDelaySeconds);
+          notificationDelaySeconds == null ? were.notificationDelaySeconds() : notificationDelaySeconds,
+          requireTotpForStaff == null ? were.requireTotpForStaff() : requireTotpForStaff);
     }
   }
 

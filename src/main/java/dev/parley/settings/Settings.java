@@ -24,9 +24,9 @@ public final class Settings {
   public static final int MAX_NOTIFICATION_DELAY_SECONDS = 3600;
 
   private static final String COMPANY =
-      "select convenience_mode, notification_delay_seconds from companies where id = $1";
-  private static final String SET_COMPANY =
-      "update companies set convenience_mode = $2, notification_delay_seconds = $3 where id = $1";
+      "select convenience_mode, notification_delay_seconds, require_totp_for_staff from companies where id = $1";
+  private static final String SET_COMPANY = "update companies set convenience_mode = $2, notification_delay_seconds = $3, "
+      + "require_totp_for_staff = $4 where id = $1";
   private static final String MESSAGING = """
       select coalesce(ms.restrict_contacts_to_coordinator, false) as restrict_cc,
              coalesce(ms.designated_enabled, false) as designated,
@@ -60,12 +60,12 @@ public final class Settings {
   /** The company settings; {@code lock} holds the company row until the caller's transaction ends. */
   public static Future<Company> company(SqlClient client, UUID companyId, boolean lock) {
     return client.preparedQuery(lock ? COMPANY + " for no key update" : COMPANY).execute(Tuple.of(companyId))
-        .map(rows -> rows.size() == 0 ? new Company(false, DEFAULT_NOTIFICATION_DELAY_SECONDS)
+        .map(rows -> rows.size() == 0 ? new Company(false, DEFAULT_NOTIFICATION_DELAY_SECONDS, false)
             : Company.fromRow(rows.iterator().next()));
   }
 
   public static Future<Void> setCompany(SqlClient client, UUID companyId, Company c) {
-    return client.preparedQuery(SET_COMPANY).execute(Tuple.of(companyId, c.convenienceMode(), c.notificationDelaySeconds()))
+    return client.preparedQuery(SET_COMPANY).execute(Tuple.of(companyId, c.convenienceMode(), c.notificationDelaySeconds(), c.requireTotpForStaff()))
         .mapEmpty();
   }
 
@@ -104,16 +104,18 @@ public final class Settings {
 
   /**
    * Convenience Mode, and how many seconds a new message's notification email waits for its reader
-   * (0: sent at once).
+   * (0: sent at once); whether staff must sign in with a second factor (TOTP).
    */
-  public record Company(boolean convenienceMode, int notificationDelaySeconds) {
+  public record Company(boolean convenienceMode, int notificationDelaySeconds, boolean requireTotpForStaff) {
 
     static Company fromRow(Row r) {
-      return new Company(Boolean.TRUE.equals(r.getBoolean("convenience_mode")), r.getInteger("notification_delay_seconds"));
+      return new Company(Boolean.TRUE.equals(r.getBoolean("convenience_mode")), r.getInteger("notification_delay_seconds"),
+          Boolean.TRUE.equals(r.getBoolean("require_totp_for_staff")));
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("convenienceMode", convenienceMode).put("notificationDelaySeconds", notificationDelaySeconds);
+      return new JsonObject().put("convenienceMode", convenienceMode).put("notificationDelaySeconds", notificationDelaySeconds)
+          .put("requireTotpForStaff", requireTotpForStaff);
     }
   }
 

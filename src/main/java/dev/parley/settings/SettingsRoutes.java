@@ -53,6 +53,7 @@ public final class SettingsRoutes implements Routes {
           return Settings.setCompany(tx, v.companyId(), next)
               .compose(x -> audit(tx, v, "convenienceMode", was.convenienceMode(), next.convenienceMode()))
               .compose(x -> audit(tx, v, "notificationDelaySeconds", was.notificationDelaySeconds(), next.notificationDelaySeconds()))
+              .compose(x -> audit(tx, v, "requireTotpForStaff", was.requireTotpForStaff(), next.requireTotpForStaff()))
               .map(x -> new Change(was, next));
         }))
         .compose(change -> {

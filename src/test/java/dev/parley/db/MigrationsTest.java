@@ -81,16 +81,19 @@ class MigrationsTest {
   void theIndexesAreThoseTheLatestMigrationsLeft() throws Exception {
     List<String> indexes = list("select indexname from pg_indexes where schemaname = 'public'");
     assertThat(indexes).contains(
-        "users_company_idx", "group_members_user_idx", "sessions_user_idx", "audit_log_company_idx",
+        "users_company_idx", "group_members_user_idx", "sessions_user_idx",
         "designated_staff_user_idx", "designated_staff_group_idx", "threads_company_idx", "messages_thread_idx",
         "messages_search_idx", "message_recipients_user_thread_idx",
         "threads_subject_search_idx", "outbox_due_idx", "canned_responses_company_idx",
         "inbound_webhook_signatures_seen_idx", "outbox_failed_idx", "idempotency_keys_created_brin", "outbox_waiting_idx",
         // V11: a person's threads, the changes by position and by age, a thread's waiting notification jobs
-        "thread_participants_person_idx", "changes_position_idx", "changes_created_brin", "outbox_jobs_thread_idx");
+        "thread_participants_person_idx", "changes_position_idx", "changes_created_brin", "outbox_jobs_thread_idx",
+        // V17: the audit log by time, by action and by actor
+        "audit_log_company_at_id_idx", "audit_log_company_action_idx", "audit_log_company_actor_idx");
     // dropped by V6: the key or another index serves these; by V11: the inbox order is derived, the events are gone
     assertThat(indexes).doesNotContain("thread_participants_unread_idx", "thread_participants_thread_idx",
-        "message_recipients_thread_idx", "events_created_idx", "thread_participants_inbox_idx", "events_created_brin");
+        "message_recipients_thread_idx", "events_created_idx", "thread_participants_inbox_idx", "events_created_brin",
+        "audit_log_company_idx");
     assertThat(list("select a.attname from pg_index i join pg_class c on c.oid = i.indrelid "
         + "join lateral unnest(i.indkey) with ordinality k(attnum, n) on true "
         + "join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum "

@@ -58,17 +58,46 @@ class AdminAccessTest {
       out.add(Arguments.of(role, "POST", "/api/admin/groups", group("Sneaky " + role)));
       out.add(Arguments.of(role, "PATCH", "/api/admin/groups/{group}", new JsonObject().put("name", "Renamed by " + role)));
       out.add(Arguments.of(role, "DELETE", "/api/admin/groups/{group}", null));
+      out.add(Arguments.of(role, "GET", "/api/admin/users/{staff}", null));
+      out.add(Arguments.of(role, "GET", "/api/admin/users?q=sam&role=staff", null));
+      out.add(Arguments.of(role, "POST", "/api/admin/users/import?dryRun=true", new JsonObject().put("csv", "Nia,nia@example.test,client")));
+      out.add(Arguments.of(role, "POST", "/api/admin/users/import", new JsonObject().put("csv", "Nia,nia@example.test,client")));
+      out.add(Arguments.of(role, "GET", "/api/admin/audit", null));
+      out.add(Arguments.of(role, "GET", "/api/admin/audit.csv", null));
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0} asking {1} {2} is refused")
+  @ParameterizedTest(name = "{0} asking {1} {2} is told it does not exist")
   @MethodSource("nonAdminsOnAdminEndpoints")
-  void adminEndpointsAnswer403ToEveryoneButAdmins(String role, String method, String path, JsonObject body) {
+  void adminEndpointsDoNotExistForAnyoneButAdmins(String role, String method, String path, JsonObject body) {
     String concrete = path.replace("{staff}", staffMember.sid()).replace("{group}", groupId);
     Api.Response r = sessions.get(role).send(method, concrete, body);
-    assertThat(r.status()).as(r.toString()).isEqualTo(403);
-    assertThat(r.error()).isEqualTo("forbidden");
+    assertThat(r.status()).as(r.toString()).isEqualTo(404);
+    assertThat(r.error()).isEqualTo("not_found");
+    assertThat(r.body()).doesNotContain("Sam Staff", "admin");
+  }
+
+  @Test
+  void anAdminOfAnotherCompanyFindsNoneOfThisCompanysPeopleGroupsOrAuditEntries() {
+    Fixtures.Company other = node.fixtures().company("Other Advisors");
+    Api.Session stranger = other.admin("Olga Other").login(api);
+    assertThat(stranger.get("/api/admin/users/" + staffMember.sid()).status()).isEqualTo(404);
+    assertThat(stranger.patch("/api/admin/users/" + staffMember.sid(), new JsonObject().put("name", "Taken")).status()).isEqualTo(404);
+    assertThat(stranger.patch("/api/admin/groups/" + groupId, new JsonObject().put("name", "Taken")).status()).isEqualTo(404);
+    assertThat(stranger.delete("/api/admin/groups/" + groupId).status()).isEqualTo(404);
+    assertThat(stranger.get("/api/admin/users?q=sam").array("users")).isEmpty();
+    assertThat(stranger.get("/api/admin/users?coordinator=" + staffMember.sid()).array("users")).isEmpty();
+    Api.Response audit = stranger.get("/api/admin/audit?userId=" + admin.sid());
+    assertThat(audit.status()).isEqualTo(200);
+    assertThat(audit.array("entries")).isEmpty();
+    assertThat(stranger.get("/api/admin/audit.csv?userId=" + admin.sid()).body()).doesNotContain(admin.sid(), groupId);
+    Api.Response group = stranger.post("/api/admin/groups", new JsonObject().put("kind", "team").put("name", "Borrowed")
+        .put("memberIds", new JsonArray().add(staffMember.sid())));
+    assertThat(group.status()).isEqualTo(400);
+    Api.Response coordinated = stranger.post("/api/admin/users/import?dryRun=true",
+        new JsonObject().put("csv", "Nia,nia.other@example.test,client," + staffMember.email()));
+    assertThat(coordinated.array("rows").getJsonObject(0).getJsonArray("errors").encode()).contains("not a staff member");
   }
 
   @Test
@@ -82,6 +111,7 @@ class AdminAccessTest {
     Api.Session adminSession = admin.login(api);
     JsonArray users = adminSession.get("/api/admin/users").array("users");
     assertThat(users).hasSize(4);
+    assertThat(users.stream().map(u -> ((JsonObject) u).getString("email"))).doesNotContain("nia@example.test");
     assertThat(users.stream().map(u -> ((JsonObject) u).getString("email"))).doesNotContain("x@example.test");
     JsonObject staffRow = users.stream().map(JsonObject.class::cast)
         .filter(u -> u.getString("id").equals(staffMember.sid())).findFirst().orElseThrow();

@@ -16,17 +16,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Reading what the test node's GreenMail received. */
-final class Mailboxes {
+public final class Mailboxes {
 
   private Mailboxes() {
   }
 
-  static GreenMail of(TestNode node) {
+  public static GreenMail of(TestNode node) {
     return node.parley().platform().mail().embedded().greenMail();
   }
 
   /** Every message received for this address, oldest first. */
-  static List<MimeMessage> to(GreenMail gm, String address) {
+  public static List<MimeMessage> to(GreenMail gm, String address) {
     List<MimeMessage> out = new ArrayList<>();
     for (MimeMessage m : gm.getReceivedMessages()) {
       try {
@@ -65,7 +65,7 @@ final class Mailboxes {
     }
   }
 
-  static String part(MimeMessage m, String mimeType) {
+  public static String part(MimeMessage m, String mimeType) {
     try {
       Object content = m.getContent();
       if (content instanceof Multipart mp) {
