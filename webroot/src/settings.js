@@ -1,6 +1,6 @@
 // Settings (admins): Messaging Settings (who contacts may message, read notifications) and
-// Company Settings (Convenience Mode, behind the HIPAA warning; the notification delay; whether files
-// are scanned; undelivered email).
+// Company Settings (Convenience Mode, behind the HIPAA warning; the notification delay; two-factor sign-in for
+// staff; whether files are scanned; undelivered email).
 
 import { get, put } from './api.js';
 import { h, clear, icon, roleLabel, isStaff } from './dom.js';
@@ -215,9 +215,38 @@ async function companySettings(body, app) {
       h('p', { class: 'muted section-intro' }, 'In Secure Mode (the default) notification emails name the sender and link to Parley; they never carry the subject or the message.'),
       mode,
       warning,
-      delaySetting(settings, app)),
+      delaySetting(settings, app),
+      totpSetting(settings, app)),
     scanningSection(Boolean(settings.attachmentsScanned)),
     undeliveredSection(app)));
+}
+
+/** Two-factor sign-in for staff: saved as soon as it changes. */
+function totpSetting(settings, app) {
+  const required = toggle({
+    label: 'Require two-factor sign-in for staff',
+    description: 'Staff and admins without it set it up right after their next sign-in, before they can do anything else.',
+    name: 'requireTotpForStaff',
+    checked: Boolean(settings.requireTotpForStaff),
+  });
+  const error = banner('error');
+  required.input.addEventListener('change', async () => {
+    const wanted = required.input.checked;
+    error.show('');
+    required.input.disabled = true;
+    try {
+      const r = await put('/api/settings/company', { requireTotpForStaff: wanted });
+      required.input.checked = Boolean(r?.requireTotpForStaff);
+      app.toast(required.input.checked ? 'Staff must now sign in with two factors' : 'Two-factor sign-in is now optional for staff', 'success');
+    } catch (e) {
+      required.input.checked = !wanted;
+      error.show(e.message);
+    } finally {
+      required.input.disabled = false;
+      required.input.focus();
+    }
+  });
+  return h('div', { class: 'totp-setting' }, error, required);
 }
 
 /** The notification delay: a labelled select, saved as soon as it changes. */

@@ -1,6 +1,8 @@
 package dev.parley.auth;
 
+import com.icegreen.greenmail.util.GreenMail;
 import dev.parley.Topics;
+import dev.parley.notify.Mailboxes;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
 import dev.parley.testing.Fixtures;
@@ -138,6 +140,25 @@ class AccountTest {
     assertThat(blank.status()).isEqualTo(400);
     assertThat(s.get("/api/me/profile").json().getString("timeZone")).isNull();
     assertThat(s.get("/api/me").json().getString("role")).isEqualTo("client");
+  }
+
+  @Test
+  void someoneWhoTurnedEmailForNewMessagesOffGetsNoNotificationWhileOthersDo() {
+    Fixtures.Company quick = node.fixtures().company("Quick Mail");
+    node.asOwner("update companies set notification_delay_seconds = 0 where id = '" + quick.id + "'");
+    Fixtures.Person sender = quick.staff("Sue Sender");
+    Fixtures.Person quiet = quick.client("Quinn Quiet");
+    Fixtures.Person told = quick.client("Tess Told");
+    assertThat(quiet.login(api).put("/api/me/profile", new JsonObject().put("emailNotifications", false)).status()).isEqualTo(200);
+
+    sender.login(api).startThread("Your statement", "<p>It is ready.</p>", quiet, told);
+
+    GreenMail mail = Mailboxes.of(node);
+    await().atMost(Duration.ofSeconds(20)).until(() -> Mailboxes.to(mail, told.email()).size() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> Sql.count(node.dbUrl(),
+        "select count(*) from outbox where company_id = '" + quick.id + "' and status = 'pending'") == 0);
+    assertThat(Sql.count(node.dbUrl(), "select count(*) from outbox where recipient_id = '" + quiet.id() + "'")).isZero();
+    assertThat(Mailboxes.to(mail, quiet.email())).isEmpty();
   }
 
   private static BridgeClient watch(Fixtures.Person p, Api.Session s) {

@@ -56,11 +56,7 @@ class AccountInTheBrowserTest {
       b.driver.findElement(By.xpath("//button[normalize-space()='Forgot password?']")).click();
       WebElement email = b.waitFor(By.cssSelector("#forgot-form input[name=email]"));
       assertThat(email.getAttribute("value")).isEqualTo(fay.email());
-      b.screenshot("forgot-password.png");
-      problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "forgot password"));
-      b.resize(390, 844);
-      b.screenshot("forgot-password-390.png");
-      b.resize(1280, 900);
+      look(b, "forgot-password", "forgot password", problems);
       b.driver.findElement(By.cssSelector("#forgot-form button[type=submit]")).click();
       b.until(d -> d.findElement(By.cssSelector(".signin-form .banner-info")).getText().contains("emailed it a link"));
 
@@ -71,11 +67,7 @@ class AccountInTheBrowserTest {
       b.driver.get(link);
       WebElement password = b.waitFor(By.cssSelector("#reset-form input[name=password]"));
       assertThat((String) b.js("return location.hash")).isEqualTo("#/signin");
-      b.screenshot("reset-password.png");
-      problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "reset password"));
-      b.resize(390, 844);
-      b.screenshot("reset-password-390.png");
-      b.resize(1280, 900);
+      look(b, "reset-password", "reset password", problems);
       password.sendKeys("fays-new-password");
       b.driver.findElement(By.cssSelector("#reset-form input[name=again]")).sendKeys("fays-new-password");
       b.driver.findElement(By.cssSelector("#reset-form button[type=submit]")).click();
@@ -96,24 +88,15 @@ class AccountInTheBrowserTest {
       b.go("#/account");
       b.waitFor(By.cssSelector("main#main[data-loaded=true] #profile-form"));
       assertThat(b.driver.findElements(By.cssSelector("#profile-form select[name=timeZone] option")).size()).isGreaterThan(100);
-      b.screenshot("account.png");
-      problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "account"));
-      b.resize(390, 844);
-      b.screenshot("account-390.png");
-      b.resize(1280, 900);
+      look(b, "account", "account", problems);
 
       b.driver.findElement(By.id("totp-start")).click();
       WebElement shown = b.waitFor(By.id("totp-secret"));
       secret = shown.getText().replace(" ", "");
       assertThat(b.driver.findElement(By.cssSelector(".totp-qr")).getAttribute("src")).startsWith("data:image/png;base64,");
       b.js("document.getElementById('totp-confirm').scrollIntoView({block: 'start'})");
-      b.screenshot("totp-enrol.png");
-      problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "totp enrol"));
-      b.resize(390, 844);
-      b.screenshot("totp-enrol-390.png");
-      b.resize(1280, 900);
-      b.driver.findElement(By.cssSelector("#totp-confirm input[name=code]")).sendKeys(APP.generate(secret, APP.currentStep()));
-      b.driver.findElement(By.cssSelector("#totp-confirm button[type=submit]")).click();
+      look(b, "totp-enrol", "totp enrol", problems);
+      confirmWithTheApp(b, secret);
       b.until(d -> d.findElements(By.cssSelector(".recovery-codes li")).size() == 10);
       b.screenshot("totp-recovery-codes.png");
       problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "recovery codes"));
@@ -122,17 +105,10 @@ class AccountInTheBrowserTest {
     }
 
     try (Browser b = Browser.open("Tom again", node.baseUrl())) {
-      b.driver.get(node.baseUrl() + "/#/inbox");
-      b.waitFor(By.cssSelector(".signin-form input[name=email]")).sendKeys(tom.email());
-      b.driver.findElement(By.cssSelector(".signin-form input[name=password]")).sendKeys(Fixtures.PASSWORD);
-      b.driver.findElement(By.cssSelector(".signin-form button[type=submit]")).click();
+      typePassword(b, tom.email());
       WebElement code = b.waitFor(By.cssSelector("#totp-form input[name=code]"));
       assertThat(code).isEqualTo(b.driver.switchTo().activeElement());
-      b.screenshot("totp-sign-in.png");
-      problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, "totp sign-in"));
-      b.resize(390, 844);
-      b.screenshot("totp-sign-in-390.png");
-      b.resize(1280, 900);
+      look(b, "totp-sign-in", "totp sign-in", problems);
       long last = Sql.count(node.dbUrl(), "select totp_last_step from users where id = '" + tom.id() + "'");
       code.sendKeys(APP.generate(secret, last + 1));
       b.driver.findElement(By.cssSelector("#totp-form button[type=submit]")).click();
@@ -141,5 +117,59 @@ class AccountInTheBrowserTest {
       assertThat(b.consoleErrors()).allMatch(e -> e.contains("/api/me") && e.contains("401"));
     }
     assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void anAdminRequiresTwoFactorForStaffAndAStaffMemberIsAskedToSetItUpRightAfterSigningIn() {
+    Fixtures.Company co = node.fixtures().company("Cedar Partners");
+    Fixtures.Person ada = co.admin("Ada Admin");
+    Fixtures.Person sid = co.staff("Sid Staff");
+    List<String> problems = new ArrayList<>();
+    try (Browser b = Browser.open("Ada", node.baseUrl())) {
+      b.signIn(ada.email(), Fixtures.PASSWORD);
+      b.go("#/settings/company");
+      b.until(d -> d.findElement(By.cssSelector("[data-toggle=requireTotpForStaff]")).isDisplayed());
+      WebElement required = b.driver.findElement(By.cssSelector("input[name=requireTotpForStaff]"));
+      b.js("arguments[0].scrollIntoView({block: 'center'})", required);
+      b.js("arguments[0].click()", required);
+      b.until(d -> d.findElement(By.id("toasts")).getText().contains("Staff must now sign in with two factors"));
+    }
+
+    try (Browser b = Browser.open("Sid", node.baseUrl())) {
+      typePassword(b, sid.email());
+      b.waitFor(By.id("totp-start"));
+      assertThat(b.driver.findElement(By.tagName("h1")).getText()).isEqualTo("Set up two-factor sign-in");
+      assertThat(b.driver.findElements(By.id("thread-list"))).isEmpty();
+      look(b, "totp-required", "totp required", problems);
+
+      b.driver.findElement(By.id("totp-start")).click();
+      confirmWithTheApp(b, b.waitFor(By.id("totp-secret")).getText().replace(" ", ""));
+      b.waitFor(By.id("totp-done")).click();
+      b.waitFor(By.cssSelector("main#main[data-loaded=true] #thread-list"));
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /** Screenshots at desktop size and at 390 px, and axe-core's findings, of what the browser shows. */
+  private static void look(Browser b, String file, String screen, List<String> problems) {
+    b.screenshot(file + ".png");
+    problems.addAll(UndeliveredEmailInTheBrowserTest.axe(b, screen));
+    b.resize(390, 844);
+    b.screenshot(file + "-390.png");
+    b.resize(1280, 900);
+  }
+
+  /** The sign-in page's first step, with the fixtures' password. */
+  private static void typePassword(Browser b, String email) {
+    b.driver.get(node.baseUrl() + "/#/inbox");
+    b.waitFor(By.cssSelector(".signin-form input[name=email]")).sendKeys(email);
+    b.driver.findElement(By.cssSelector(".signin-form input[name=password]")).sendKeys(Fixtures.PASSWORD);
+    b.driver.findElement(By.cssSelector(".signin-form button[type=submit]")).click();
+  }
+
+  /** Types the code the authenticator app shows now into the enrolment form. */
+  private static void confirmWithTheApp(Browser b, String secret) {
+    b.driver.findElement(By.cssSelector("#totp-confirm input[name=code]")).sendKeys(APP.generate(secret, APP.currentStep()));
+    b.driver.findElement(By.cssSelector("#totp-confirm button[type=submit]")).click();
   }
 }
