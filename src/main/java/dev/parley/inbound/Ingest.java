@@ -138,7 +138,8 @@ public final class Ingest {
       if (!r.onThread()) {
         return refuse(mail, channel, "left_thread", b.companyId(), b.userId(), b.userId(), b.threadId());
       }
-      String text = Quotes.strip(mail.text());
+      Quotes.Reply reply = Quotes.split(mail.text());
+      String text = reply.text();
       if (mail.textTooLong() || text.length() > MAX_TEXT_CHARS) {
         return refuse(mail, channel, "too_long", b.companyId(), b.userId(), b.userId(), b.threadId());
       }
