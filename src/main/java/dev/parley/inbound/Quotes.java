@@ -26,6 +26,8 @@ final class Quotes {
   private static final Pattern QUOTE_MARKS = Pattern.compile("^\\s*(>\\s?)+");
   /** Gmail's tracking mark and similar invisible leftovers on a line of their own. */
   private static final Pattern INVISIBLE = Pattern.compile("^[\\sᐧ\\u200b\\u200c\\u200d\\ufeff]*$");
+  private static final Pattern URL_PIECE = Pattern.compile("[=/&?]");
+  private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+");
   private static final int MAX_JOINED = 4;
 
   private Quotes() {
@@ -70,13 +72,28 @@ final class Quotes {
         }
         break;
       }
+      if (RULES.forward.matcher(line).matches()) {
+        // a forwarded message is what the person sends: kept with its headers
+        for (; i < lines.length; i++) {
+          kept.add(lines[i].stripTrailing());
+        }
+        break;
+      }
       if (startsHistory(lines, i)) {
         break;
+      }
+      if (isWrappedQuote(lines, i)) {
+        left.add(line);
+        continue;
       }
       kept.add(line.stripTrailing());
     }
     for (; i < lines.length; i++) {
       left.add(lines[i]);
+    }
+    if (answersInline(lines)) {
+      // answers between quoted questions mean nothing without them: the reply is kept whole
+      return new Reply(tidy(List.of(lines)), "");
     }
     dropTrailingSignature(kept, left);
     String newText = tidy(kept);
@@ -112,6 +129,45 @@ final class Quotes {
     return true;
   }
 
+  /**
+   * Two or more quoted blocks with new text between them, before any quoted history without marks: the
+   * person answered inline.
+   */
+  private static boolean answersInline(String[] lines) {
+    int quoteBlocks = 0;
+    boolean inQuote = false;
+    boolean textSinceQuote = false;
+    for (int i = 0; i < lines.length; i++) {
+      String t = lines[i].strip();
+      if (SIGNATURE_DELIMITER.matcher(lines[i]).matches() || (!t.startsWith(">") && startsHistory(lines, i))) {
+        break;
+      }
+      if (t.startsWith(">") && !isContent(lines, i)) {
+        if (!inQuote) {
+          if (quoteBlocks > 0 && textSinceQuote) {
+            return true;
+          }
+          quoteBlocks++;
+          textSinceQuote = false;
+        }
+        inQuote = true;
+      } else if (!t.isEmpty() && !isWrappedQuote(lines, i)) {
+        inQuote = false;
+        textSinceQuote |= quoteBlocks > 0 && t.contains(" ");
+      }
+    }
+    return false;
+  }
+
+  /** A line broken out of a quoted block by wrapping: between quoted lines, ending in ">" or a bare piece of a link. */
+  private static boolean isWrappedQuote(String[] lines, int i) {
+    String t = lines[i].strip();
+    if (i == 0 || i + 1 >= lines.length || !lines[i - 1].strip().startsWith(">") || !lines[i + 1].strip().startsWith(">")) {
+      return false;
+    }
+    return t.endsWith(">") || (!t.contains(" ") && URL_PIECE.matcher(t).find());
+  }
+
   /** Where the quoted history starts without an attribution: a separator, a forward marker or a header block. */
   private static boolean startsHistory(String[] lines, int i) {
     String line = lines[i];
@@ -132,6 +188,10 @@ final class Quotes {
       return 0;
     }
     if (RULES.attribution.matcher(first).find() || RULES.datedAttribution.matcher(stripDashes(first)).matches()) {
+      return 1;
+    }
+    int next = nextNonBlank(lines, i + 1);
+    if (next > i && lines[next].strip().startsWith(">") && RULES.datedAddress.matcher(first).matches()) {
       return 1;
     }
     if (!RULES.attributionStart.matcher(first).matches()) {
@@ -165,20 +225,28 @@ final class Quotes {
     return s.replaceAll("^[-\\s]+", "").replaceAll("[-\\s]+$", "");
   }
 
-  /** A header block of quoted mail: a From field with at least one other field in the next few lines, or three fields. */
+  /**
+   * A header block of quoted mail: a From field with at least one other field in the next few lines, a
+   * From field with an address ending the text above it, or two or more adjacent fields (a block that
+   * starts with Date:).
+   */
   private static boolean isHeaderBlock(String[] lines, int i) {
     if (!RULES.headerField.matcher(lines[i]).matches()) {
       return false;
     }
     boolean from = RULES.fromField.matcher(lines[i]).matches();
+    if (from && i > 0 && ADDRESS.matcher(lines[i]).find()) {
+      return true;
+    }
     int fields = 1;
+    boolean adjacent = i + 1 < lines.length && RULES.headerField.matcher(lines[i + 1]).matches();
     for (int n = i + 1; n < lines.length && n <= i + 6; n++) {
       if (RULES.headerField.matcher(lines[n]).matches()) {
         fields++;
         from |= RULES.fromField.matcher(lines[n]).matches();
       }
     }
-    return from ? fields >= 3 || (fields >= 2 && RULES.fromField.matcher(lines[i]).matches()) : fields >= 4;
+    return (from && fields >= 2) || (adjacent && i > 0) || fields >= 4;
   }
 
   /** Moves the mail app's last lines ("Sent from my iPhone", Gmail's mark) from the text to what was left out. */

@@ -32,6 +32,8 @@ final class ReplyRules {
   final Pattern attributionStart;
   /** A date (ISO, numeric or East Asian) or an address, then a colon: Gmail's attribution in some locales. */
   final Pattern datedAttribution;
+  /** A date then an address, without a colon: an attribution only when a quote follows it. */
+  final Pattern datedAddress;
   final Pattern separator;
   final Pattern forward;
   final Pattern fromField;
@@ -51,8 +53,9 @@ final class ReplyRules {
         + "|\\d{1,2}\\.?\\s+\\p{L}{3,}\\.?\\s+\\d{4}|\\p{L}{2,},?\\s+\\d{1,2}\\.?\\s+\\p{L}{3,}\\.?\\s+\\d{4}).{0,300}?"
         + "(?:(?:" + wrote + ")[^:：\\n]{0,60}?|<?[^\\s<>@]+@[^\\s<>@]+>?[^:：\\n]{0,20}?)" + colon + "\\s*$"
         + "|.{0,200}?@.{0,200}?(?:" + wrote + ")[^:：\\n]{0,40}?" + colon + "\\s*$)");
+    datedAddress = Pattern.compile("(?iu)^(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}).{0,200}@.*");
     separator = Pattern.compile("(?iu)^\\s*[-=_*]{2,}\\s*(?:" + alternation(kinds.get("separator")) + ")\\s*[-=_*]{2,}\\s*$");
-    forward = Pattern.compile("(?iu)^\\s*(?:" + alternation(kinds.get("forward")) + ")\\s*[:：]?\\s*$");
+    forward = Pattern.compile("(?iu)^\\s*-*\\s*(?:" + alternation(kinds.get("forward")) + ")\\s*[:：]?\\s*-*\\s*$");
     fromField = Pattern.compile("(?iu)^\\s*[*>]?\\s*\\*?(?:" + alternation(kinds.get("from")) + ")\\s*\\*?\\s*[:：].*");
     headerField = Pattern.compile("(?iu)^\\s*[*>]?\\s*\\*?(?:" + alternation(kinds.get("header")) + "|"
         + alternation(kinds.get("from")) + ")\\s*\\*?\\s*[:：].*");

@@ -56,7 +56,7 @@ class ReplyCorpusTest {
       }
     }
     System.out.println(report);
-    assertThat(results).hasSizeGreaterThanOrEqualTo(200);
+    assertThat(results.size()).as("cases in the corpus").isGreaterThanOrEqualTo(200);
     assertThat(lost).as(report.toString()).isEmpty();
     assertThat(100.0 * exact / results.size()).as(report.toString()).isGreaterThanOrEqualTo(95.0);
   }
