@@ -9,6 +9,7 @@ import { createEditor } from './editor.js';
 import { loadCanned } from './canned.js';
 import { createPicker } from './picker.js';
 import { createThreadState } from './threadstate.js';
+import { quotedBlock } from './quoted.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -162,6 +163,7 @@ export function mountThread(main, app, threadId) {
         recipientsBlock(m)),
       h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
     body,
+    quotedBlock(m),
     m.note ? h('p', { class: 'message-note' }, icon('mail', 14), m.note) : null);
   }
 

@@ -38,7 +38,7 @@ final class HtmlText {
   private static final Set<String> HISTORY_IDS = Set.of("divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container",
       "origbody", "isforwardcontent", "zwchr", "reply-intro", "stopspelling");
   /** Outlook 2003 and Windows Mail open the quoted headers with a div that has only a top border. */
-  private static final Pattern TOP_BORDER = Pattern.compile("(?i)border-top\\s*:\\s*(solid|1px|1\\.0pt)");
+  private static final Pattern TOP_BORDER = Pattern.compile("(?i)border-top(-style)?\\s*:\\s*[^;]*solid");
 
   private HtmlText() {
   }

@@ -29,6 +29,7 @@ final class Quotes {
   private static final Pattern URL_PIECE = Pattern.compile("[=/&?]");
   private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+");
   private static final int MAX_JOINED = 4;
+  private static final int MAX_SIGNATURE_LINES = 6;
 
   private Quotes() {
   }
@@ -49,7 +50,7 @@ final class Quotes {
     for (; i < lines.length; i++) {
       String line = lines[i];
       String t = line.strip();
-      if (SIGNATURE_DELIMITER.matcher(line).matches() || RULES.footer.matcher(line).matches()) {
+      if (SIGNATURE_DELIMITER.matcher(line).matches() || RULES.footer.matcher(line).matches() || isSignatureRule(lines, i)) {
         break;
       }
       if (t.startsWith(">") && !isContent(lines, i)) {
@@ -153,7 +154,7 @@ final class Quotes {
         inQuote = true;
       } else if (!t.isEmpty() && !isWrappedQuote(lines, i)) {
         inQuote = false;
-        textSinceQuote |= quoteBlocks > 0 && t.contains(" ");
+        textSinceQuote |= quoteBlocks > 0;
       }
     }
     return false;
@@ -166,6 +167,20 @@ final class Quotes {
       return false;
     }
     return t.endsWith(">") || (!t.contains(" ") && URL_PIECE.matcher(t).find());
+  }
+
+  /** A rule of dashes (Outlook's "------", "—————") with only a few short lines below it: a signature. */
+  private static boolean isSignatureRule(String[] lines, int i) {
+    if (!DASHES.matcher(lines[i]).matches() || UNDERSCORES.matcher(lines[i]).matches()) {
+      return false;
+    }
+    int below = 0;
+    for (int n = i + 1; n < lines.length; n++) {
+      if (!lines[n].isBlank() && (++below > MAX_SIGNATURE_LINES || lines[n].strip().length() > 80)) {
+        return false;
+      }
+    }
+    return below > 0;
   }
 
   /** Where the quoted history starts without an attribution: a separator, a forward marker or a header block. */

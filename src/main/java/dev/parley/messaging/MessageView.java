@@ -15,7 +15,7 @@ import java.util.UUID;
 /** A message with everyone it went to, as stored: the input of every projection. */
 public record MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
                           OffsetDateTime createdAt, String source, boolean readReceipt, String note,
-                          List<Recipient> recipients) {
+                          String quotedHtml, List<Recipient> recipients) {
 
   /** Recipients are listed by name, whoever built the view: the live push and a later read agree. */
   private static final Comparator<Recipient> BY_NAME = Comparator
@@ -76,6 +76,9 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     if (note != null) {
       json.put("note", note);
     }
+    if (quotedHtml != null) {
+      json.put("quotedHtml", quotedHtml);
+    }
     return Optional.of(json);
   }
 
@@ -96,6 +99,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
         .put("source", source)
         .put("readReceipt", readReceipt)
         .put("note", note)
+        .put("quotedHtml", quotedHtml)
         .put("recipients", rs);
   }
 
@@ -111,7 +115,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     return new MessageView(UUID.fromString(j.getString("id")), UUID.fromString(j.getString("threadId")),
         j.getString("subject"), person(j.getJsonObject("sender")), j.getString("bodyHtml"), "",
         OffsetDateTime.parse(j.getString("createdAt")), j.getString("source"), j.getBoolean("readReceipt", false),
-        j.getString("note"), rs);
+        j.getString("note"), j.getString("quotedHtml"), rs);
   }
 
   private static Person person(JsonObject p) {

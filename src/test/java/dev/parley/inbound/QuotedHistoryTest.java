@@ -39,9 +39,9 @@ class QuotedHistoryTest {
   }
 
   @Test
-  void appleMailUnwrapsFlowedTextAndDropsTheQuote() throws Malformed {
+  void appleMailUnwrapsFlowedTextAndDropsTheQuoteAndItsSentFromLine() throws Malformed {
     assertThat(newText("apple-mail-reply.eml"))
-        .isEqualTo("Thank you, I have read it on my phone and everything is in order. Talk soon.\n\nSent from my iPhone");
+        .isEqualTo("Thank you, I have read it on my phone and everything is in order. Talk soon.");
   }
 
   @Test
@@ -50,9 +50,9 @@ class QuotedHistoryTest {
   }
 
   @Test
-  void inlineAnswersBetweenQuotedLinesAreKept() {
+  void inlineAnswersAreKeptWithTheQuestionsTheyAnswer() {
     String text = "On Tue, 4 Mar 2025, Sam wrote:\n> Can you come on Friday?\nYes.\n> And bring the form?\nI will.\n";
-    assertThat(Quotes.strip(text)).isEqualTo("Yes.\nI will.");
+    assertThat(Quotes.strip(text)).isEqualTo(text.strip());
   }
 
   @Test
