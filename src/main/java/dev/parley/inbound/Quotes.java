@@ -202,7 +202,9 @@ final class Quotes {
     if (first.isEmpty() || first.startsWith(">")) {
       return 0;
     }
-    if (RULES.attribution.matcher(first).find() || RULES.datedAttribution.matcher(stripDashes(first)).matches()) {
+    Matcher one = RULES.attribution.matcher(first);
+    if ((one.find() && (one.start() == 0 || Character.isUpperCase(first.charAt(one.start()))))
+        || RULES.datedAttribution.matcher(stripDashes(first)).matches()) {
       return 1;
     }
     int next = nextNonBlank(lines, i + 1);
@@ -227,13 +229,17 @@ final class Quotes {
     return 0;
   }
 
-  /** New text written on the same line before an attribution ("Thanks! On Tue, Sam wrote:"). */
+  /**
+   * New text written on the same line before an attribution ("Thanks! On Tue, Sam wrote:"): only when the
+   * attribution's first word is capitalised there.
+   */
   private static String textBefore(String line) {
-    Matcher m = RULES.attribution.matcher(line.strip());
-    if (!m.find() || m.start() == 0) {
+    String t = line.strip();
+    Matcher m = RULES.attribution.matcher(t);
+    if (!m.find() || m.start() == 0 || !Character.isUpperCase(t.charAt(m.start()))) {
       return "";
     }
-    return line.strip().substring(0, m.start()).replaceAll("[\\s\\-]+$", "");
+    return t.substring(0, m.start()).replaceAll("[\\s\\-]+$", "");
   }
 
   private static String stripDashes(String s) {
