@@ -46,7 +46,7 @@ final class Quotes {
     String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     List<String> kept = new ArrayList<>();
     List<String> left = new ArrayList<>();
-    int i = 0;
+    int i = ownHeaders(lines, left);
     for (; i < lines.length; i++) {
       String line = lines[i];
       String t = line.strip();
@@ -58,6 +58,10 @@ final class Quotes {
         continue;
       }
       int attribution = attributionLength(lines, i);
+      if (attribution > 1 && RULES.attributionStart.matcher(lines[i + 1].strip()).matches()
+          && attributionLength(lines, i + 1) == attribution - 1) {
+        attribution = 0; // the attribution starts on the next line: this one is text
+      }
       if (attribution > 0) {
         String before = textBefore(lines[i]);
         if (!before.isEmpty()) {
@@ -169,13 +173,35 @@ final class Quotes {
     return t.endsWith(">") || (!t.contains(" ") && URL_PIECE.matcher(t).find());
   }
 
-  /** A rule of dashes (Outlook's "------", "—————") with only a few short lines below it: a signature. */
+  /**
+   * A header block that opens the text is the message's own (pasted or written by the mail app), not
+   * quoted history: it is left out and the text below it read. Returns the first line after it.
+   */
+  private static int ownHeaders(String[] lines, List<String> left) {
+    int first = nextNonBlank(lines, 0);
+    if (first < 0 || !isHeaderBlock(lines, first)) {
+      return 0;
+    }
+    int end = first;
+    while (end < lines.length && !lines[end].isBlank()) {
+      end++;
+    }
+    for (int n = 0; n < end; n++) {
+      left.add(lines[n]);
+    }
+    return end;
+  }
+
+  /** A rule of dashes (Outlook's "------", "—————") with only a few short lines below it before any history: a signature. */
   private static boolean isSignatureRule(String[] lines, int i) {
-    if (!DASHES.matcher(lines[i]).matches() || UNDERSCORES.matcher(lines[i]).matches()) {
+    if (!DASHES.matcher(lines[i]).matches()) {
       return false;
     }
     int below = 0;
     for (int n = i + 1; n < lines.length; n++) {
+      if (lines[n].strip().startsWith(">") || attributionLength(lines, n) > 0 || startsHistory(lines, n)) {
+        break;
+      }
       if (!lines[n].isBlank() && (++below > MAX_SIGNATURE_LINES || lines[n].strip().length() > 80)) {
         return false;
       }
