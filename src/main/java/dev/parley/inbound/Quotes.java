@@ -30,6 +30,7 @@ final class Quotes {
   private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+");
   private static final int MAX_JOINED = 4;
   private static final int MAX_SIGNATURE_LINES = 6;
+  private static final int MAX_HEADER_LINES = 8;
 
   private Quotes() {
   }
@@ -273,21 +274,21 @@ final class Quotes {
   }
 
   /**
-   * A header block of quoted mail: a From field with at least one other field in the next few lines, a
-   * From field with an address ending the text above it, or two or more adjacent fields (a block that
-   * starts with Date:).
+   * A header block of quoted mail: a From field with at least one other field in the lines below it (up to a
+   * blank line), a From field with an address below some text, a line of three fields, or two or more
+   * adjacent fields (a block that starts with Date:).
    */
   private static boolean isHeaderBlock(String[] lines, int i) {
     if (!RULES.headerField.matcher(lines[i]).matches()) {
       return false;
     }
     boolean from = RULES.fromField.matcher(lines[i]).matches();
-    if (from && i > 0 && ADDRESS.matcher(lines[i]).find()) {
+    if ((from && i > 0 && ADDRESS.matcher(lines[i]).find()) || RULES.inlineField.matcher(lines[i]).results().count() >= 2) {
       return true;
     }
     int fields = 1;
     boolean adjacent = i + 1 < lines.length && RULES.headerField.matcher(lines[i + 1]).matches();
-    for (int n = i + 1; n < lines.length && n <= i + 6; n++) {
+    for (int n = i + 1; n < lines.length && n <= i + MAX_HEADER_LINES && !lines[n].isBlank(); n++) {
       if (RULES.headerField.matcher(lines[n]).matches()) {
         fields++;
         from |= RULES.fromField.matcher(lines[n]).matches();

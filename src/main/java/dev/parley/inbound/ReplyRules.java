@@ -38,6 +38,8 @@ final class ReplyRules {
   final Pattern forward;
   final Pattern fromField;
   final Pattern headerField;
+  /** A header field within a line: "Date: ... From: ... To: ..." written on one line. */
+  final Pattern inlineField;
   final Pattern footer;
   private final List<String> signatures;
 
@@ -59,6 +61,8 @@ final class ReplyRules {
     fromField = Pattern.compile("(?iu)^\\s*[*>]?\\s*\\*?(?:" + alternation(kinds.get("from")) + ")\\s*\\*?\\s*[:：].*");
     headerField = Pattern.compile("(?iu)^\\s*[*>]?\\s*\\*?(?:" + alternation(kinds.get("header")) + "|"
         + alternation(kinds.get("from")) + ")\\s*\\*?\\s*[:：].*");
+    inlineField = Pattern.compile("(?iu)\\s\\*?(?:" + alternation(kinds.get("header")) + "|" + alternation(kinds.get("from"))
+        + ")\\s*\\*?\\s*[:：]");
     footer = Pattern.compile("(?iu)^\\s*(?:" + alternation(kinds.get("footer")) + ").*");
     signatures = kinds.get("signature").stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
   }
