@@ -48,18 +48,20 @@ final class Quotes {
     List<String> kept = new ArrayList<>();
     List<String> left = new ArrayList<>();
     int i = ownHeaders(lines, left);
+    boolean attributed = false;
     for (; i < lines.length; i++) {
       String line = lines[i];
       String t = line.strip();
-      if (SIGNATURE_DELIMITER.matcher(line).matches() || RULES.footer.matcher(line).matches() || isSignatureRule(lines, i)) {
+      if (startsSignature(lines, i)) {
         break;
       }
       if (t.startsWith(">") && !isContent(lines, i)) {
-        left.add(line);
+        // quoted before any attribution and followed by more text: a quotation the person made (code, a passage)
+        (attributed || !textFollows(lines, i) ? left : kept).add(line);
         continue;
       }
       int attribution = attributionLength(lines, i);
-      if (attribution > 1 && RULES.attributionStart.matcher(lines[i + 1].strip()).matches()
+      if (attribution > 1 && RULES.attributionHead.matcher(lines[i + 1].strip()).matches()
           && attributionLength(lines, i + 1) == attribution - 1) {
         attribution = 0; // the attribution starts on the next line: this one is text
       }
@@ -73,6 +75,7 @@ final class Quotes {
           for (int n = 0; n < attribution; n++) {
             left.add(lines[i + n]);
           }
+          attributed = true;
           i += attribution - 1;
           continue;
         }
@@ -85,7 +88,8 @@ final class Quotes {
         }
         break;
       }
-      if (startsHistory(lines, i)) {
+      if (startsHistory(lines, i) || RULES.isSignature(line)) {
+        // a mail app writes its line ("Sent from my iPhone") right below the text: what follows is not new
         break;
       }
       if (isWrappedQuote(lines, i)) {
@@ -98,8 +102,9 @@ final class Quotes {
       left.add(lines[i]);
     }
     if (answersInline(lines)) {
-      // answers between quoted questions mean nothing without them: the reply is kept whole
-      return new Reply(tidy(List.of(lines)), "");
+      // answers between quoted questions mean nothing without them: the reply is kept whole, down to its signature
+      int end = signatureStart(lines);
+      return new Reply(tidy(List.of(lines).subList(0, end)), tidy(List.of(lines).subList(end, lines.length)));
     }
     dropTrailingSignature(kept, left);
     String newText = tidy(kept);
@@ -145,7 +150,8 @@ final class Quotes {
     boolean textSinceQuote = false;
     for (int i = 0; i < lines.length; i++) {
       String t = lines[i].strip();
-      if (SIGNATURE_DELIMITER.matcher(lines[i]).matches() || (!t.startsWith(">") && startsHistory(lines, i))) {
+      if (SIGNATURE_DELIMITER.matcher(lines[i]).matches()
+          || (!t.startsWith(">") && (startsHistory(lines, i) || (quoteBlocks > 0 && attributionLength(lines, i) > 0)))) {
         break;
       }
       if (t.startsWith(">") && !isContent(lines, i)) {
@@ -163,6 +169,26 @@ final class Quotes {
       }
     }
     return false;
+  }
+
+  /** New text (not history, not a signature) follows the quoted block that holds this line. */
+  private static boolean textFollows(String[] lines, int i) {
+    int n = i;
+    while (n < lines.length && (lines[n].isBlank() || lines[n].strip().startsWith(">"))) {
+      n++;
+    }
+    return n < lines.length && attributionLength(lines, n) == 0 && !startsHistory(lines, n) && !startsSignature(lines, n)
+        && !RULES.isSignature(lines[n]);
+  }
+
+  /** The first line of the signature or footer below unquoted text, or the end. */
+  private static int signatureStart(String[] lines) {
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].strip().startsWith(">") && startsSignature(lines, i)) {
+        return i;
+      }
+    }
+    return lines.length;
   }
 
   /** A line broken out of a quoted block by wrapping: between quoted lines, ending in ">" or a bare piece of a link. */
@@ -191,6 +217,11 @@ final class Quotes {
       left.add(lines[n]);
     }
     return end;
+  }
+
+  /** The "-- " delimiter, a mailing-list footer or a dash rule above a short signature. */
+  private static boolean startsSignature(String[] lines, int i) {
+    return SIGNATURE_DELIMITER.matcher(lines[i]).matches() || RULES.footer.matcher(lines[i]).matches() || isSignatureRule(lines, i);
   }
 
   /** A rule of dashes (Outlook's "------", "—————") with only a few short lines below it before any history: a signature. */
@@ -231,7 +262,7 @@ final class Quotes {
     }
     Matcher one = RULES.attribution.matcher(first);
     if ((one.find() && (one.start() == 0 || Character.isUpperCase(first.charAt(one.start()))))
-        || RULES.datedAttribution.matcher(stripDashes(first)).matches()) {
+        || RULES.datedAttribution.matcher(stripDashes(first)).matches() || RULES.attributionWithoutColon.matcher(first).matches()) {
       return 1;
     }
     int next = nextNonBlank(lines, i + 1);

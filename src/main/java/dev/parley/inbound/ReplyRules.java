@@ -28,8 +28,12 @@ final class ReplyRules {
 
   /** "On ... wrote:" and its translations, possibly starting within a line (new text before it is kept). */
   final Pattern attribution;
-  /** A line that may start a (wrapped) attribution: an "on" word or a date. */
+  /** "On <date or address> ... wrote" without its colon. */
+  final Pattern attributionWithoutColon;
+  /** A line that may start a (wrapped) attribution: an "on" word, a date or an address. */
   final Pattern attributionStart;
+  /** The usual first words of an attribution: an "on" word or a date. */
+  final Pattern attributionHead;
   /** A date (ISO, numeric or East Asian) or an address, then a colon: Gmail's attribution in some locales. */
   final Pattern datedAttribution;
   /** A date then an address, without a colon: an attribution only when a quote follows it. */
@@ -49,12 +53,16 @@ final class ReplyRules {
     String colon = "\\s*[:：]";
     attribution = Pattern.compile("(?iu)(?:^|(?<=[\\s\\-]))(?:" + on + ")\\s.{0,400}?(?:" + wrote + ")[^:：\\n]{0,60}?"
         + "(?:" + colon + "\\s*-*|\\s*-{2,})\\s*$");
-    attributionStart = Pattern.compile("(?iu)^-*\\s*(?:(?:" + on + ")\\s|\\d{1,4}\\s*[-./年]|\\d{1,2}\\.?\\s+\\p{L}|\\p{L}+,?\\s+\\d{1,2}[.,\\s]).*");
+    attributionWithoutColon = Pattern.compile("(?iu)^(?:" + on + ")\\s.{0,400}?(?:\\d{1,2}:\\d{2}|@).{0,300}?(?:" + wrote + ")\\s*$");
+    String head = "(?:" + on + ")\\s|\\d{1,4}\\s*[-./年]|\\d{1,2}\\.?\\s+\\p{L}|\\p{L}+,?\\s+\\d{1,2}[.,\\s]";
+    attributionHead = Pattern.compile("(?iu)^-*\\s*(?:" + head + ").*");
+    attributionStart = Pattern.compile("(?iu)^-*\\s*(?:[^@]{0,80}@|" + head + ").*");
     datedAttribution = Pattern.compile("(?iu)^(?:"
         + "(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|\\d{4}\\s*[年년]\\s*\\d{1,2}\\s*[月월]"
         + "|\\d{1,2}\\.?\\s+\\p{L}{3,}\\.?\\s+\\d{4}|\\p{L}{2,}[.,]?\\s+\\d{1,2}\\.?\\s+\\p{L}{3,}\\.?\\s+\\d{4}).{0,300}?"
         + "(?:(?:" + wrote + ")[^:：\\n]{0,60}?|<?[^\\s<>@]+@[^\\s<>@]+>?[^:：\\n]{0,20}?)" + colon + "\\s*$"
-        + "|.{0,200}?@.{0,200}?(?:" + wrote + ")[^:：\\n]{0,40}?" + colon + "\\s*$)");
+        + "|.{0,200}?@.{0,200}?(?:" + wrote + ")[^\\n]{0,40}?" + colon + "\\s*$"
+        + "|(?=.{0,120}\\b(?:19|20)\\d{2}\\b).{0,250}?<?[^\\s<>@]+@[^\\s<>@]+>?[)\\]]?" + colon + "\\s*$)");
     datedAddress = Pattern.compile("(?iu)^(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}).{0,200}@.*");
     separator = Pattern.compile("(?iu)^\\s*[-=_*]{2,}\\s*(?:" + alternation(kinds.get("separator")) + ")\\s*[-=_*]{2,}\\s*$");
     forward = Pattern.compile("(?iu)^\\s*-*\\s*(?:" + alternation(kinds.get("forward")) + ")\\s*[:：]?\\s*-*\\s*$");
