@@ -70,7 +70,8 @@ final class HtmlText {
 
     @Override
     public void openTag(String name, List<String> attrs) {
-      if (startsHistory(name, attrs)) {
+      if (!history && startsHistory(name, attrs) && !out.toString().isBlank()) {
+        // a reply header above any text opens a forward (the message's own headers), not the history
         newline();
         history = true;
       }
@@ -117,7 +118,6 @@ final class HtmlText {
             newline();
           } else {
             append(" ");
-            continue;
           }
         }
         append(parts[i]);

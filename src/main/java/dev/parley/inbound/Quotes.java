@@ -49,6 +49,7 @@ final class Quotes {
     List<String> left = new ArrayList<>();
     int i = ownHeaders(lines, left);
     boolean attributed = false;
+    int firstAttribution = firstAttribution(lines);
     for (; i < lines.length; i++) {
       String line = lines[i];
       String t = line.strip();
@@ -56,8 +57,8 @@ final class Quotes {
         break;
       }
       if (t.startsWith(">") && !isContent(lines, i)) {
-        // quoted before any attribution and followed by more text: a quotation the person made (code, a passage)
-        (attributed || !textFollows(lines, i) ? left : kept).add(line);
+        // quoted above the attribution of the history: a quotation the person made (code, a passage)
+        (attributed || firstAttribution < i ? left : kept).add(line);
         continue;
       }
       int attribution = attributionLength(lines, i);
@@ -171,14 +172,14 @@ final class Quotes {
     return false;
   }
 
-  /** New text (not history, not a signature) follows the quoted block that holds this line. */
-  private static boolean textFollows(String[] lines, int i) {
-    int n = i;
-    while (n < lines.length && (lines[n].isBlank() || lines[n].strip().startsWith(">"))) {
-      n++;
+  /** The first unquoted attribution line, or -1. */
+  private static int firstAttribution(String[] lines) {
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].strip().startsWith(">") && attributionLength(lines, i) > 0) {
+        return i;
+      }
     }
-    return n < lines.length && attributionLength(lines, n) == 0 && !startsHistory(lines, n) && !startsSignature(lines, n)
-        && !RULES.isSignature(lines[n]);
+    return -1;
   }
 
   /** The first line of the signature or footer below unquoted text, or the end. */
