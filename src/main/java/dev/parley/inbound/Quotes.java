@@ -211,7 +211,7 @@ final class Quotes {
       return 0;
     }
     int end = first;
-    while (end < lines.length && !lines[end].isBlank()) {
+    while (end < lines.length && (RULES.headerField.matcher(lines[end]).matches() || lines[end].strip().startsWith("<"))) {
       end++;
     }
     for (int n = 0; n < end; n++) {
