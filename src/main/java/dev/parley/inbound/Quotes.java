@@ -26,6 +26,7 @@ final class Quotes {
   private static final Pattern QUOTE_MARKS = Pattern.compile("^\\s*(>\\s?)+");
   /** Gmail's tracking mark and similar invisible leftovers on a line of their own. */
   private static final Pattern INVISIBLE = Pattern.compile("^[\\sᐧ\\u200b\\u200c\\u200d\\ufeff]*$");
+  private static final Pattern SENTENCE_END = Pattern.compile("[.!?]$");
   private static final Pattern URL_PIECE = Pattern.compile("[=/&?]");
   private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+");
   private static final int MAX_JOINED = 4;
@@ -235,11 +236,18 @@ final class Quotes {
       if (lines[n].strip().startsWith(">") || attributionLength(lines, n) > 0 || startsHistory(lines, n)) {
         break;
       }
-      if (!lines[n].isBlank() && (++below > MAX_SIGNATURE_LINES || lines[n].strip().length() > 80)) {
+      if (!lines[n].isBlank() && (++below > MAX_SIGNATURE_LINES || !signatureLike(lines[n]))) {
         return false;
       }
     }
     return below > 0;
+  }
+
+  /** A line a signature may have: short, and not a sentence of more than a few words, nor another rule. */
+  private static boolean signatureLike(String line) {
+    String t = line.strip();
+    return t.length() <= 80 && !DASHES.matcher(t).matches()
+        && !(t.split("\\s+").length > 6 && SENTENCE_END.matcher(t).find());
   }
 
   /** Where the quoted history starts without an attribution: a separator, a forward marker or a header block. */
