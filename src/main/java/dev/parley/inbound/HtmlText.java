@@ -33,7 +33,7 @@ final class HtmlText {
       "pre", "hr", "table", "ul", "ol", "section", "article", "blockquote");
   private static final Set<String> VOID = Set.of("br", "hr");
   private static final List<String> QUOTE_CLASSES = List.of("gmail_quote", "gmail_extra", "yahoo_quoted", "moz-cite-prefix",
-      "protonmail_quote", "zmail_extra", "3d\"gmail_quote");
+      "protonmail_quote", "zmail_extra");
   /** Outlook and others put the quoted history after (not inside) these: all that follows is quoted. */
   private static final Set<String> HISTORY_IDS = Set.of("divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container",
       "origbody", "isforwardcontent", "zwchr", "reply-intro", "stopspelling");
@@ -55,6 +55,7 @@ final class HtmlText {
     final Deque<Boolean> quoting = new ArrayDeque<>();
     final Deque<String> open = new ArrayDeque<>();
     boolean history;
+    boolean wrote;
 
     boolean quoted() {
       return history || (!quoting.isEmpty() && quoting.peek());
@@ -70,7 +71,7 @@ final class HtmlText {
 
     @Override
     public void openTag(String name, List<String> attrs) {
-      if (!history && startsHistory(name, attrs) && !out.toString().isBlank()) {
+      if (!history && wrote && startsHistory(name, attrs)) {
         // a reply header above any text opens a forward (the message's own headers), not the history
         newline();
         history = true;
@@ -139,6 +140,7 @@ final class HtmlText {
         }
         s = s.stripLeading();
       }
+      wrote |= !s.isBlank();
       out.append(s);
     }
 

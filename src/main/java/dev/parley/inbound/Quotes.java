@@ -30,6 +30,8 @@ final class Quotes {
   private static final Pattern URL_PIECE = Pattern.compile("[=/&?]");
   private static final Pattern ADDRESS = Pattern.compile("[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+");
   private static final int MAX_JOINED = 4;
+  /** No attribution is longer; longer lines are text, and are not searched (that would cost time on every line). */
+  private static final int MAX_ATTRIBUTION_CHARS = 1000;
   private static final int MAX_SIGNATURE_LINES = 6;
   private static final int MAX_HEADER_LINES = 8;
 
@@ -266,7 +268,7 @@ final class Quotes {
   /** How many lines (1 to {@value #MAX_JOINED}) form an attribution starting here, or 0. */
   private static int attributionLength(String[] lines, int i) {
     String first = lines[i].strip();
-    if (first.isEmpty() || first.startsWith(">")) {
+    if (first.isEmpty() || first.startsWith(">") || first.length() > MAX_ATTRIBUTION_CHARS) {
       return 0;
     }
     Matcher one = RULES.attribution.matcher(first);
@@ -284,7 +286,7 @@ final class Quotes {
     StringBuilder joined = new StringBuilder(first);
     for (int n = 1; n < MAX_JOINED && i + n < lines.length; n++) {
       String part = lines[i + n].strip();
-      if (part.isEmpty() || part.startsWith(">")) {
+      if (part.isEmpty() || part.startsWith(">") || part.length() > MAX_ATTRIBUTION_CHARS) {
         return 0;
       }
       joined.append(' ').append(part);
