@@ -271,9 +271,14 @@ final class Quotes {
     if (first.isEmpty() || first.startsWith(">") || first.length() > MAX_ATTRIBUTION_CHARS) {
       return 0;
     }
-    Matcher one = RULES.attribution.matcher(first);
-    if ((one.find() && (one.start() == 0 || Character.isUpperCase(first.charAt(one.start()))))
-        || RULES.datedAttribution.matcher(stripDashes(first)).matches() || RULES.attributionWithoutColon.matcher(first).matches()) {
+    if (endsLikeAttribution(first)) {
+      Matcher one = RULES.attribution.matcher(first);
+      if ((one.find() && (one.start() == 0 || Character.isUpperCase(first.charAt(one.start()))))
+          || RULES.datedAttribution.matcher(stripDashes(first)).matches()) {
+        return 1;
+      }
+    }
+    if (RULES.attributionWithoutColon.matcher(first).matches()) {
       return 1;
     }
     int next = nextNonBlank(lines, i + 1);
@@ -290,6 +295,9 @@ final class Quotes {
         return 0;
       }
       joined.append(' ').append(part);
+      if (!endsLikeAttribution(part)) {
+        continue;
+      }
       Matcher m = RULES.attribution.matcher(joined);
       if ((m.find() && m.start() == 0) || RULES.datedAttribution.matcher(stripDashes(joined.toString())).matches()) {
         return n + 1;
@@ -309,6 +317,12 @@ final class Quotes {
       return "";
     }
     return t.substring(0, m.start()).replaceAll("[\\s\\-]+$", "");
+  }
+
+  /** An attribution ends with a colon or dashes: a cheap test before the costly patterns. */
+  private static boolean endsLikeAttribution(String line) {
+    char last = line.charAt(line.length() - 1);
+    return last == ':' || last == '：' || last == '-';
   }
 
   private static String stripDashes(String s) {
