@@ -10,6 +10,7 @@ import { loadCanned } from './canned.js';
 import { createPicker } from './picker.js';
 import { createThreadState } from './threadstate.js';
 import { createAttachBox, fileList } from './attachbox.js';
+import { quotedBlock } from './quoted.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -167,6 +168,7 @@ export function mountThread(main, app, threadId) {
       h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
     body,
     fileList(m.attachments),
+    quotedBlock(m),
     m.note ? h('p', { class: 'message-note' }, icon('mail', 14), m.note) : null);
   }
 

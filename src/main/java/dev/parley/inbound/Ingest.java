@@ -36,6 +36,8 @@ public final class Ingest {
   /** Longest reply text taken, after the quoted history is removed. */
   public static final int MAX_TEXT_CHARS = 16_000;
   private static final int MAX_TOKENS = 5;
+  /** Longest quoted history kept with a message; older history beyond it is of no use in the thread. */
+  private static final int MAX_QUOTED_CHARS = 100_000;
 
   /** How the email arrived. */
   public enum Channel {
@@ -141,7 +143,8 @@ public final class Ingest {
       if (!r.onThread()) {
         return refuse(mail, channel, "left_thread", b.companyId(), b.userId(), b.userId(), b.threadId());
       }
-      String text = Quotes.strip(mail.text());
+      Quotes.Reply reply = Quotes.split(mail.text());
+      String text = reply.text();
       if (mail.textTooLong() || text.length() > MAX_TEXT_CHARS) {
         return refuse(mail, channel, "too_long", b.companyId(), b.userId(), b.userId(), b.threadId());
       }
@@ -152,12 +155,20 @@ public final class Ingest {
         String reason = p.status() == 413 ? "too_long" : "empty";
         return refuse(mail, channel, reason, b.companyId(), b.userId(), b.userId(), b.threadId());
       }
-      return post(mail, channel, b, r, content);
+      return post(mail, channel, b, r, content, quotedHtml(reply.quoted()));
     });
   }
 
+  /** The part of the email left out of the message, as escaped paragraphs (at most {@value #MAX_QUOTED_CHARS} characters), or null. */
+  static String quotedHtml(String quoted) {
+    if (quoted.isBlank()) {
+      return null;
+    }
+    return Paragraphs.html(quoted.length() > MAX_QUOTED_CHARS ? quoted.substring(0, MAX_QUOTED_CHARS) + " \u2026" : quoted);
+  }
+
   private Future<Outcome> post(InboundEmail mail, Channel channel, ReplyTokens.Binding b, InboundStore.Recipient r,
-                               Commands.Content content) {
+                               Commands.Content content, String quotedHtml) {
     String key = key(mail);
     return platform.pool().withTransaction(tx ->
             InboundStore.claim(tx, b.companyId(), key, mail.rawHash(), channel.wire(), b.userId(), b.threadId()))
@@ -167,19 +178,19 @@ public final class Ingest {
           case TAKEN_OVER -> InboundStore.postedSince(platform.pool(), b.threadId(), b.userId(), claim.since(), content.text())
               .compose(existing -> existing != null
                   ? InboundStore.finish(platform.pool(), b.companyId(), key, existing).map(Outcome.duplicate())
-                  : postNow(mail, channel, b, r, content, key));
-          case FRESH -> postNow(mail, channel, b, r, content, key);
+                  : postNow(mail, channel, b, r, content, quotedHtml, key));
+          case FRESH -> postNow(mail, channel, b, r, content, quotedHtml, key);
         });
   }
 
   private Future<Outcome> postNow(InboundEmail mail, Channel channel, ReplyTokens.Binding b, InboundStore.Recipient r,
-                                  Commands.Content content, String key) {
+                                  Commands.Content content, String quotedHtml, String key) {
     Viewer as = new Viewer(b.userId(), b.companyId(), Role.parse(r.role()), r.name(), r.email(), null);
     Future<EmailFiles.Taken> taken = files.bringIn(mail.files(), new Uploads.Uploader(b.companyId(), b.userId(), null));
     Future<MessagingService.Sent> sent = taken.compose(t -> {
       try {
         return messaging.reply(as, b.threadId(), new Commands.Reply(content, false, null, null, t.ids()), Commands.Source.EMAIL,
-            t.note());
+            t.note(), quotedHtml);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }

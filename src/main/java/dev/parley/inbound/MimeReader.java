@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -311,7 +312,11 @@ public final class MimeReader {
     }
   }
 
-  /** The decoded text of a part, at most {@link #MAX_TEXT_BYTES}; unknown charsets read as UTF-8, bad bytes replaced. */
+  /**
+   * The decoded text of a part, at most {@link #MAX_TEXT_BYTES}. Unknown charsets read as UTF-8; bytes that
+   * do not decode in the declared charset but do as UTF-8 (a common mislabelling) are read as UTF-8;
+   * otherwise bad bytes are replaced.
+   */
   private static String text(Part p, Body body) throws MessagingException, IOException {
     byte[] bytes;
     try (InputStream in = p.getInputStream()) {
@@ -321,11 +326,29 @@ public final class MimeReader {
       body.truncated = true;
       bytes = java.util.Arrays.copyOf(bytes, MAX_TEXT_BYTES);
     }
-    return charset(p).newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
+    return decode(bytes, charset(p));
+  }
+
+  static String decode(byte[] bytes, Charset declared) {
+    String strict = strictly(bytes, declared);
+    if (strict != null) {
+      return strict;
+    }
+    String utf8 = declared.equals(StandardCharsets.UTF_8) ? null : strictly(bytes, StandardCharsets.UTF_8);
+    if (utf8 != null) {
+      return utf8;
+    }
+    return declared.decode(ByteBuffer.wrap(bytes)).toString();
+  }
+
+  /** The text when every byte decodes in this charset, else null. */
+  private static String strictly(byte[] bytes, Charset charset) {
+    try {
+      return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   private static Charset charset(Part p) {

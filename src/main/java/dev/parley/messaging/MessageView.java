@@ -17,7 +17,7 @@ import java.util.UUID;
 /** A message with everyone it went to, as stored: the input of every projection. */
 public record MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
                           OffsetDateTime createdAt, String source, boolean readReceipt, String note,
-                          List<Recipient> recipients, List<Attachment> attachments) {
+                          String quotedHtml, List<Recipient> recipients, List<Attachment> attachments) {
 
   /** Recipients are listed by name, whoever built the view: the live push and a later read agree. */
   private static final Comparator<Recipient> BY_NAME = Comparator
@@ -32,7 +32,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
   /** A message without files. */
   public MessageView(UUID id, UUID threadId, String subject, Person sender, String bodyHtml, String bodyText,
                      OffsetDateTime createdAt, String source, boolean readReceipt, String note, List<Recipient> recipients) {
-    this(id, threadId, subject, sender, bodyHtml, bodyText, createdAt, source, readReceipt, note, recipients, List.of());
+    this(id, threadId, subject, sender, bodyHtml, bodyText, createdAt, source, readReceipt, note, null, recipients, List.of());
   }
 
   /** The files as the API shows them; whoever may see the message may see its files. */
@@ -93,6 +93,9 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     if (note != null) {
       json.put("note", note);
     }
+    if (quotedHtml != null) {
+      json.put("quotedHtml", quotedHtml);
+    }
     return Optional.of(json);
   }
 
@@ -113,6 +116,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
         .put("source", source)
         .put("readReceipt", readReceipt)
         .put("note", note)
+        .put("quotedHtml", quotedHtml)
         .put("recipients", rs)
         .put("attachments", attachmentsJson());
   }
@@ -129,7 +133,7 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
     return new MessageView(UUID.fromString(j.getString("id")), UUID.fromString(j.getString("threadId")),
         j.getString("subject"), person(j.getJsonObject("sender")), j.getString("bodyHtml"), "",
         OffsetDateTime.parse(j.getString("createdAt")), j.getString("source"), j.getBoolean("readReceipt", false),
-        j.getString("note"), rs, Attachments.fromJson(j.getJsonArray("attachments")));
+        j.getString("note"), j.getString("quotedHtml"), rs, Attachments.fromJson(j.getJsonArray("attachments")));
   }
 
   private static Person person(JsonObject p) {

@@ -51,7 +51,7 @@ public final class MessagingService {
   /** The one row a reply locks (the group commit locks it first thing in the transaction) and updates. */
   private static final String TOUCH_THREAD = "update threads set last_message_at = $2, last_message_id = $3 where id = $1";
   private static final String INSERT_MESSAGE = "insert into messages (id, company_id, thread_id, sender_id, body_html, body_text, "
-      + "source, read_receipt, note, created_at, has_attachments) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+      + "source, read_receipt, note, created_at, has_attachments, quoted_html) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
   private static final String INSERT_RECIPIENTS = "insert into message_recipients (message_id, thread_id, user_id, kind) "
       + "select $1, $2, * from unnest($3::uuid[], $4::text[])";
   /** People who join the thread with this message (all of them for a new thread), or come back to it. */
@@ -146,7 +146,7 @@ public final class MessagingService {
               return Future.succeededFuture(new Sent(earlier.get().threadId(), cmd.subject(), earlier.get().messageId(), true));
             }
             return files(tx, viewer, attempt, messageId, cmd.attachmentIds()).compose(files -> {
-              Draft draft = new Draft(messageId, threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null,
+              Draft draft = new Draft(messageId, threadId, cmd.subject(), cmd.content(), cmd.readReceipt(), source, null, null,
                   recipients, List.of(), everyone, createdAt, mailDue, files);
               // the thread first, the message's rows right behind it in the same flush (without a key
               // or files, the same flush as BEGIN)
@@ -176,12 +176,26 @@ public final class MessagingService {
 
   /** Adds a message to a thread the viewer is on; {@code note} is shown with it (for example, attachments left out). */
   public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note) {
-    return reply(viewer, threadId, cmd, source, note, Attempt.DEFAULT);
+    return reply(viewer, threadId, cmd, source, note, null, Attempt.DEFAULT);
+  }
+
+  /**
+   * A reply that came with more than its new text: {@code quotedHtml} (sanitized here) is what the sender's
+   * email quoted or signed below it, kept with the message and shown on request.
+   */
+  public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note,
+                            String quotedHtml) {
+    return reply(viewer, threadId, cmd, source, note, quotedHtml == null ? null : Sanitizer.html(quotedHtml), Attempt.DEFAULT);
   }
 
   /** {@link #reply(Viewer, UUID, Commands.Reply, Commands.Source, String)} as the client attempted it (deadline, key). */
   public Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note,
                             Attempt attempt) {
+    return reply(viewer, threadId, cmd, source, note, null, attempt);
+  }
+
+  private Future<Sent> reply(Viewer viewer, UUID threadId, Commands.Reply cmd, Commands.Source source, String note,
+                             String quotedHtml, Attempt attempt) {
     checkRate(viewer);
     if (cmd.named() && viewer.isContact()) {
       return Future.failedFuture(Problem.invalid("contacts reply to the staff on the thread; 'to' and 'cc' are for staff"));
@@ -220,7 +234,7 @@ public final class MessagingService {
               participants.forEach(p -> on.add(p.id()));
               List<UUID> joining = recipients.stream().map(r -> r.person().id()).filter(id -> !on.contains(id)).toList();
               return files(tx, viewer, attempt, messageId, cmd.attachmentIds()).compose(files -> {
-                Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
+                Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note, quotedHtml,
                     recipients, staffOnThread, joining, now(), mailDue, files);
                 Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
                 return write(tx, changes, viewer, draft).compose(v -> touched)
@@ -284,7 +298,7 @@ public final class MessagingService {
 
   /** A message about to be written. */
   private record Draft(UUID messageId, UUID threadId, String subject, Commands.Content content, boolean readReceipt,
-                       Commands.Source source, String note, List<MessageView.Recipient> recipients,
+                       Commands.Source source, String note, String quotedHtml, List<MessageView.Recipient> recipients,
                        List<MessageView.Person> staffOnThread, List<UUID> joining, OffsetDateTime createdAt,
                        AtomicBoolean mailDue, List<Attachment> files) {
   }
@@ -297,7 +311,7 @@ public final class MessagingService {
   private Future<Void> write(SqlConnection tx, Changes changes, Viewer viewer, Draft d) {
     MessageView.Person sender = new MessageView.Person(viewer.userId(), viewer.name(), viewer.role());
     MessageView view = new MessageView(d.messageId(), d.threadId(), d.subject(), sender, d.content().html(),
-        d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.recipients(), d.files());
+        d.content().text(), d.createdAt(), d.source().wire(), d.readReceipt(), d.note(), d.quotedHtml(), d.recipients(), d.files());
     int n = d.recipients().size();
     UUID[] recipientIds = new UUID[n];
     String[] kinds = new String[n];
@@ -307,7 +321,7 @@ public final class MessagingService {
     }
     Future<?> message = tx.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(d.messageId(), viewer.companyId(), d.threadId(),
         viewer.userId(), d.content().html(), d.content().text(), d.source().wire(), d.readReceipt(), d.note(), d.createdAt(),
-        !d.files().isEmpty()));
+        !d.files().isEmpty(), d.quotedHtml()));
     Future<?> attached = d.files().isEmpty() ? Future.succeededFuture() : Attachments.attach(tx, d.messageId(), d.files());
     Future<?> recipients = tx.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.of(d.messageId(), d.threadId(), recipientIds, kinds));
     Future<?> joined = d.joining().isEmpty() ? Future.succeededFuture()

@@ -73,7 +73,7 @@ public final class Threads {
        where t.id = $1 and t.company_id = $2""";
   /** A message with its thread's subject, its sender and its recipients (as parallel arrays): see {@link #fromRow}. */
   private static final String MESSAGE = """
-      select m.id, m.thread_id, t.subject, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note,
+      select m.id, m.thread_id, t.subject, m.body_html, m.body_text, m.created_at, m.source, m.read_receipt, m.note, m.quoted_html,
              s.id as sender_id, s.name as sender_name, s.role as sender_role,
              r.ids as recipient_ids, r.names as recipient_names, r.roles as recipient_roles,
              r.kinds as recipient_kinds, r.read_ats as recipient_read_ats,
@@ -202,7 +202,7 @@ public final class Threads {
     return new MessageView(r.getUUID("id"), r.getUUID("thread_id"), r.getString("subject"),
         new MessageView.Person(r.getUUID("sender_id"), r.getString("sender_name"), Role.parse(r.getString("sender_role"))),
         r.getString("body_html"), r.getString("body_text"), r.getOffsetDateTime("created_at"), r.getString("source"),
-        Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), recipients,
+        Boolean.TRUE.equals(r.getBoolean("read_receipt")), r.getString("note"), r.getString("quoted_html"), recipients,
         Attachments.fromJson((io.vertx.core.json.JsonArray) r.getValue("attachments")));
   }
 

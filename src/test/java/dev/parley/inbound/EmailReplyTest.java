@@ -189,12 +189,30 @@ class EmailReplyTest {
     assertThat(seenByStaff.getJsonObject("sender").getString("id")).isEqualTo(c.client().sid());
     assertThat(seenByStaff.getString("bodyHtml")).contains("confirm the fee").doesNotContain("wrote", "statements are ready");
     assertThat(seenByStaff.getString("note")).isNull();
+    assertThat(seenByStaff.getString("quotedHtml")).as("the quoted history, kept apart and shown on request")
+        .contains("wrote:", "Hello Chris, your statements are ready.");
+    assertThat(messageAs(c.client(), c.threadId(), messageId).getString("quotedHtml")).contains("your statements are ready");
 
     Feed.untilMessage(staff.login(api), "0", messageId);
     assertThat(Mails.count(platform, "select count(*) from outbox where kind = 'notification' and recipient_id = $1 "
         + "and payload->>'messageId' = $2", staff.id(), messageId)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(15)).until(() -> mailTo(staff.email()).stream()
         .anyMatch(n -> String.valueOf(header(n, "Message-ID")).contains(messageId)));
+  }
+
+  @Test
+  void aReplyWrittenBelowAnUnquotedAttributionIsPostedWholeRatherThanRefusedAsEmpty() {
+    Conversation c = conversation("Una Unquoted");
+    String raw = "From: Una Unquoted <" + c.client().email() + ">\r\nTo: " + c.replyAddress() + "\r\n"
+        + "Subject: Re: Quarterly review\r\nMessage-ID: <" + UUID.randomUUID() + "@mail.example.test>\r\n"
+        + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+        + "On Tue, 4 Mar 2025 at 09:58, Sam Staff via Parley <" + c.replyAddress() + "> wrote:\r\n"
+        + "I agree with the plan, see you on Friday.\r\n";
+    Mails.Answer a = Mails.webhook(node, raw.getBytes(StandardCharsets.UTF_8));
+    assertThat(a.status()).as(a.body()).isEqualTo(202);
+    assertThat(a.json().getString("outcome")).as(a.body()).isEqualTo("posted");
+    assertThat(emailMessages(c.threadId())).hasSize(1);
+    assertThat(emailMessages(c.threadId()).get(0).getString("body_text")).contains("I agree with the plan, see you on Friday.");
   }
 
   /**
