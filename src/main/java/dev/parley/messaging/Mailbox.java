@@ -13,8 +13,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -71,7 +69,7 @@ final class Mailbox {
   }
 
   private Future<Void> setArchived(Viewer viewer, UUID threadId, boolean archived) {
-    OffsetDateTime at = archived ? now() : null;
+    OffsetDateTime at = archived ? MessagingService.now(platform.clock()) : null;
     return write(viewer, threadId, (tx, changes) -> tx.preparedQuery(ARCHIVE).execute(Tuple.of(viewer.userId(), threadId, at))
         .map(done -> {
           changes.add(own(archived ? Change.ARCHIVED : Change.UNARCHIVED, viewer, threadId, new JsonObject()));
@@ -138,9 +136,5 @@ final class Mailbox {
 
   private static Change own(String kind, Viewer viewer, UUID threadId, JsonObject data) {
     return new Change(kind, viewer.companyId(), threadId, viewer.userId(), null, List.of(viewer.userId()), data, null, 0);
-  }
-
-  private OffsetDateTime now() {
-    return OffsetDateTime.now(platform.clock()).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
   }
 }
