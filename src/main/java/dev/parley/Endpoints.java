@@ -11,6 +11,7 @@ import dev.parley.files.Uploads;
 import dev.parley.http.HttpVerticle;
 import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
+import dev.parley.messaging.MailboxRoutes;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
 import dev.parley.notify.UndeliveredEmailRoutes;
@@ -39,6 +40,7 @@ final class Endpoints {
         new AuditRoutes(platform),
         new AccountRoutes(platform, auth),
         new MessagingRoutes(platform, new MessagingService(platform)),
+        new MailboxRoutes(platform),
         new CannedResponses(platform),
         new SettingsRoutes(platform),
         new UndeliveredEmailRoutes(platform),
