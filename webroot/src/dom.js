@@ -1,5 +1,7 @@
 // Small helpers to build DOM safely: strings always become text, never markup.
 
+import { listTime, messageTime, fullTime as fullDate } from './dates.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -100,33 +102,14 @@ export function isStaff(user) {
   return user && (user.role === 'admin' || user.role === 'staff');
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const yearFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+/** Times in the viewer's own zone (see dates.js): for lists. */
+export const shortTime = (iso) => listTime(iso);
 
-/** "10:42" today, "Mar 3" this year, "Mar 3, 2024" before. */
-export function shortTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return timeFmt.format(d);
-  if (d.getFullYear() === now.getFullYear()) return dayFmt.format(d);
-  return yearFmt.format(d);
-}
+/** The time today, the date and time otherwise: for read receipts and message headers. */
+export const stamp = (iso) => messageTime(iso);
 
-/** "10:42" today, "Mar 3, 10:42" otherwise: for read receipts and message headers. */
-export function stamp(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return timeFmt.format(d);
-  return `${dayFmt.format(d)}, ${timeFmt.format(d)}`;
-}
-
-export function fullTime(iso) {
-  return iso ? fullFmt.format(new Date(iso)) : '';
-}
+/** The full date, time and zone: tooltips and print. */
+export const fullTime = (iso) => fullDate(iso);
 
 /** A <time> element showing a short form with the full date as its tooltip. */
 export function timeEl(iso, format = shortTime) {
