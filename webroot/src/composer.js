@@ -1,5 +1,6 @@
 // New Message: To and CC pickers (only people this user may message), Subject, the editor,
-// Read Receipt, and "Use Canned Response".
+// Read Receipt, and "Use Canned Response". What is typed is kept as a draft on the server
+// (drafts.js); "#/compose/<draft id>" reopens one.
 
 import { get, query, messageSender } from './api.js';
 import { h, icon } from './dom.js';
@@ -7,6 +8,7 @@ import { field, toggle, banner } from './ui.js';
 import { createEditor } from './editor.js';
 import { createPicker } from './picker.js';
 import { loadCanned } from './canned.js';
+import { createDraftKeeper, loadDrafts } from './drafts.js';
 
 const SUBJECT_MAX = 200;
 
@@ -15,19 +17,23 @@ async function searchRecipients(q) {
   return r.recipients || [];
 }
 
-export function mountComposer(main, app) {
+export function mountComposer(main, app, draftId) {
   app.setTitle('New Message');
   let sending = false;
   const sendMessage = messageSender();
   let dirty = false;
+  let keeper = null;
+  let filling = false;
   const markDirty = () => {
+    if (filling) return;
     dirty = true;
+    keeper?.changed();
   };
 
   const to = createPicker({ name: 'to', placeholder: 'Type a name to add recipients', search: searchRecipients, onChange: markDirty });
   const cc = createPicker({ name: 'cc', placeholder: 'Add people to copy', search: searchRecipients, onChange: markDirty });
   to.input.dataset.autofocus = '';
-  const subject = h('input', { type: 'text', name: 'subject', maxlength: String(SUBJECT_MAX), autocomplete: 'off', oninput: markDirty });
+  const subject = h('input', { type: 'text', name: 'subject', maxlength: String(SUBJECT_MAX), autocomplete: 'off', oninput: () => markDirty() });
   const editor = createEditor({ placeholder: 'Write your message…', label: 'Message', labelId: 'compose-message-label', minHeight: 220 });
   editor.onChange(markDirty);
   const receipt = toggle({
@@ -63,6 +69,7 @@ export function mountComposer(main, app) {
 
   const error = banner('error');
   const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-message' }, icon('send', 16), 'Send');
+  const statusSlot = h('span', { class: 'draft-status-slot' });
   const form = h('form', { class: 'panel compose', id: 'compose-form', novalidate: true, 'aria-labelledby': 'compose-title' },
     error,
     fields.to, fields.cc, fields.subject,
@@ -70,8 +77,9 @@ export function mountComposer(main, app) {
     h('div', { class: 'form-actions' },
       receipt,
       h('div', { class: 'actions-right' },
+        statusSlot,
         h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
-        h('button', { type: 'button', class: 'button', onclick: () => discard() }, 'Discard'),
+        h('button', { type: 'button', class: 'button', id: 'discard-message', onclick: () => discard() }, 'Discard'),
         sendButton)));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -143,13 +151,18 @@ export function mountComposer(main, app) {
     sendButton.disabled = true;
     sendButton.lastChild.textContent = 'Sending…';
     try {
-      const r = await sendMessage('/api/threads', {
+      // The draft is stored first, so that the send can name it and the server removes it.
+      await keeper.flush().catch(() => {});
+      const body = {
         to: to.value(),
         cc: cc.value(),
         subject: subject.value.trim(),
         bodyHtml: editor.html(),
         readReceipt: receipt.input.checked,
-      });
+      };
+      if (keeper.id()) body.draftId = keeper.id();
+      const r = await sendMessage('/api/threads', body);
+      keeper.sent();
       dirty = false;
       app.toast('Message sent', 'success');
       app.navigate(`#/thread/${r.thread.id}`);
@@ -164,23 +177,78 @@ export function mountComposer(main, app) {
     }
   }
 
+  function content() {
+    return {
+      to: to.value(), cc: cc.value(), subject: subject.value, bodyHtml: editor.html(), attachmentIds: [],
+    };
+  }
+
+  function isEmpty() {
+    return !to.value().length && !cc.value().length && !subject.value.trim() && editor.isEmpty();
+  }
+
+  function keep(draft) {
+    keeper = createDraftKeeper({
+      content, isEmpty, draft,
+      // A reload or the back button reopens this draft rather than an empty composer.
+      onSaved: (saved) => history.replaceState(history.state, '', `#/compose/${saved.id}`),
+    });
+    statusSlot.replaceChildren(keeper.status);
+  }
+
+  /** Fills the form from a stored draft; recipients the server names without a name stay out. */
+  function fill(draft) {
+    filling = true;
+    const cards = (list) => (list || []).filter((p) => p && typeof p === 'object');
+    to.set(cards(draft.to));
+    cc.set(cards(draft.cc));
+    subject.value = draft.subject || '';
+    editor.setHtml(draft.bodyHtml || '');
+    filling = false;
+  }
+
+  if (draftId) {
+    form.inert = true;
+    loadDrafts().then((drafts) => {
+      const draft = drafts.find((d) => d.id === draftId);
+      if (draft?.threadId) {
+        app.navigate(`#/thread/${draft.threadId}`);
+        return;
+      }
+      if (draft) fill(draft);
+      else error.show('This draft was sent or discarded meanwhile. What you write now is kept as a new draft.');
+      keep(draft || null);
+      form.inert = false;
+      to.input.focus();
+    }).catch((e) => {
+      error.show(e.message);
+      keep(null);
+      form.inert = false;
+    });
+  } else {
+    keep(null);
+  }
+
   async function discard() {
     if (dirty && !(await app.confirm({ title: 'Discard this message?', message: 'What you have written will be lost.', confirmLabel: 'Discard', danger: true }))) {
       return;
     }
     dirty = false;
-    app.navigate('#/inbox');
+    try {
+      await keeper?.discard();
+    } catch (e) {
+      error.show(e.message);
+      return;
+    }
+    app.navigate(app.backHash?.() || '#/inbox');
   }
-
-  function beforeUnload(e) {
-    if (dirty) e.preventDefault();
-  }
-  window.addEventListener('beforeunload', beforeUnload);
 
   return {
     destroy() {
-      window.removeEventListener('beforeunload', beforeUnload);
+      // Leaving with text typed keeps it as a draft: the save outlives the screen.
+      keeper?.close();
     },
+    flush: () => keeper?.flush(),
     actions: {
       send,
       close: discard,

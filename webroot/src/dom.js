@@ -60,6 +60,11 @@ const ICONS = {
   menu: 'M4 7h16M4 12h16M4 17h16',
   trash: 'M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13',
   edit: 'M4 20h4L19 9l-4-4L4 16z',
+  archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
+  unarchive: 'M3 4h18v4H3zM5 8v12h14V8M12 18v-6M9 14l3-3 3 3',
+  unread: 'M3 6h12M3 18h18V11M3 6v12M3 7l8 6 5-3.5M17 5a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
+  print: 'M7 9V3h10v6M7 17H4v-8h16v8h-3M7 14h10v7H7z',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 };
 
 /** A decorative stroke icon; give the surrounding control its own label. */

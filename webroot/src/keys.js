@@ -3,8 +3,9 @@
 
 /**
  * bindings: { 'g i': action, 'e': action, 'Shift+U': action, ... } (keys as KeyboardEvent.key,
- * with "Shift+" for a shifted letter). press(event, now) answers the action a key completes, the
- * string 'pending' while a sequence is under way, or null. A sequence waits `timeoutMs` for its
+ * with "Shift+" for a shifted letter). press(event, now) answers the action a key completes,
+ * 'pending' while a sequence is under way, 'cancelled' for a key that ends one unmatched (it does
+ * nothing else), or null for a key bound to nothing here. A sequence waits `timeoutMs` for its
  * next key; any other key ends it.
  */
 export function createSequences(bindings, { timeoutMs = 1500 } = {}) {
@@ -18,7 +19,7 @@ export function createSequences(bindings, { timeoutMs = 1500 } = {}) {
       if (pending && now - pending.at <= timeoutMs) {
         const combo = `${pending.key} ${name}`;
         pending = null;
-        return table.get(combo) ?? null;
+        return table.get(combo) ?? 'cancelled';
       }
       pending = null;
       if (prefixes.has(name)) {
