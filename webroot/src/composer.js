@@ -8,7 +8,7 @@ import { field, toggle, banner } from './ui.js';
 import { createEditor } from './editor.js';
 import { createPicker } from './picker.js';
 import { loadCanned } from './canned.js';
-import { createDraftKeeper, loadDrafts } from './drafts.js';
+import { createDraftKeeper, loadDrafts, rememberPeople, withPeople } from './drafts.js';
 
 const SUBJECT_MAX = 200;
 
@@ -24,7 +24,9 @@ export function mountComposer(main, app, draftId) {
   let dirty = false;
   let keeper = null;
   let filling = false;
-  const markDirty = () => {
+  let destroyed = false;
+  const markDirty = (picked) => {
+    if (Array.isArray(picked)) rememberPeople(picked);
     if (filling) return;
     dirty = true;
     keeper?.changed();
@@ -199,9 +201,8 @@ export function mountComposer(main, app, draftId) {
   /** Fills the form from a stored draft; recipients the server names without a name stay out. */
   function fill(draft) {
     filling = true;
-    const cards = (list) => (list || []).filter((p) => p && typeof p === 'object');
-    to.set(cards(draft.to));
-    cc.set(cards(draft.cc));
+    to.set(draft.to);
+    cc.set(draft.cc);
     subject.value = draft.subject || '';
     editor.setHtml(draft.bodyHtml || '');
     filling = false;
@@ -209,14 +210,17 @@ export function mountComposer(main, app, draftId) {
 
   if (draftId) {
     form.inert = true;
-    loadDrafts().then((drafts) => {
-      const draft = drafts.find((d) => d.id === draftId);
+    loadDrafts().then(async (drafts) => {
+      const stored = drafts.find((d) => d.id === draftId);
+      const draft = stored && !stored.threadId ? await withPeople(stored) : stored;
+      if (destroyed) return;
       if (draft?.threadId) {
         app.navigate(`#/thread/${draft.threadId}`);
         return;
       }
       if (draft) fill(draft);
-      else error.show('This draft was sent or discarded meanwhile. What you write now is kept as a new draft.');
+      if (draft?.unnamed) error.show('Some recipients of this draft could not be shown here. Add them again before sending.');
+      else if (!draft) error.show('This draft was sent or discarded meanwhile. What you write now is kept as a new draft.');
       keep(draft || null);
       form.inert = false;
       to.input.focus();
@@ -245,6 +249,7 @@ export function mountComposer(main, app, draftId) {
 
   return {
     destroy() {
+      destroyed = true;
       // Leaving with text typed keeps it as a draft: the save outlives the screen.
       keeper?.close();
     },

@@ -136,7 +136,52 @@ export function draftHref(draft) {
   return draft.threadId ? `#/thread/${draft.threadId}` : `#/compose/${draft.id}`;
 }
 
-/** People named on a draft, as cards where the server gave names. */
+// A draft names its recipients by id. Their names come from the people this tab has seen chosen
+// (kept for the tab only: names of clients do not outlive it) or from the recipients the server
+// lists; the names are shown and the picker's chips rebuilt from them.
+const PEOPLE_KEY = 'parley.people';
+
+function knownPeople() {
+  try {
+    return JSON.parse(sessionStorage.getItem(PEOPLE_KEY) || '{}');
+  } catch {
+    return {};
+  }
+}
+
+/** Remembers names of people chosen in a picker, so that a reopened draft shows them. */
+export function rememberPeople(items) {
+  const known = knownPeople();
+  for (const p of items || []) if (p?.id && p.name) known[p.id] = { id: p.id, name: p.name, role: p.role };
+  sessionStorage.setItem(PEOPLE_KEY, JSON.stringify(known));
+}
+
+export function forgetPeople() {
+  sessionStorage.removeItem(PEOPLE_KEY);
+}
+
+/** Cards {id, name, role} for ids (or cards); ids no one could name are left out. */
+export async function cardsFor(list) {
+  const items = list || [];
+  const known = knownPeople();
+  const card = (p) => (typeof p === 'object' ? p : known[p]);
+  if (items.every(card)) return items.map(card);
+  try {
+    rememberPeople((await get('/api/recipients')).recipients || []);
+  } catch {
+    // Named as far as this tab knows.
+  }
+  const more = knownPeople();
+  return items.map((p) => (typeof p === 'object' ? p : more[p])).filter(Boolean);
+}
+
+/** Cards for a draft's To and CC. */
+export async function withPeople(draft) {
+  const [to, cc] = await Promise.all([cardsFor(draft.to), cardsFor(draft.cc)]);
+  return { ...draft, to, cc, unnamed: (draft.to || []).length + (draft.cc || []).length - to.length - cc.length };
+}
+
+/** People named on a draft, as cards where a name is known. */
 export function draftPeople(draft) {
   return [...(draft.to || []), ...(draft.cc || [])].filter((p) => p && typeof p === 'object');
 }
@@ -181,7 +226,8 @@ export function mountDraftList({ list, more, app, query, onLoaded }) {
           h('div', { class: 'thread-top' },
             h('span', { class: 'thread-sender' },
               h('span', { class: 'draft-tag' }, d.threadId ? 'Reply draft' : 'Draft'),
-              names ? ` To ${names}` : (d.threadId ? '' : ' No recipients yet')),
+              names ? ` To ${names}${d.unnamed ? ` and ${d.unnamed} more` : ''}`
+                : d.unnamed ? ` To ${d.unnamed} ${d.unnamed === 1 ? 'person' : 'people'}` : (d.threadId ? '' : ' No recipients yet')),
             timeEl(d.updatedAt)),
           h('div', { class: 'thread-subject' }, subject),
           h('div', { class: 'thread-snippet' }, snippet(d.bodyHtml) || 'No text yet'))),
@@ -209,7 +255,7 @@ export function mountDraftList({ list, more, app, query, onLoaded }) {
       list.append(h('li', { class: 'list-empty' }, spinner('Loading your drafts…')));
     }
     try {
-      const loaded = await loadDrafts();
+      const loaded = await Promise.all((await loadDrafts()).map(withPeople));
       if (destroyed) return;
       drafts = loaded;
       error.show('');

@@ -12,6 +12,7 @@ import { mountCanned } from './canned.js';
 import { installShortcuts, openShortcutHelp } from './shortcuts.js';
 import { toast, confirmDialog } from './ui.js';
 import { VIEWS, parseView, currentView, viewHash } from './views.js';
+import { forgetPeople } from './drafts.js';
 
 const root = document.getElementById('app');
 let unreadVersion = 0;
@@ -97,6 +98,7 @@ async function boot() {
 
 function showSignIn(notice) {
   app.me = null;
+  forgetPeople();
   live.stop();
   if (app.screen?.destroy) app.screen.destroy();
   app.screen = null;

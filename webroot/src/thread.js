@@ -10,7 +10,7 @@ import { createEditor } from './editor.js';
 import { loadCanned } from './canned.js';
 import { createPicker } from './picker.js';
 import { createThreadState } from './threadstate.js';
-import { createDraftKeeper, loadDrafts } from './drafts.js';
+import { createDraftKeeper, loadDrafts, rememberPeople, withPeople } from './drafts.js';
 import { userTimeZone } from './dates.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
@@ -36,7 +36,8 @@ export function mountThread(main, app, threadId) {
   const replyError = banner('error');
   const replyLabelId = `reply-label-${threadId}`;
   const editor = createEditor({ placeholder: 'Write a reply…', label: 'Reply', labelId: replyLabelId, minHeight: 120 });
-  const replyChanged = () => {
+  const replyChanged = (picked) => {
+    if (Array.isArray(picked)) rememberPeople(picked);
     if (!filling) keeper?.changed();
   };
   editor.onChange(replyChanged);
@@ -349,6 +350,7 @@ export function mountThread(main, app, threadId) {
     let draft = null;
     try {
       draft = (await loadDrafts()).find((d) => d.threadId === threadId) || null;
+      if (draft && staffViewer) draft = await withPeople(draft);
     } catch {
       // Without the list the reply box starts empty, and still saves what is typed.
     }
@@ -356,10 +358,9 @@ export function mountThread(main, app, threadId) {
     if (draft && editor.isEmpty()) {
       filling = true;
       editor.setHtml(draft.bodyHtml || '');
-      const cards = (items) => (items || []).filter((p) => p && typeof p === 'object');
-      if (staffViewer && (cards(draft.to).length || cards(draft.cc).length)) {
-        addTo.set(cards(draft.to));
-        addCc.set(cards(draft.cc));
+      if (staffViewer && (draft.to?.length || draft.cc?.length)) {
+        addTo.set(draft.to);
+        addCc.set(draft.cc);
         addFields.hidden = false;
         addToggle.setAttribute('aria-expanded', 'true');
       }
@@ -368,7 +369,8 @@ export function mountThread(main, app, threadId) {
     keeper = createDraftKeeper({
       draft,
       content: () => ({
-        threadId, to: staffViewer ? addTo.value() : [], cc: staffViewer ? addCc.value() : [], subject: '', bodyHtml: editor.html(), attachmentIds: [],
+        // The thread's subject names the draft in the Drafts view; a reply's own subject is not read.
+        threadId, to: staffViewer ? addTo.value() : [], cc: staffViewer ? addCc.value() : [], subject: thread?.subject || '', bodyHtml: editor.html(), attachmentIds: [],
       }),
       isEmpty: () => editor.isEmpty() && !(staffViewer && (addTo.value().length || addCc.value().length)),
       onSaved: () => {
@@ -399,10 +401,15 @@ export function mountThread(main, app, threadId) {
     loadReplyDraft();
   }
 
+  // A thread marked unread shows every message as read (the sender's "Read" never moves), so the
+  // first sighting of the thread is reported even when no message is unread: it clears the mark.
+  let seen = false;
+
   function markRead() {
     if (readOnlyBanner.dataset.state === 'left') return;
     const unread = state.messages().some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
-    if (!unread || document.visibilityState !== 'visible') return;
+    if ((!unread && seen) || document.visibilityState !== 'visible') return;
+    seen = true;
     post(`/api/threads/${threadId}/read`, {})
       .then(() => {
         app.refreshUnread();
