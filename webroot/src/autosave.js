@@ -3,11 +3,12 @@
 // in), so the schedule is tested without a browser; drafts.js says what a save sends.
 
 /**
- * save({ keepalive }) resolves when the change is stored. onStatus(status) hears 'unsaved',
- * 'saving', 'saved' or 'error'.
+ * save({ keepalive }) resolves when the change is stored. onStatus(status, error) hears 'unsaved',
+ * 'saving', 'saved' or 'error'. retryable(error) tells a passing failure (tried again after
+ * retryMs) from a refusal (tried again only after the next change).
  */
 export function createAutosave({
-  save, delayMs = 2000, retryMs = 10_000, onStatus = () => {},
+  save, delayMs = 2000, retryMs = 10_000, onStatus = () => {}, retryable = () => true,
   timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t) },
 }) {
   let timer = null;
@@ -35,11 +36,11 @@ export function createAutosave({
     }
     const attempt = sent.then(() => {
       if (!dirty) onStatus('saved');
-    }, () => {
+    }, (error) => {
       // What failed is still to be saved; the person keeps typing meanwhile.
       dirty = true;
-      onStatus('error');
-      if (!stopped) schedule(retryMs);
+      onStatus('error', error);
+      if (!stopped && retryable(error)) schedule(retryMs);
     });
     const tracked = attempt.finally(() => {
       if (inFlight === tracked) inFlight = null;

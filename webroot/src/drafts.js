@@ -8,6 +8,9 @@ import { createAutosave } from './autosave.js';
 
 const STATUS_TEXT = { unsaved: 'Saving…', saving: 'Saving…', saved: 'Saved', error: 'Not saved yet — retrying' };
 
+/** A network failure, a timeout, a busy or failing server pass; a refusal (bad recipient, signed out) does not. */
+const passing = (e) => !e?.status || e.status === 408 || e.status === 429 || e.status >= 500;
+
 /** Every draft of mine, newest first. */
 export async function loadDrafts() {
   return (await get('/api/drafts')).drafts || [];
@@ -61,9 +64,10 @@ export function createDraftKeeper({ content, isEmpty, draft = null, onSaved = ()
 
   const autosave = createAutosave({
     save,
-    onStatus: (state) => {
+    retryable: passing,
+    onStatus: (state, error) => {
       status.dataset.state = state;
-      status.textContent = STATUS_TEXT[state] || '';
+      status.textContent = state === 'error' && !passing(error) ? `Not saved: ${error.message}` : STATUS_TEXT[state] || '';
     },
   });
 

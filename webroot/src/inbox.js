@@ -64,6 +64,7 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
       onLoaded: (n) => {
         summary.textContent = n ? `${n} draft${n === 1 ? '' : 's'}` : '';
         main.dataset.loaded = 'true';
+        list.dataset.loaded = 'true';
       },
     })
     : null;
@@ -179,6 +180,8 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
       error.show('');
       render();
       main.dataset.loaded = 'true';
+      // This list's own mark: main's stays from the screen before.
+      list.dataset.loaded = 'true';
     } catch (e) {
       if (!destroyed && mine === loadSeq) {
         error.show(e.message);

@@ -138,6 +138,23 @@ test('a failed save says so and is tried again, with what was typed since', asyn
   assert.equal(autosave.pending(), false);
 });
 
+test('a save the server refuses is not repeated until the text changes again', async () => {
+  const clock = fakeTimers();
+  const saves = [];
+  const save = async () => {
+    saves.push(1);
+    if (saves.length === 1) throw Object.assign(new Error('refused'), { status: 400 });
+  };
+  const autosave = createAutosave({ save, retryable: (e) => e.status >= 500, timers: clock.timers });
+  autosave.changed();
+  await clock.advance(60_000);
+  assert.equal(saves.length, 1);
+  autosave.changed();
+  await clock.advance(2000);
+  assert.equal(saves.length, 2);
+  assert.equal(autosave.pending(), false);
+});
+
 test('after a send or a discard nothing more is saved', async () => {
   const clock = fakeTimers();
   const r = recorder();
