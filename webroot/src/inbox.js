@@ -257,6 +257,18 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
 
   const current = () => threads[selected]?.id;
 
+  const unreadRows = () => threads.filter((t) => Number(t.unreadCount) > 0).length;
+
+  /**
+   * A row changed in place moves the Unread tab's count (unread threads) by as much as it moved
+   * the number of unread rows here, so the counts need no fetch of their own.
+   */
+  function countUnread(before) {
+    if (!Number.isFinite(app.counts?.unread)) return false;
+    app.setCounts({ unread: Math.max(0, app.counts.unread + unreadRows() - before) });
+    return true;
+  }
+
   return {
     destroy() {
       destroyed = true;
@@ -271,9 +283,12 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
       if (event.type === 'message.created') {
         // Only the inbox keeps its rows from the event; a message may add a row elsewhere or
         // bring an archived thread back, which the server decides.
-        if (view.id !== 'inbox' || !show(withMessage(threads, event.data, app.me.id))) reloadSoon();
+        const before = unreadRows();
+        if (view.id === 'inbox' && show(withMessage(threads, event.data, app.me.id))) return countUnread(before);
+        reloadSoon();
       } else if (event.type === 'thread.updated') applyUpdate(event.data);
       else if (MAILBOX_EVENTS.has(event.type)) reloadSoon();
+      return false;
     },
     actions: {
       next: () => select(selected + 1),

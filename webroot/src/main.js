@@ -49,8 +49,10 @@ const app = {
       if (asked === unreadVersion) app.setUnread(r?.unread);
     }).catch(() => {});
   },
+  counts: {},
   /** The sidebar's counts per view, as the inbox answer gives them ({view: n}). */
   setCounts(counts) {
+    app.counts = { ...app.counts, ...counts };
     for (const view of VIEWS) {
       const badge = document.getElementById(`nav-count-${view.id}`);
       const n = Number(counts?.[view.id]);
@@ -245,8 +247,9 @@ function onLiveEvent(event) {
   } else if (['message.created', 'message.read', 'thread.updated', 'unread.changed'].includes(event.type)) {
     scheduleUnread();
   }
-  if (COUNTED.has(event.type)) scheduleCounts();
-  app.screen?.onEvent?.(event);
+  // A screen that applied the event to its list in place has set the counts too (true).
+  const counted = app.screen?.onEvent?.(event) === true;
+  if (COUNTED.has(event.type) && !counted) scheduleCounts();
 }
 
 // Events that may change what a view holds, and so the sidebar's counts.
