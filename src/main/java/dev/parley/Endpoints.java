@@ -7,6 +7,7 @@ import dev.parley.directory.DirectoryRoutes;
 import dev.parley.http.HttpVerticle;
 import dev.parley.inbound.InboundRoutes;
 import dev.parley.messaging.CannedResponses;
+import dev.parley.messaging.MailboxRoutes;
 import dev.parley.messaging.MessagingRoutes;
 import dev.parley.messaging.MessagingService;
 import dev.parley.notify.UndeliveredEmailRoutes;
@@ -32,6 +33,7 @@ final class Endpoints {
         new AuthRoutes(platform, auth),
         new DirectoryRoutes(platform),
         new MessagingRoutes(platform, new MessagingService(platform)),
+        new MailboxRoutes(platform),
         new CannedResponses(platform),
         new SettingsRoutes(platform),
         new UndeliveredEmailRoutes(platform),

@@ -13,6 +13,10 @@ public record Event(String id, String type, JsonObject data) {
   public static final String MESSAGE_READ = "message.read";
   public static final String THREAD_UPDATED = "thread.updated";
   public static final String UNREAD_CHANGED = "unread.changed";
+  public static final String THREAD_ARCHIVED = "thread.archived";
+  public static final String THREAD_UNARCHIVED = "thread.unarchived";
+  public static final String DRAFT_SAVED = "draft.saved";
+  public static final String DRAFT_DELETED = "draft.deleted";
 
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("type", type).put("data", data);

@@ -236,7 +236,7 @@ public final class GroupCommit {
           // every statement has run and every lock is held: this transaction's changes go out after
           // those of earlier transactions of the same threads
           TreeSet<UUID> changed = new TreeSet<>();
-          changes.forEach(c -> changed.add(c.threadId()));
+          changes.stream().filter(c -> c.threadId() != null).forEach(c -> changed.add(c.threadId()));
           turn.take(changed);
         }
         // the changes' insert, then COMMIT right behind it, in the same flush. A transaction that failed

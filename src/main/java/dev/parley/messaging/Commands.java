@@ -46,16 +46,16 @@ public final class Commands {
     }
   }
 
-  /** A new conversation. */
-  public record NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt) {
+  /** A new conversation; {@code draftId}: the sender's draft it came from, deleted with the send. */
+  public record NewThread(List<UUID> to, List<UUID> cc, String subject, Content content, boolean readReceipt, UUID draftId) {
 
     public static NewThread from(JsonObject json) {
-      Fields b = Fields.strict(json, "to", "cc", "subject", "bodyHtml", "readReceipt");
+      Fields b = Fields.strict(json, "to", "cc", "subject", "bodyHtml", "readReceipt", "draftId");
       List<UUID> to = orEmpty(b.optionalUuids("to", MAX_RECIPIENTS + 1));
       List<UUID> cc = orEmpty(b.optionalUuids("cc", MAX_RECIPIENTS + 1));
       String subject = Commands.subject(b.requiredString("subject", MAX_SUBJECT));
       Content content = Content.of(b.optionalText("bodyHtml"));
-      NewThread cmd = new NewThread(to, cc, subject, content, b.bool("readReceipt", false));
+      NewThread cmd = new NewThread(to, cc, subject, content, b.bool("readReceipt", false), b.optionalUuid("draftId"));
       if (cmd.to.isEmpty() && cmd.cc.isEmpty()) {
         throw Problem.invalid("'to' needs at least one recipient");
       }
@@ -70,15 +70,22 @@ public final class Commands {
     }
   }
 
-  /** A message in an existing thread; staff may name recipients, otherwise it goes to the thread. */
-  public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
+  /**
+   * A message in an existing thread; staff may name recipients, otherwise it goes to the thread.
+   * {@code draftId}: the sender's draft it came from, deleted with the send.
+   */
+  public record Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc, UUID draftId) {
+
+    public Reply(Content content, boolean readReceipt, List<UUID> to, List<UUID> cc) {
+      this(content, readReceipt, to, cc, null);
+    }
 
     public static Reply from(JsonObject json) {
-      Fields b = Fields.strict(json, "bodyHtml", "readReceipt", "to", "cc");
+      Fields b = Fields.strict(json, "bodyHtml", "readReceipt", "to", "cc", "draftId");
       Content content = Content.of(b.optionalText("bodyHtml"));
       List<UUID> to = b.optionalUuids("to", MAX_RECIPIENTS + 1);
       List<UUID> cc = b.optionalUuids("cc", MAX_RECIPIENTS + 1);
-      Reply r = new Reply(content, b.bool("readReceipt", false), to, cc);
+      Reply r = new Reply(content, b.bool("readReceipt", false), to, cc, b.optionalUuid("draftId"));
       if (r.named() && union(orEmpty(to), orEmpty(cc)).size() > MAX_RECIPIENTS) {
         throw Problem.invalid("a message may have at most " + MAX_RECIPIENTS + " recipients");
       }
@@ -87,6 +94,43 @@ public final class Commands {
 
     public boolean named() {
       return to != null || cc != null;
+    }
+  }
+
+  /**
+   * A draft as the composer saves it: validated like a send (ids, sizes, a single-line subject) but
+   * any part may still be empty. Its body is sanitized on write like a message's; attachment ids are
+   * kept as given (a send checks them).
+   */
+  public record SaveDraft(UUID threadId, List<UUID> to, List<UUID> cc, String subject, String bodyHtml,
+                          List<UUID> attachmentIds) {
+
+    public static final int MAX_ATTACHMENTS = 20;
+
+    public static SaveDraft from(JsonObject json) {
+      Fields b = Fields.strict(json, "threadId", "to", "cc", "subject", "bodyHtml", "attachmentIds");
+      List<UUID> to = orEmpty(b.optionalUuids("to", MAX_RECIPIENTS));
+      List<UUID> cc = orEmpty(b.optionalUuids("cc", MAX_RECIPIENTS));
+      if (union(to, cc).size() > MAX_RECIPIENTS) {
+        throw Problem.invalid("a message may have at most " + MAX_RECIPIENTS + " recipients");
+      }
+      String rawSubject = b.optionalString("subject", MAX_SUBJECT);
+      String subject = rawSubject == null || rawSubject.isBlank() ? "" : Commands.subject(rawSubject);
+      String body = b.optionalText("bodyHtml");
+      if (body != null && body.length() > MAX_BODY_HTML) {
+        throw Problem.tooLarge("'bodyHtml' is longer than " + MAX_BODY_HTML + " characters");
+      }
+      String html = body == null || body.isBlank() ? "" : Sanitizer.html(body);
+      return new SaveDraft(b.optionalUuid("threadId"), to, cc, subject, html,
+          orEmpty(b.optionalUuids("attachmentIds", MAX_ATTACHMENTS)));
+    }
+  }
+
+  /** Where marking a thread unread starts: this message and every later one of mine, or (null) my last one. */
+  public record MarkUnread(UUID fromMessageId) {
+
+    public static MarkUnread from(JsonObject json) {
+      return new MarkUnread(Fields.strict(json, "fromMessageId").optionalUuid("fromMessageId"));
     }
   }
 

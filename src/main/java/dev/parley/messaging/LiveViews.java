@@ -23,7 +23,11 @@ import java.util.UUID;
  *       thread's unread count ({@code "<n>.t"}); not the total, which the reader's client asks for
  *       ({@code GET /api/unread}) rather than every read paying a row per unread message anywhere;</li>
  *   <li>a leave: {@code thread.updated} with {@code left} and {@code unread.changed} with the total
- *       ({@code "<n>.u"}), to the leaver.</li>
+ *       ({@code "<n>.u"}), to the leaver;</li>
+ *   <li>a person's own mailbox actions, to that person alone: {@code thread.archived} and
+ *       {@code thread.unarchived} ({@code "<n>"}); a mark unread (or the marks cleared by opening the
+ *       thread) as {@code thread.updated} with the thread's count and {@code unread.changed} with the
+ *       total; {@code draft.saved} (id, threadId, updatedAt) and {@code draft.deleted} (id, threadId).</li>
  * </ul>
  * Counts are those of the moment of the write. Staff other than the writer see one shared list.
  */
@@ -59,10 +63,15 @@ public final class LiveViews implements Projection {
     return project(p, viewer, staff);
   }
 
+  /** A change of a person's own mailbox (archive, mark unread, a draft): that person's alone. */
+  private static boolean own(Change c, UUID viewer) {
+    return viewer.equals(c.actorId());
+  }
+
   private static List<Event> project(Published p, UUID viewer, boolean staff) {
     Change c = p.change();
     String n = Long.toString(c.seq());
-    String thread = c.threadId().toString();
+    String thread = c.threadId() == null ? null : c.threadId().toString();
     switch (c.kind()) {
       case Change.MESSAGE -> {
         MessageView m = p.once("message", x -> x.live() == null ? null : MessageView.fromJson(x.live().getJsonObject("message")));
@@ -107,6 +116,29 @@ public final class LiveViews implements Projection {
         return List.of(
             new Event(n + ".t", Event.THREAD_UPDATED, new JsonObject().put("threadId", thread).put("left", true).put("unreadCount", 0)),
             new Event(n + ".u", Event.UNREAD_CHANGED, new JsonObject().put("unread", c.data().getInteger("unread", 0))));
+      }
+      case Change.ARCHIVED, Change.UNARCHIVED -> {
+        return own(c, viewer) ? List.of(new Event(n, Change.ARCHIVED.equals(c.kind()) ? Event.THREAD_ARCHIVED
+            : Event.THREAD_UNARCHIVED, new JsonObject().put("threadId", thread))) : List.of();
+      }
+      case Change.UNREAD -> {
+        if (!own(c, viewer)) {
+          return List.of();
+        }
+        return List.of(
+            new Event(n + ".t", Event.THREAD_UPDATED, new JsonObject().put("threadId", thread)
+                .put("unreadCount", c.data().getInteger("threadUnread", 0))),
+            new Event(n + ".u", Event.UNREAD_CHANGED, new JsonObject().put("unread", c.data().getInteger("unread", 0))));
+      }
+      case Change.DRAFT -> {
+        if (!own(c, viewer)) {
+          return List.of();
+        }
+        JsonObject d = c.data();
+        JsonObject data = new JsonObject().put("id", d.getString("id")).put("threadId", thread);
+        return d.getBoolean("deleted", false)
+            ? List.of(new Event(n, Event.DRAFT_DELETED, data))
+            : List.of(new Event(n, Event.DRAFT_SAVED, data.put("updatedAt", d.getString("updatedAt"))));
       }
       default -> {
         return List.of();

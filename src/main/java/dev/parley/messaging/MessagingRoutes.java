@@ -104,11 +104,21 @@ public final class MessagingRoutes implements Routes {
     if (unread != null && !unread.equals("true") && !unread.equals("false")) {
       throw Problem.invalid("'unread' must be true or false");
     }
+    String view = ctx.request().getParam("view");
+    if (view != null && !Threads.VIEWS.contains(view)) {
+      throw Problem.invalid("'view' must be one of " + String.join(", ", Threads.VIEWS));
+    }
+    if (view == null) {
+      // unread=true is the older name of the unread view
+      view = "true".equals(unread) ? "unread" : "inbox";
+    } else if ("true".equals(unread) && !view.equals("unread")) {
+      throw Problem.invalid("'unread=true' names the unread view; it cannot go with 'view=" + view + "'");
+    }
     String q = ctx.request().getParam("q");
     if (q != null && q.length() > 200) {
       throw Problem.invalid("'q' is longer than 200 characters");
     }
-    return Threads.inbox(platform.pool(), v, limit, ctx.request().getParam("cursor"), "true".equals(unread), q)
+    return Threads.inbox(platform.pool(), v, view, limit, ctx.request().getParam("cursor"), q)
         .compose(json -> Reply.ok(ctx, json));
   }
 

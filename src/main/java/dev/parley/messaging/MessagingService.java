@@ -63,7 +63,7 @@ public final class MessagingService {
    * commit first thing in its transaction (the one row a send locks), and reading and leaving touch
    * only the person's own rows.
    */
-  private static final String THREAD_SEEN_BY = """
+  static final String THREAD_SEEN_BY = """
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
        where t.id = $1 and t.company_id = $2""";
@@ -73,7 +73,7 @@ public final class MessagingService {
   private static final String STAFF_ON_THREAD = """
       select u.id from thread_participants tp join users u on u.id = tp.user_id
        where tp.thread_id = $1 and tp.left_at is null and u.active and u.role in ('admin', 'staff')""";
-  private static final String VISIBLE_AMONG = """
+  static final String VISIBLE_AMONG = """
       select count(*) from messages m
        where m.thread_id = $1 and m.id = any($2::uuid[])
          and ($3::boolean or m.sender_id = $4
@@ -146,7 +146,8 @@ public final class MessagingService {
             // the same flush as BEGIN)
             Future<?> thread = tx.preparedQuery(INSERT_THREAD).execute(Tuple.of(threadId, viewer.companyId(),
                 cmd.subject(), viewer.userId(), draft.createdAt(), draft.messageId()));
-            return Future.all(thread, write(tx, changes, viewer, draft)).map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
+            return Future.all(thread, write(tx, changes, viewer, draft), Drafts.discard(tx, changes, viewer, cmd.draftId()))
+                .map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
           })))
           .map(sent -> afterCommit(sent, draft.mailDue().get()));
     });
@@ -200,7 +201,8 @@ public final class MessagingService {
               Draft draft = new Draft(messageId, threadId, subject, cmd.content(), cmd.readReceipt(), source, note,
                   recipients, staffOnThread, joining, now(), mailDue);
               Future<?> touched = tx.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, draft.createdAt(), messageId));
-              return write(tx, changes, viewer, draft).compose(v -> touched)
+              Future<Boolean> drafted = Drafts.discard(tx, changes, viewer, cmd.draftId());
+              return write(tx, changes, viewer, draft).compose(v -> touched).compose(v -> drafted)
                   .map(v -> new Sent(threadId, subject, draft.messageId(), false));
             });
     }))
@@ -327,14 +329,21 @@ public final class MessagingService {
         if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
+        // opening the thread also clears what "mark unread" set (read_at itself is set once only)
+        Future<Integer> cleared = Mailbox.clearMarks(tx, viewer.userId(), threadId);
         Future<RowSet<Row>> read = some
             ? tx.preparedQuery(MARK_THESE_READ).execute(Tuple.of(viewer.userId(), threadId, messageIds.toArray(new UUID[0]), now))
             : tx.preparedQuery(MARK_ALL_READ).execute(Tuple.of(viewer.userId(), threadId, now));
         // the thread's count after the update, asked in the same flush (it sees this transaction's rows);
         // not the total, which would cost a row per unread message the reader has anywhere
         Future<Integer> counts = Threads.unreadIn(tx, viewer.userId(), threadId);
-        return Future.all(read, counts).compose(x -> read.result().size() == 0 ? Future.<Void>succeededFuture()
-            : recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now, receiptsDue));
+        return Future.all(cleared, read, counts).compose(x -> {
+          if (read.result().size() > 0) {
+            return recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now, receiptsDue);
+          }
+          // only marks were cleared: the reader's browsers hear of the counts
+          return cleared.result() == 0 ? Future.<Void>succeededFuture() : Mailbox.counted(tx, changes, viewer, threadId);
+        });
       });
     })).map(v -> afterCommit(null, receiptsDue.get()));
   }

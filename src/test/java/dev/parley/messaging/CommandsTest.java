@@ -33,7 +33,7 @@ class CommandsTest {
     assertThatThrownBy(() -> Commands.Reply.from(new JsonObject().put("bodyHtml", "<p>Hi</p>").put("subject", "Re: hi")))
         .isInstanceOfSatisfying(Problem.class, p -> {
           assertThat(p.status()).isEqualTo(400);
-          assertThat(p.getMessage()).isEqualTo("unknown field 'subject'; allowed: bodyHtml, readReceipt, to, cc");
+          assertThat(p.getMessage()).isEqualTo("unknown field 'subject'; allowed: bodyHtml, readReceipt, to, cc, draftId");
         });
   }
 

@@ -187,7 +187,7 @@ class InboxTest {
     inbox.setAccessible(true);
     List<String> plan = new ArrayList<>();
     for (Row r : pool.preparedQuery("explain " + inbox.get(null))
-        .execute(Tuple.of(heavy.id(), false, null, null, null, false, 26)).await()) {
+        .execute(Tuple.of(heavy.id(), "inbox", null, null, null, false, 26)).await()) {
       plan.add(r.getString(0));
     }
     String explained = String.join("\n", plan);

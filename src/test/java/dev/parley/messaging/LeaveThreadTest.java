@@ -58,7 +58,8 @@ class LeaveThreadTest {
     assertThat(l.post("/api/threads/" + thread + "/leave", new JsonObject()).status()).isEqualTo(204);
     assertThat(l.get("/api/inbox").json().getJsonArray("threads")).isEmpty();
     assertThat(l.get("/api/unread").json().getInteger("unread")).isZero();
-    assertThat(l.get("/api/threads/" + thread).status()).isEqualTo(404);
+    // still readable, read-only, from Archived
+    assertThat(l.get("/api/threads/" + thread).json().getJsonObject("thread").getBoolean("left")).isTrue();
     assertThat(l.post("/api/threads/" + thread + "/messages", new JsonObject().put("bodyHtml", "<p>back?</p>")).status())
         .isEqualTo(404);
 
@@ -70,6 +71,6 @@ class LeaveThreadTest {
     s.post("/api/threads/" + thread + "/messages", new JsonObject().put("to", new JsonArray().add(leaver.sid()))
         .put("bodyHtml", "<p>one for you</p>"));
     assertThat(l.get("/api/inbox").json().getJsonArray("threads")).hasSize(1);
-    assertThat(l.get("/api/threads/" + thread).status()).isEqualTo(200);
+    assertThat(l.get("/api/threads/" + thread).json().getJsonObject("thread").getBoolean("left")).isFalse();
   }
 }
