@@ -200,7 +200,7 @@ export function mountThread(main, app, threadId) {
           m.source === 'email' ? h('span', { class: 'source-tag', title: 'Sent as a reply to an email notification' }, icon('mail', 12), 'via email') : null),
         recipientsBlock(m)),
       h('div', { class: 'message-time' }, h('span', { class: 'screen-only' }, timeEl(m.createdAt, stamp)),
-        h('span', { class: 'print-only print-time' }, fullTime(m.createdAt)),
+        h('span', { class: 'print-only print-time' }, `Sent ${fullTime(m.createdAt)}`),
         mine(m) || readOnly ? null : h('button', {
           type: 'button', class: 'link-button mark-unread-here', dataset: { messageId: m.id },
           title: 'Mark this message and the ones after it as unread', onclick: () => markUnread(m.id),

@@ -197,6 +197,8 @@ class MailboxInTheBrowserTest {
     here.waitFor(By.cssSelector(archivedRow + " a.thread-link")).click();
     here.waitFor(By.cssSelector("main[data-loaded=true] .message"));
     there.until(d -> !d.findElement(By.id("nav-unread")).isDisplayed());
+    // The thread opened scrolled to its newest message; its head is at the top.
+    here.js("window.scrollTo(0, 0)");
     here.waitFor(By.id("mark-unread")).click();
     here.until(d -> d.getCurrentUrl().endsWith("#/inbox"));
     there.until(d -> d.findElement(By.id("nav-unread")).isDisplayed() && d.findElement(By.id("nav-unread")).getText().equals("1"));
