@@ -102,6 +102,8 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
     const otherNames = people.map((p) => p.name).join(', ') || 'Only you';
     const names = fromMe || view.id === 'sent' ? `To ${otherNames}` : (t.sender?.name || otherNames);
     const archived = view.id === 'archived';
+    // A thread the person left stays readable here, but only someone writing to them brings it back.
+    const left = Boolean(t.left);
     const subject = t.subject || '(no subject)';
     return h('li', { class: `thread-row${unread ? ' unread' : ''}`, dataset: { threadId: t.id, index: String(index) } },
       h('a', {
@@ -113,14 +115,14 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
       avatar(lead, 'md'),
       h('div', { class: 'thread-main' },
         h('div', { class: 'thread-top' },
-          h('span', { class: 'thread-sender', title: otherNames }, names),
+          h('span', { class: 'thread-sender', title: otherNames }, left ? h('span', { class: 'left-tag' }, 'Left') : null, names),
           timeEl(t.lastMessageAt)),
         h('div', { class: 'thread-subject' }, subject),
         h('div', { class: 'thread-snippet' }, t.snippet || '')),
       unread
         ? h('span', { class: 'badge unread-badge', 'aria-label': `${t.unreadCount} unread` }, String(t.unreadCount))
         : h('span', { class: 'badge-space', 'aria-hidden': 'true' })),
-      h('button', {
+      left ? h('span', { class: 'row-action-space', 'aria-hidden': 'true' }) : h('button', {
         type: 'button', class: 'icon-button row-action', dataset: { action: archived ? 'unarchive' : 'archive' },
         'aria-label': `${archived ? 'Move to inbox' : 'Archive'} “${subject}”`,
         title: archived ? 'Move to inbox' : 'Archive (e)',
@@ -302,7 +304,7 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
         searchInput.select();
       },
       archive: () => {
-        if (!current()) return;
+        if (!current() || threads[selected]?.left) return;
         if (view.id === 'archived') unarchive(current());
         else archive(current());
       },

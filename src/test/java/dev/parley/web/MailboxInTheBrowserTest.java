@@ -317,6 +317,14 @@ class MailboxInTheBrowserTest {
       shots(b, view, problems);
     }
 
+    // In Archived a left thread says so, and offers no way back to the inbox (only an archived one does).
+    b.go("#/archived");
+    WebElement leftRow = b.waitFor(By.cssSelector("#thread-list[data-loaded=true] li.thread-row[data-thread-id='" + left + "']"));
+    assertThat(leftRow.findElement(By.className("thread-sender")).getText()).startsWith("Left");
+    assertThat(leftRow.findElements(By.cssSelector("button[data-action=unarchive]"))).isEmpty();
+    assertThat(b.driver.findElements(By.cssSelector("li.thread-row[data-thread-id='" + archived + "'] button[data-action=unarchive]")))
+        .hasSize(1);
+
     // A left thread: read-only, with the banner, and no reply box.
     b.go("#/thread/" + left);
     WebElement banner = b.waitFor(By.id("readonly-banner"));
