@@ -42,6 +42,8 @@ public final class Audit {
   public static final String VIA_EVENTS = "events";
   public static final String VIA_LIVE = "live";
   public static final String THREAD_VIEWED = "messaging.thread_viewed";
+  /** A thread exported (as a PDF): who, which thread, when, how many messages it held. */
+  public static final String THREAD_EXPORTED = "messaging.thread_exported";
   public static final String MESSAGES_DELIVERED = "messaging.messages_delivered";
   public static final String SETTINGS_CHANGED = "settings.changed";
   public static final String INBOUND_ACCEPTED = "inbound.accepted";

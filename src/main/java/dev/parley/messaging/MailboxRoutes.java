@@ -12,17 +12,20 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.ZoneId;
 import java.util.UUID;
 
-/** A person's mailbox over HTTP: archive, mark unread, drafts. Everything here is the caller's own. */
+/** A person's mailbox over HTTP: archive, mark unread, drafts, a thread's export. Everything here is the caller's own. */
 public final class MailboxRoutes implements Routes {
 
   private final Mailbox mailbox;
   private final Drafts drafts;
+  private final ThreadExport export;
 
   public MailboxRoutes(Platform platform) {
     this.mailbox = new Mailbox(platform);
     this.drafts = new Drafts(platform);
+    this.export = new ThreadExport(platform);
   }
 
   @Override
@@ -34,6 +37,7 @@ public final class MailboxRoutes implements Routes {
     api.post("/drafts").handler(Reply.async(this::createDraft));
     api.put("/drafts/:id").handler(Reply.async(this::updateDraft));
     api.delete("/drafts/:id").handler(Reply.async(this::deleteDraft));
+    api.get("/threads/:id/export.pdf").handler(Reply.async(this::export));
   }
 
   private Future<?> archive(RoutingContext ctx) {
@@ -79,5 +83,16 @@ public final class MailboxRoutes implements Routes {
     Viewer v = AuthHandler.viewer(ctx);
     UUID id = Body.pathId(ctx, "draft");
     return drafts.delete(v, id).compose(done -> Reply.noContent(ctx));
+  }
+
+  /** The thread as a PDF download, in the caller's time zone ({@code tz}, UTC by default). */
+  private Future<?> export(RoutingContext ctx) {
+    Viewer v = AuthHandler.viewer(ctx);
+    UUID threadId = Body.pathId(ctx, "thread");
+    ZoneId zone = ThreadExport.zone(ctx.request().getParam("tz"));
+    return export.pdf(v, threadId, zone).compose(pdf -> ctx.response()
+        .putHeader("Content-Type", "application/pdf")
+        .putHeader("Content-Disposition", "attachment; filename=\"thread-" + threadId + ".pdf\"")
+        .end(pdf));
   }
 }
