@@ -32,7 +32,9 @@ export function createDraftKeeper({ content, isEmpty, draft = null, onSaved = ()
     const body = content();
     const next = snapshot(body);
     if (next === saved) return;
-    const options = { keepalive };
+    // Browsers refuse a keepalive request over 64 KiB; a longer draft is sent plainly (and most
+    // likely still arrives, as a navigation inside the app does not end the page).
+    const options = { keepalive: keepalive && JSON.stringify(body).length < 60_000 };
     if (isEmpty()) {
       if (id) await request('DELETE', `/api/drafts/${id}`, undefined, {}, options).catch(notFoundIsGone);
       id = null;

@@ -126,7 +126,7 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
         type: 'button', class: 'icon-button row-action', dataset: { action: archived ? 'unarchive' : 'archive' },
         'aria-label': `${archived ? 'Move to inbox' : 'Archive'} “${subject}”`,
         title: archived ? 'Move to inbox' : 'Archive (e)',
-        onclick: () => (archived ? unarchive(t.id) : archive(t.id)),
+        onclick: () => moveRow(t.id, !archived),
       }, icon(archived ? 'unarchive' : 'archive', 16)));
   }
 
@@ -195,26 +195,16 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
     return undefined;
   }
 
-  /** Takes the row out at once; the server's answer and the live event confirm it. */
-  async function archive(id) {
+  /**
+   * Archives the thread (or, in Archived, moves it back to the inbox): the row goes at once; the
+   * server's answer and the live event confirm it.
+   */
+  async function moveRow(id, archive) {
     const before = threads;
     show(threads.filter((t) => t.id !== id));
     try {
-      await post(`/api/threads/${id}/archive`);
-      app.toast('Conversation archived', 'success');
-      app.refreshCounts?.();
-    } catch (e) {
-      show(before);
-      error.show(e.message);
-    }
-  }
-
-  async function unarchive(id) {
-    const before = threads;
-    show(threads.filter((t) => t.id !== id));
-    try {
-      await post(`/api/threads/${id}/unarchive`);
-      app.toast('Moved to the inbox', 'success');
+      await post(`/api/threads/${id}/${archive ? 'archive' : 'unarchive'}`);
+      app.toast(archive ? 'Conversation archived' : 'Moved to the inbox', 'success');
       app.refreshCounts?.();
     } catch (e) {
       show(before);
@@ -305,8 +295,7 @@ export function mountInbox(main, app, viewId = 'inbox', initialQuery = '') {
       },
       archive: () => {
         if (!current() || threads[selected]?.left) return;
-        if (view.id === 'archived') unarchive(current());
-        else archive(current());
+        moveRow(current(), view.id !== 'archived');
       },
       markUnread: () => current() && markUnread(current()),
     },

@@ -187,6 +187,26 @@ final class Browser implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * Ends a test's browsers: each leaves a last screenshot (named after the test and the browser)
+   * and its console errors in the log, then closes.
+   */
+  static void closeAll(List<Browser> browsers, org.junit.jupiter.api.TestInfo test) {
+    for (Browser b : browsers) {
+      try {
+        b.screenshot("last/" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + b.name + ".png");
+      } catch (RuntimeException e) {
+        System.err.println("no last screenshot of " + b.name + ": " + e);
+      }
+      List<String> errors = b.consoleErrors();
+      if (!errors.isEmpty()) {
+        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
+      }
+      b.close();
+    }
+    browsers.clear();
+  }
+
   @Override
   public void close() {
     try {

@@ -51,19 +51,7 @@ class MailboxInTheBrowserTest {
 
   @AfterEach
   void closeBrowsers(TestInfo test) {
-    for (Browser b : browsers) {
-      try {
-        b.screenshot("last/" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + b.name + ".png");
-      } catch (RuntimeException e) {
-        System.err.println("no last screenshot of " + b.name + ": " + e);
-      }
-      List<String> errors = b.consoleErrors();
-      if (!errors.isEmpty()) {
-        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
-      }
-      b.close();
-    }
-    browsers.clear();
+    Browser.closeAll(browsers, test);
   }
 
   Browser signedIn(String name, Fixtures.Person person) {
@@ -212,6 +200,14 @@ class MailboxInTheBrowserTest {
     there.go("#/archived");
     there.waitFor(By.cssSelector("li.thread-row[data-thread-id='" + kept + "'] button[data-action=unarchive]")).click();
     here.waitFor(By.cssSelector("li.thread-row[data-thread-id='" + kept + "']"));
+
+    // "Mark unread from here" on a message does the same from that message on.
+    there.go("#/inbox");
+    there.waitFor(By.cssSelector("li.thread-row[data-thread-id='" + kept + "']:not(.unread)"));
+    here.go("#/thread/" + kept);
+    here.waitFor(By.cssSelector("main[data-loaded=true] .message .mark-unread-here")).click();
+    here.until(d -> d.getCurrentUrl().endsWith("#/inbox"));
+    there.waitFor(By.cssSelector("li.thread-row.unread[data-thread-id='" + kept + "']"));
   }
 
   @Test
@@ -337,6 +333,14 @@ class MailboxInTheBrowserTest {
     b.go("#/thread/" + review);
     b.waitFor(By.cssSelector("main[data-loaded=true] .message"));
     assertThat(b.driver.findElement(By.id("download-pdf")).getAttribute("href")).contains("/api/threads/" + review + "/export.pdf?tz=");
+    Object pdf = b.driver.executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        fetch(document.getElementById('download-pdf').href)
+          .then((r) => r.arrayBuffer().then((buf) => done(r.status + ' ' + r.headers.get('content-type') + ' '
+            + String.fromCharCode(...new Uint8Array(buf.slice(0, 5))))))
+          .catch((e) => done('failed: ' + e));
+        """);
+    assertThat(pdf).as("the Download PDF link, in the browser's own zone").isEqualTo("200 application/pdf %PDF-");
     b.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
     try {
       assertThat(b.driver.findElement(By.cssSelector(".topbar")).isDisplayed()).isFalse();

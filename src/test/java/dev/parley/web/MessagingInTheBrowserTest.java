@@ -51,19 +51,7 @@ class MessagingInTheBrowserTest {
 
   @AfterEach
   void closeBrowsers(org.junit.jupiter.api.TestInfo test) {
-    for (Browser b : browsers) {
-      try {
-        b.screenshot("last/" + test.getTestMethod().map(m -> m.getName()).orElse("test") + "-" + b.name + ".png");
-      } catch (RuntimeException e) {
-        System.err.println("no last screenshot of " + b.name + ": " + e);
-      }
-      List<String> errors = b.consoleErrors();
-      if (!errors.isEmpty()) {
-        System.err.println("console errors in " + b.name + "'s browser: " + String.join("\n  ", errors));
-      }
-      b.close();
-    }
-    browsers.clear();
+    Browser.closeAll(browsers, test);
   }
 
   Browser browser(String name) {
