@@ -319,6 +319,10 @@ function route() {
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  // On a phone the menu is a row that scrolls sideways: keep the current entry in sight.
+  const nav = document.querySelector('.sidebar');
+  const currentLink = nav?.querySelector('[aria-current=page]');
+  if (currentLink && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = Math.max(0, currentLink.offsetLeft - 12);
   app.screen = mount(main, app, ...params) || null;
   const focusTarget = main.querySelector('[data-autofocus]') || main.querySelector('h1');
   if (focusTarget && !main.contains(document.activeElement)) {
