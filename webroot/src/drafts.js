@@ -26,6 +26,7 @@ export function createDraftKeeper({ content, isEmpty, draft = null, onSaved = ()
   let id = draft?.id || null;
   let saved = draft ? snapshot(draft) : JSON.stringify(null);
   let creating = null;
+  let failed = false;
   const status = h('span', { class: 'draft-status', role: 'status', dataset: { state: draft ? 'saved' : 'idle' } }, draft ? 'Saved' : '');
 
   async function save({ keepalive }) {
@@ -68,6 +69,7 @@ export function createDraftKeeper({ content, isEmpty, draft = null, onSaved = ()
     save,
     retryable: passing,
     onStatus: (state, error) => {
+      failed = state === 'error';
       status.dataset.state = state;
       status.textContent = state === 'error' && !passing(error) ? `Not saved: ${error.message}` : STATUS_TEXT[state] || '';
     },
@@ -78,11 +80,18 @@ export function createDraftKeeper({ content, isEmpty, draft = null, onSaved = ()
     if (document.visibilityState === 'hidden') autosave.flush({ keepalive: true });
   };
   const onPageHide = () => autosave.flush({ keepalive: true });
+  // The server could not take the text (offline, say): closing the page now would lose it, so the
+  // browser asks first.
+  const onBeforeUnload = (e) => {
+    if (failed && autosave.pending()) e.preventDefault();
+  };
   document.addEventListener('visibilitychange', onHide);
   window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('beforeunload', onBeforeUnload);
   const unlisten = () => {
     document.removeEventListener('visibilitychange', onHide);
     window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('beforeunload', onBeforeUnload);
   };
 
   return {
