@@ -236,7 +236,8 @@ public final class GroupCommit {
           // every statement has run and every lock is held: this transaction's changes go out after
           // those of earlier transactions of the same threads
           TreeSet<UUID> changed = new TreeSet<>();
-          changes.stream().filter(c -> c.threadId() != null).forEach(c -> changed.add(c.threadId()));
+          // (a change of no thread, a draft of a new conversation, goes after the earlier ones of its writer)
+          changes.forEach(c -> changed.add(c.threadId() != null ? c.threadId() : c.actorId()));
           turn.take(changed);
         }
         // the changes' insert, then COMMIT right behind it, in the same flush. A transaction that failed

@@ -16,8 +16,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -114,7 +112,7 @@ final class Drafts {
               .compose(rows -> rows.size() == 0
                   ? Future.failedFuture(new Problem(404, "not_found", "'threadId' names no thread you are on"))
                   : Future.succeededFuture());
-      OffsetDateTime now = OffsetDateTime.now(platform.clock()).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+      OffsetDateTime now = MessagingService.now(platform.clock());
       return onThread.compose(v -> write.run(tx, now)).map(rows -> {
         JsonObject draft = json(rows.iterator().next());
         changes.add(change(viewer, cmd.threadId(), new JsonObject().put("id", draft.getString("id"))

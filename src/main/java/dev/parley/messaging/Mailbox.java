@@ -13,8 +13,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,17 +30,22 @@ final class Mailbox {
       select tp.left_at from threads t join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3
        where t.id = $1 and t.company_id = $2""";
   private static final String ARCHIVE = "update thread_participants set archived_at = $3 where user_id = $1 and thread_id = $2";
-  /** The person's recipient rows from the given message down, or (no message given) of the last message sent to them. */
+  /**
+   * The person's recipient rows from the given message down, or (no message given) of the last message
+   * sent to them: the thread's messages newest first, each looked up by key (the rows already read have
+   * no index of their own by person and thread).
+   */
   private static final String MARK_UNREAD = """
       with chosen as (
-        select mr.message_id from message_recipients mr join messages m on m.id = mr.message_id
-         where mr.user_id = $1 and mr.thread_id = $2
+        select m.id from messages m
+          join message_recipients mr on mr.message_id = m.id and mr.user_id = $1
+         where m.thread_id = $2
            and ($3::uuid is null
                 or (m.created_at, m.id) >= (select f.created_at, f.id from messages f where f.id = $3 and f.thread_id = $2))
          order by m.created_at desc, m.id desc
          limit case when $3::uuid is null then 1 end)
       update message_recipients set marked_unread = true
-       where user_id = $1 and message_id in (select message_id from chosen)
+       where user_id = $1 and message_id in (select id from chosen)
       returning message_id""";
   /** A thread the person received nothing of from there on counts one unread as a whole. */
   private static final String MARK_THREAD_UNREAD = "update thread_participants set marked_unread = true where user_id = $1 and thread_id = $2";
@@ -71,7 +74,7 @@ final class Mailbox {
   }
 
   private Future<Void> setArchived(Viewer viewer, UUID threadId, boolean archived) {
-    OffsetDateTime at = archived ? now() : null;
+    OffsetDateTime at = archived ? MessagingService.now(platform.clock()) : null;
     return write(viewer, threadId, (tx, changes) -> tx.preparedQuery(ARCHIVE).execute(Tuple.of(viewer.userId(), threadId, at))
         .map(done -> {
           changes.add(own(archived ? Change.ARCHIVED : Change.UNARCHIVED, viewer, threadId, new JsonObject()));
@@ -138,9 +141,5 @@ final class Mailbox {
 
   private static Change own(String kind, Viewer viewer, UUID threadId, JsonObject data) {
     return new Change(kind, viewer.companyId(), threadId, viewer.userId(), null, List.of(viewer.userId()), data, null, 0);
-  }
-
-  private OffsetDateTime now() {
-    return OffsetDateTime.now(platform.clock()).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
   }
 }

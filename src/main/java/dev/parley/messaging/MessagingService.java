@@ -439,7 +439,12 @@ public final class MessagingService {
   }
 
   private OffsetDateTime now() {
-    return OffsetDateTime.now(platform.clock()).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return now(platform.clock());
+  }
+
+  /** A write's time as messaging stores it: UTC, to the microsecond (what PostgreSQL keeps). */
+  static OffsetDateTime now(java.time.Clock clock) {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
   }
 
   private static String kind(MessageView.Person p, String asked) {

@@ -89,7 +89,7 @@ final class ThreadExport {
       }
       // the layout engine's classes and font metrics load on first use (seconds on a cold node): all
       // of it, the document's parse included, runs on a worker
-      return platform.vertx().executeBlocking(() -> Layout.pdf(document(company.result(), viewer, now, zone,
+      return platform.vertx().executeBlocking(() -> Layout.pdf(Layout.document(company.result(), viewer, now, zone,
               seen.result().subject(), messages)), false)
           .compose(pdf -> Audit.record(platform.pool(), viewer.companyId(), viewer.userId(), Audit.THREAD_EXPORTED,
               threadId.toString(), new JsonObject().put("messages", messages.size()).put("format", "pdf"), viewer.address())
@@ -97,53 +97,56 @@ final class ThreadExport {
     });
   }
 
-  /** The export as an HTML document, built as a tree: every name, subject and time goes in as text, never markup. */
-  static Document document(String company, Viewer viewer, Instant now, ZoneId zone, String subject, List<JsonObject> messages) {
-    Document doc = Document.createShell("");
-    doc.title(subject);
-    doc.head().appendElement("style").text(STYLE);
-    Element body = doc.body();
-    body.appendElement("div").addClass("company").text(company);
-    body.appendElement("div").addClass("exported").text("Exported " + when(now, zone) + " by " + viewer.name()
-        + " <" + viewer.email() + ">");
-    body.appendElement("h1").text(subject);
-    for (JsonObject m : messages) {
-      Element box = body.appendElement("div").addClass("message");
-      Element meta = box.appendElement("div").addClass("meta");
-      JsonObject sender = m.getJsonObject("sender");
-      meta.appendElement("div").text("From: " + sender.getString("name") + " (" + sender.getString("role") + ")");
-      List<String> to = new ArrayList<>();
-      List<String> read = new ArrayList<>();
-      for (Object o : m.getJsonArray("recipients")) {
-        JsonObject r = (JsonObject) o;
-        to.add(r.getString("name") + " (" + r.getString("kind") + ")");
-        if (r.getString("readAt") != null) {
-          read.add(r.getString("name") + " " + when(Instant.parse(r.getString("readAt")), zone));
-        }
-      }
-      meta.appendElement("div").text("To: " + String.join(", ", to));
-      meta.appendElement("div").text("Date: " + when(Instant.parse(m.getString("createdAt")), zone)
-          + ("email".equals(m.getString("source")) ? " (by email)" : ""));
-      if (!read.isEmpty()) {
-        meta.appendElement("div").text("Read: " + String.join("; ", read));
-      }
-      Element content = box.appendElement("div").addClass("body");
-      // the stored body is sanitized already; parsed leniently here so that any HTML lays out
-      content.append(Jsoup.parseBodyFragment(m.getString("bodyHtml")).body().html());
-      content.select("img").remove();
-      if (m.getString("note") != null) {
-        box.appendElement("div").addClass("note").text(m.getString("note"));
-      }
-    }
-    return doc;
-  }
-
-  /** The layout engine, configured once, on the first worker that needs it. */
+  /**
+   * The document and its layout: kept apart so that loading this class (on an event loop, when the
+   * routes are built) loads none of the layout engine's.
+   */
   private static final class Layout {
 
     static {
       // it logs the timings and progress of every document at INFO, on standard error
       XRLog.listRegisteredLoggers().forEach(name -> XRLog.setLevel(name, Level.WARNING));
+    }
+
+    /** The export as a document built as a tree: every name, subject and time goes in as text, never markup. */
+    static Document document(String company, Viewer viewer, Instant now, ZoneId zone, String subject, List<JsonObject> messages) {
+      Document doc = Document.createShell("");
+      doc.title(subject);
+      doc.head().appendElement("style").text(STYLE);
+      Element body = doc.body();
+      body.appendElement("div").addClass("company").text(company);
+      body.appendElement("div").addClass("exported").text("Exported " + when(now, zone) + " by " + viewer.name()
+          + " <" + viewer.email() + ">");
+      body.appendElement("h1").text(subject);
+      for (JsonObject m : messages) {
+        Element box = body.appendElement("div").addClass("message");
+        Element meta = box.appendElement("div").addClass("meta");
+        JsonObject sender = m.getJsonObject("sender");
+        meta.appendElement("div").text("From: " + sender.getString("name") + " (" + sender.getString("role") + ")");
+        List<String> to = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+        for (Object o : m.getJsonArray("recipients")) {
+          JsonObject r = (JsonObject) o;
+          to.add(r.getString("name") + " (" + r.getString("kind") + ")");
+          if (r.getString("readAt") != null) {
+            read.add(r.getString("name") + " " + when(Instant.parse(r.getString("readAt")), zone));
+          }
+        }
+        meta.appendElement("div").text("To: " + String.join(", ", to));
+        meta.appendElement("div").text("Date: " + when(Instant.parse(m.getString("createdAt")), zone)
+            + ("email".equals(m.getString("source")) ? " (by email)" : ""));
+        if (!read.isEmpty()) {
+          meta.appendElement("div").text("Read: " + String.join("; ", read));
+        }
+        Element content = box.appendElement("div").addClass("body");
+        // the stored body is sanitized already; parsed leniently here so that any HTML lays out
+        content.append(Jsoup.parseBodyFragment(m.getString("bodyHtml")).body().html());
+        content.select("img").remove();
+        if (m.getString("note") != null) {
+          box.appendElement("div").addClass("note").text(m.getString("note"));
+        }
+      }
+      return doc;
     }
 
     static byte[] pdf(Document html) throws IOException {

@@ -67,7 +67,9 @@ class MigrationsTest {
   @Test
   void theInboxRowsAreMembershipOnlyAndNoPersonRowCarriesCounts() throws Exception {
     assertThat(list("select column_name from information_schema.columns where table_name = 'thread_participants'"))
-        .containsExactlyInAnyOrder("thread_id", "user_id", "company_id", "left_at", "joined_at");
+        // V14: the person's own archive time and thread-wide "mark unread", written only by that person's
+        // actions, never by a send (whether a thread is archived is derived against its messages)
+        .containsExactlyInAnyOrder("thread_id", "user_id", "company_id", "left_at", "joined_at", "archived_at", "marked_unread");
     assertThat(list("select column_name from information_schema.columns where table_name = 'users'"))
         .doesNotContain("unread_count", "last_event_seq");
     assertThat(list("select column_name from information_schema.columns where table_name = 'threads'"))

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -194,6 +195,19 @@ class InboxTest {
     assertThat(explained).as(explained).contains("thread_participants_person_idx")
         .doesNotContain("Seq Scan on messages", "Seq Scan on message_recipients", "Seq Scan on thread_participants");
 
+    // the mailbox's own statements for the same reader: marking unread and the clearing of marks by a
+    // read look at one thread; the tabs' counts at the reader's unread rows (every row seeded here is
+    // unread, so their partial index is the whole table and the planner rightly reads it whole: only
+    // the threads and messages must not be scanned)
+    UUID someThread = pool.preparedQuery("select thread_id from thread_participants where user_id = $1 limit 1")
+        .execute(Tuple.of(heavy.id())).await().iterator().next().getUUID(0);
+    assertThat(plan(pool, Mailbox.class, "MARK_UNREAD", Tuple.of(heavy.id(), someThread, null)))
+        .doesNotContain("Seq Scan on messages", "Seq Scan on message_recipients");
+    assertThat(plan(pool, Mailbox.class, "CLEAR_MARKS", Tuple.of(heavy.id(), someThread)))
+        .doesNotContain("Seq Scan on message_recipients", "Seq Scan on thread_participants");
+    assertThat(plan(pool, Threads.class, "COUNTS", Tuple.of(heavy.id(), false)))
+        .doesNotContain("Seq Scan on messages", "Seq Scan on thread_participants");
+
     Api.Session h = heavy.login(api);
     long start = System.nanoTime();
     Api.Response first = h.get("/api/inbox?limit=25");
@@ -222,6 +236,15 @@ class InboxTest {
     assertThat(staffs.status()).isEqualTo(200);
     assertThat(staffs.json().getJsonArray("threads")).hasSize(25);
     System.out.println("inbox first page of a staff member on 24,000 threads: " + staffMillis + " ms");
+  }
+
+  /** The plan of a statement kept in a constant of {@code owner}, explained with these parameters. */
+  static String plan(io.vertx.sqlclient.Pool pool, Class<?> owner, String constant, Tuple params) throws Exception {
+    java.lang.reflect.Field f = owner.getDeclaredField(constant);
+    f.setAccessible(true);
+    List<String> lines = new ArrayList<>();
+    pool.preparedQuery("explain " + f.get(null)).execute(params).await().forEach(r -> lines.add(r.getString(0)));
+    return String.join("\n", lines);
   }
 
   static List<String> ids(Api.Response r) {

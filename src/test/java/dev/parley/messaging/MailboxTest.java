@@ -253,13 +253,23 @@ class MailboxTest {
   }
 
   @Test
-  void aCookieSessionNeedsTheCsrfHeaderToArchive() {
+  void aCookieSessionNeedsTheCsrfHeaderForEveryMailboxChange() {
     Fixtures.Person client = acme.client("Cookie Client");
     String thread = staff.login(api).startThread("Cookies", "<p>c</p>", client);
     Api.Session c = client.login(api);
+    String draft = c.post("/api/drafts", new JsonObject().put("subject", "Kept")).json().getJsonObject("draft").getString("id");
     Map<String, String> cookie = Map.of("Cookie", "parley_session=" + c.token(), "Content-Type", "application/json");
-    assertThat(api.send("POST", "/api/threads/" + thread + "/archive", "{}", cookie).status()).isEqualTo(403);
+    for (String[] change : List.of(new String[] {"POST", "/api/threads/" + thread + "/archive"},
+        new String[] {"POST", "/api/threads/" + thread + "/unarchive"}, new String[] {"POST", "/api/threads/" + thread + "/unread"},
+        new String[] {"POST", "/api/drafts"}, new String[] {"PUT", "/api/drafts/" + draft},
+        new String[] {"DELETE", "/api/drafts/" + draft})) {
+      assertThat(api.send(change[0], change[1], "{}", cookie).status()).as(change[0] + " " + change[1]).isEqualTo(403);
+    }
     assertThat(view(c, "view=archived")).isEmpty();
+    assertThat(unread(c)).isEqualTo(1);
+    assertThat(c.get("/api/drafts").json().getJsonArray("drafts").getJsonObject(0).getString("subject")).isEqualTo("Kept");
+    assertThat(c.get("/api/drafts").json().getJsonArray("drafts")).hasSize(1);
+
     Map<String, String> withHeader = Map.of("Cookie", "parley_session=" + c.token(), "Content-Type", "application/json",
         "X-Parley-CSRF", "1");
     assertThat(api.send("POST", "/api/threads/" + thread + "/archive", "{}", withHeader).status()).isEqualTo(204);
