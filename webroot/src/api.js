@@ -23,7 +23,8 @@ export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
 }
 
-export async function request(method, path, body, extra = {}) {
+/** keepalive: the request outlives the page (a draft saved as the page is left). */
+export async function request(method, path, body, extra = {}, { keepalive = false } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   if (method !== 'GET') headers['X-Parley-CSRF'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -34,6 +35,7 @@ export async function request(method, path, body, extra = {}) {
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
+      keepalive,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -1,5 +1,6 @@
 // New Message: To and CC pickers (only people this user may message), Subject, the editor,
-// Read Receipt, "Use Canned Response", and files (attachbox.js).
+// Read Receipt, "Use Canned Response", and files (attachbox.js). What is typed is kept as a draft on
+// the server (drafts.js); "#/compose/<draft id>" reopens one.
 
 import { get, query, messageSender } from './api.js';
 import { h, icon } from './dom.js';
@@ -8,6 +9,7 @@ import { createEditor } from './editor.js';
 import { createPicker } from './picker.js';
 import { loadCanned } from './canned.js';
 import { createAttachBox } from './attachbox.js';
+import { createDraftKeeper, loadDrafts, rememberPeople, withPeople } from './drafts.js';
 
 const SUBJECT_MAX = 200;
 
@@ -16,19 +18,25 @@ async function searchRecipients(q) {
   return r.recipients || [];
 }
 
-export function mountComposer(main, app) {
+export function mountComposer(main, app, draftId) {
   app.setTitle('New Message');
   let sending = false;
   const sendMessage = messageSender();
   let dirty = false;
-  const markDirty = () => {
+  let keeper = null;
+  let filling = false;
+  let destroyed = false;
+  const markDirty = (picked) => {
+    if (Array.isArray(picked)) rememberPeople(picked);
+    if (filling) return;
     dirty = true;
+    keeper?.changed();
   };
 
   const to = createPicker({ name: 'to', placeholder: 'Type a name to add recipients', search: searchRecipients, onChange: markDirty });
   const cc = createPicker({ name: 'cc', placeholder: 'Add people to copy', search: searchRecipients, onChange: markDirty });
   to.input.dataset.autofocus = '';
-  const subject = h('input', { type: 'text', name: 'subject', maxlength: String(SUBJECT_MAX), autocomplete: 'off', oninput: markDirty });
+  const subject = h('input', { type: 'text', name: 'subject', maxlength: String(SUBJECT_MAX), autocomplete: 'off', oninput: () => markDirty() });
   const editor = createEditor({ placeholder: 'Write your message…', label: 'Message', labelId: 'compose-message-label', minHeight: 220 });
   editor.onChange(markDirty);
   const receipt = toggle({
@@ -72,6 +80,7 @@ export function mountComposer(main, app) {
       if (files.ids().length || files.busy()) markDirty();
     },
   });
+  const statusSlot = h('span', { class: 'draft-status-slot' });
   const form = h('form', { class: 'panel compose', id: 'compose-form', novalidate: true, 'aria-labelledby': 'compose-title' },
     error,
     fields.to, fields.cc, fields.subject,
@@ -80,8 +89,9 @@ export function mountComposer(main, app) {
     h('div', { class: 'form-actions' },
       receipt,
       h('div', { class: 'actions-right' },
+        statusSlot,
         h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
-        h('button', { type: 'button', class: 'button', onclick: () => discard() }, 'Discard'),
+        h('button', { type: 'button', class: 'button', id: 'discard-message', onclick: () => discard() }, 'Discard'),
         sendButton)));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -158,14 +168,19 @@ export function mountComposer(main, app) {
     sendButton.disabled = true;
     sendButton.lastChild.textContent = 'Sending…';
     try {
-      const r = await sendMessage('/api/threads', {
+      // The draft is stored first, so that the send can name it and the server removes it.
+      await keeper.flush().catch(() => {});
+      const body = {
         to: to.value(),
         cc: cc.value(),
         subject: subject.value.trim(),
         bodyHtml: editor.html(),
         readReceipt: receipt.input.checked,
         ...(files.ids().length ? { attachmentIds: files.ids() } : {}),
-      });
+      };
+      if (keeper.id()) body.draftId = keeper.id();
+      const r = await sendMessage('/api/threads', body);
+      keeper.sent();
       dirty = false;
       app.toast('Message sent', 'success');
       app.navigate(`#/thread/${r.thread.id}`);
@@ -180,24 +195,82 @@ export function mountComposer(main, app) {
     }
   }
 
+  function content() {
+    return {
+      to: to.value(), cc: cc.value(), subject: subject.value, bodyHtml: editor.html(), attachmentIds: files.ids(),
+    };
+  }
+
+  function isEmpty() {
+    return !to.value().length && !cc.value().length && !subject.value.trim() && editor.isEmpty();
+  }
+
+  function keep(draft) {
+    keeper = createDraftKeeper({
+      content, isEmpty, draft,
+      // A reload or the back button reopens this draft rather than an empty composer.
+      onSaved: (saved) => history.replaceState(history.state, '', `#/compose/${saved.id}`),
+    });
+    statusSlot.replaceChildren(keeper.status);
+  }
+
+  /** Fills the form from a stored draft; recipients the server names without a name stay out. */
+  function fill(draft) {
+    filling = true;
+    to.set(draft.to);
+    cc.set(draft.cc);
+    subject.value = draft.subject || '';
+    editor.setHtml(draft.bodyHtml || '');
+    filling = false;
+  }
+
+  if (draftId) {
+    form.inert = true;
+    loadDrafts().then(async (drafts) => {
+      const stored = drafts.find((d) => d.id === draftId);
+      const draft = stored && !stored.threadId ? await withPeople(stored) : stored;
+      if (destroyed) return;
+      if (draft?.threadId) {
+        app.navigate(`#/thread/${draft.threadId}`);
+        return;
+      }
+      if (draft) fill(draft);
+      if (draft?.unnamed) error.show('Some recipients of this draft could not be shown here. Add them again before sending.');
+      else if (!draft) error.show('This draft was sent or discarded meanwhile. What you write now is kept as a new draft.');
+      keep(draft || null);
+      form.inert = false;
+      to.input.focus();
+    }).catch((e) => {
+      error.show(e.message);
+      keep(null);
+      form.inert = false;
+    });
+  } else {
+    keep(null);
+  }
+
   async function discard() {
     if (dirty && !(await app.confirm({ title: 'Discard this message?', message: 'What you have written will be lost.', confirmLabel: 'Discard', danger: true }))) {
       return;
     }
     dirty = false;
-    app.navigate('#/inbox');
+    try {
+      await keeper?.discard();
+    } catch (e) {
+      error.show(e.message);
+      return;
+    }
+    app.navigate(app.backHash?.() || '#/inbox');
   }
-
-  function beforeUnload(e) {
-    if (dirty) e.preventDefault();
-  }
-  window.addEventListener('beforeunload', beforeUnload);
 
   return {
     destroy() {
-      window.removeEventListener('beforeunload', beforeUnload);
+      destroyed = true;
       files.clear();
+      // Leaving with text typed keeps it as a draft: the save outlives the screen.
+      keeper?.close();
     },
+    flush: () => keeper?.flush(),
     actions: {
       send,
       close: discard,

@@ -1,5 +1,7 @@
 // Small helpers to build DOM safely: strings always become text, never markup.
 
+import { listTime, messageTime, fullTime as fullDate } from './dates.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -63,6 +65,11 @@ const ICONS = {
   people: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.5a4 4 0 0 1 0 7.5M18 14a6 6 0 0 1 4 5.6V21',
   groups: 'M12 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM5 13a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM19 13a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM7 20a5 5 0 0 1 10 0M1 19a4 4 0 0 1 5-3.8M23 19a4 4 0 0 0-5-3.8',
   audit: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
+  archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
+  unarchive: 'M3 4h18v4H3zM5 8v12h14V8M12 18v-6M9 14l3-3 3 3',
+  unread: 'M3 6h12M3 18h18V11M3 6v12M3 7l8 6 5-3.5M17 5a2 2 0 1 0 4 0a2 2 0 1 0-4 0',
+  print: 'M7 9V3h10v6M7 17H4v-8h16v8h-3M7 14h10v7H7z',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 };
 
 /** A decorative stroke icon; give the surrounding control its own label. */
@@ -105,33 +112,14 @@ export function isStaff(user) {
   return user && (user.role === 'admin' || user.role === 'staff');
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const yearFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+/** Times in the viewer's own zone (see dates.js): for lists. */
+export const shortTime = (iso) => listTime(iso);
 
-/** "10:42" today, "Mar 3" this year, "Mar 3, 2024" before. */
-export function shortTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return timeFmt.format(d);
-  if (d.getFullYear() === now.getFullYear()) return dayFmt.format(d);
-  return yearFmt.format(d);
-}
+/** The time today, the date and time otherwise: for read receipts and message headers. */
+export const stamp = (iso) => messageTime(iso);
 
-/** "10:42" today, "Mar 3, 10:42" otherwise: for read receipts and message headers. */
-export function stamp(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return timeFmt.format(d);
-  return `${dayFmt.format(d)}, ${timeFmt.format(d)}`;
-}
-
-export function fullTime(iso) {
-  return iso ? fullFmt.format(new Date(iso)) : '';
-}
+/** The full date, time and zone: tooltips and print. */
+export const fullTime = (iso) => fullDate(iso);
 
 /** A <time> element showing a short form with the full date as its tooltip. */
 export function timeEl(iso, format = shortTime) {

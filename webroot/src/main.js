@@ -16,9 +16,12 @@ import { mountGroups } from './admin-groups.js';
 import { mountAudit } from './admin-audit.js';
 import { installShortcuts, openShortcutHelp } from './shortcuts.js';
 import { toast, confirmDialog } from './ui.js';
+import { VIEWS, parseView, currentView, viewHash } from './views.js';
+import { forgetPeople } from './drafts.js';
 
 const root = document.getElementById('app');
 let unreadVersion = 0;
+let countsVersion = 0;
 
 const app = {
   me: null,
@@ -51,6 +54,28 @@ const app = {
       if (asked === unreadVersion) app.setUnread(r?.unread);
     }).catch(() => {});
   },
+  counts: {},
+  /** The sidebar's counts per view, as the inbox answer gives them ({view: n}). */
+  setCounts(counts) {
+    app.counts = { ...app.counts, ...counts };
+    for (const view of VIEWS) {
+      const badge = document.getElementById(`nav-count-${view.id}`);
+      const n = Number(counts?.[view.id]);
+      if (!badge || !Number.isFinite(n)) continue;
+      badge.textContent = n > 99 ? '99+' : String(n);
+      badge.hidden = n === 0;
+      badge.setAttribute('aria-label', `${n} ${view.id === 'drafts' ? `draft${n === 1 ? '' : 's'}` : 'conversations'}`);
+    }
+  },
+  refreshCounts() {
+    const asked = ++countsVersion;
+    return get('/api/inbox?view=inbox&limit=1').then((r) => {
+      if (asked === countsVersion && r?.counts) app.setCounts(r.counts);
+    }).catch(() => {});
+  },
+  /** The view a conversation was opened from, to go back to. */
+  lastView: 'inbox',
+  backHash: () => viewHash(app.lastView),
   /** Fetches the events not received yet (after a write of one's own, say). */
   catchUp: () => live.catchUp(),
   toast,
@@ -97,6 +122,7 @@ async function boot() {
 
 function showSignIn(notice) {
   app.me = null;
+  forgetPeople();
   live.stop();
   if (app.screen?.destroy) app.screen.destroy();
   app.screen = null;
@@ -128,6 +154,7 @@ async function enter() {
     // The feed is unavailable for now; views still load, and live.js keeps trying.
   }
   app.refreshUnread();
+  app.refreshCounts();
   const returnTo = sessionStorage.getItem('parley.returnTo');
   sessionStorage.removeItem('parley.returnTo');
   if (returnTo) location.hash = returnTo;
@@ -154,8 +181,15 @@ function requireEnrolment() {
   });
 }
 
-function navLink(hash, label, iconName, extra) {
-  return h('a', { class: 'nav-link', href: hash, dataset: { nav: hash } }, icon(iconName), h('span', {}, label), extra);
+function navLink(hash, label, iconName, extra, title) {
+  return h('a', { class: 'nav-link', href: hash, title, dataset: { nav: hash } }, icon(iconName), h('span', {}, label), extra);
+}
+
+/** Inbox counts unread messages (as the title does); the other views count their own rows. */
+function viewLinks(unreadBadge) {
+  return VIEWS.map((v) => navLink(viewHash(v.id), v.label, v.icon,
+    v.id === 'inbox' ? unreadBadge : h('span', { class: 'badge count-badge', id: `nav-count-${v.id}`, hidden: true }, '0'),
+    v.key ? `${v.label} (g then ${v.key})` : v.label));
 }
 
 function renderShell() {
@@ -196,7 +230,7 @@ function renderShell() {
   const sidebar = h('nav', { class: 'sidebar', 'aria-label': 'Messaging' },
     h('div', { class: 'nav-section' }, 'Messaging'),
     h('a', { class: 'button primary nav-compose', href: '#/compose', 'aria-label': 'New Message', title: 'New Message (c)', dataset: { nav: '#/compose' } }, icon('compose'), h('span', {}, 'New Message')),
-    navLink('#/inbox', 'Inbox', 'inbox', unreadBadge),
+    viewLinks(unreadBadge),
     navLink('#/canned', 'Canned Responses', 'canned'),
     app.isAdmin() ? navLink('#/settings', 'Settings', 'settings') : null,
     app.isAdmin() ? h('div', { class: 'nav-section nav-section-admin' }, 'Administration') : null,
@@ -263,7 +297,17 @@ function onLiveEvent(event) {
   } else if (['message.created', 'message.read', 'thread.updated', 'unread.changed'].includes(event.type)) {
     scheduleUnread();
   }
-  app.screen?.onEvent?.(event);
+  // A screen that applied the event to its list in place has set the counts too (true).
+  const counted = app.screen?.onEvent?.(event) === true;
+  if (COUNTED.has(event.type) && !counted) scheduleCounts();
+}
+
+// Events that may change what a view holds, and so the sidebar's counts.
+const COUNTED = new Set(['message.created', 'thread.updated', 'unread.changed', 'thread.archived', 'thread.unarchived', 'draft.saved', 'draft.deleted']);
+let countsTimer = null;
+function scheduleCounts() {
+  clearTimeout(countsTimer);
+  countsTimer = setTimeout(() => app.refreshCounts(), 200);
 }
 
 let unreadTimer = null;
@@ -273,6 +317,12 @@ function scheduleUnread() {
 }
 
 async function signOut() {
+  // A draft being typed is saved before the session it is saved with ends.
+  try {
+    await app.screen?.flush?.();
+  } catch {
+    // Saved with keepalive as the screen closes, if at all.
+  }
   try {
     await post('/api/auth/logout');
   } catch {
@@ -283,9 +333,9 @@ async function signOut() {
 }
 
 const ROUTES = [
-  [/^#\/inbox$/, () => mountInbox],
+  [/^#\/(inbox|unread|sent|drafts|archived)(?:\?.*)?$/, () => (main, a, view) => mountInbox(main, a, view, parseView(location.hash)?.q || '')],
   [/^#\/thread\/([0-9a-fA-F-]{36})$/, () => mountThread],
-  [/^#\/compose$/, () => mountComposer],
+  [/^#\/compose(?:\/([0-9a-fA-F-]{36}))?$/, () => mountComposer],
   [/^#\/settings(?:\/(messaging|company))?$/, () => mountSettings],
   [/^#\/canned$/, () => mountCanned],
   [/^#\/account$/, () => mountAccount],
@@ -316,14 +366,19 @@ function route() {
   const main = document.getElementById('main');
   clear(main);
   main.scrollTop = 0;
+  const view = currentView(hash, app.lastView);
   for (const link of document.querySelectorAll('[data-nav]')) {
     const target = link.dataset.nav;
-    const active = hash === target || (target === '#/inbox' && hash.startsWith('#/thread/'))
+    const active = hash === target || (view && target === viewHash(view))
       || (target === '#/settings' && hash.startsWith('#/settings'))
       || (target === '#/admin/people' && hash.startsWith('#/admin/people/'));
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  // On a phone the menu is a row that scrolls sideways: keep the current entry in sight.
+  const nav = document.querySelector('.sidebar');
+  const currentLink = nav?.querySelector('[aria-current=page]');
+  if (currentLink && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = Math.max(0, currentLink.offsetLeft - 12);
   app.screen = mount(main, app, ...params) || null;
   const focusTarget = main.querySelector('[data-autofocus]') || main.querySelector('h1');
   if (focusTarget && !main.contains(document.activeElement)) {

@@ -4,6 +4,8 @@
 import { h } from './dom.js';
 import { isTyping } from './dom.js';
 import { dialog } from './ui.js';
+import { createSequences } from './keys.js';
+import { VIEWS, viewHash } from './views.js';
 
 const SHORTCUTS = [
   ['Messages', [
@@ -11,13 +13,19 @@ const SHORTCUTS = [
     [['r'], 'Reply in the open conversation'],
     [['Ctrl', 'Enter'], 'Send the message or reply'],
     [['Esc'], 'Close a window, the composer or the reply box'],
+    [['e'], 'Archive the open or selected conversation'],
+    [['Shift', 'U'], 'Mark the open or selected conversation as unread'],
   ]],
   ['Moving around', [
     [['j'], 'Next conversation'],
     [['k'], 'Previous conversation'],
     [['o'], 'Open the selected conversation', ['Enter']],
-    [['u'], 'Back to the inbox', ['g', 'i']],
-    [['/'], 'Search the inbox'],
+    [['u'], 'Back to the list'],
+    [['g', 'i'], 'Go to Inbox'],
+    [['g', 's'], 'Go to Sent'],
+    [['g', 'd'], 'Go to Drafts'],
+    [['g', 'a'], 'Go to Archived'],
+    [['/'], 'Search the list'],
   ]],
   ['Help', [
     [['Ctrl', '/'], 'Show this reference', ['?']],
@@ -27,7 +35,7 @@ const SHORTCUTS = [
 function keys(list) {
   const out = [];
   list.forEach((k, i) => {
-    if (i > 0) out.push(h('span', { class: 'kbd-join', 'aria-hidden': 'true' }, list[0] === 'Ctrl' ? '+' : 'then'));
+    if (i > 0) out.push(h('span', { class: 'kbd-join', 'aria-hidden': 'true' }, list[0] === 'Ctrl' || list[0] === 'Shift' ? '+' : 'then'));
     out.push(h('kbd', {}, k));
   });
   return out;
@@ -57,8 +65,8 @@ export function openShortcutHelp() {
 }
 
 export function installShortcuts(app) {
-  let pendingG = false;
-  let gTimer = null;
+  const goTo = Object.fromEntries(VIEWS.filter((v) => v.key).map((v) => [`g ${v.key}`, `view:${v.id}`]));
+  const sequences = createSequences({ ...goTo, e: 'archive', 'Shift+U': 'markUnread' });
 
   document.addEventListener('keydown', (e) => {
     if (!app.me || e.defaultPrevented && e.key !== 'Enter') return;
@@ -88,14 +96,26 @@ export function installShortcuts(app) {
       }
       return;
     }
-    if (ctrl || e.altKey || isTyping(e.target)) return;
+    if (ctrl || e.altKey || isTyping(e.target)) {
+      sequences.reset();
+      return;
+    }
+    if (e.key === 'Shift') return;
 
-    if (pendingG) {
-      pendingG = false;
-      clearTimeout(gTimer);
-      if (e.key === 'i') {
+    const action = sequences.press(e);
+    if (action === 'pending' || action === 'cancelled') {
+      e.preventDefault();
+      return;
+    }
+    if (action?.startsWith('view:')) {
+      e.preventDefault();
+      app.navigate(viewHash(action.slice(5)));
+      return;
+    }
+    if (action === 'archive' || action === 'markUnread') {
+      if (actions[action]) {
         e.preventDefault();
-        app.navigate('#/inbox');
+        actions[action]();
       }
       return;
     }
@@ -138,19 +158,13 @@ export function installShortcuts(app) {
         break;
       case 'u':
         e.preventDefault();
-        app.navigate('#/inbox');
-        break;
-      case 'g':
-        pendingG = true;
-        gTimer = setTimeout(() => {
-          pendingG = false;
-        }, 1200);
+        app.navigate(app.backHash?.() || '#/inbox');
         break;
       case '/':
         e.preventDefault();
         if (actions.search) actions.search();
         else {
-          app.navigate('#/inbox');
+          app.navigate(app.backHash?.() || '#/inbox');
           setTimeout(() => app.screen?.actions?.search?.(), 0);
         }
         break;

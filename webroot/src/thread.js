@@ -1,6 +1,7 @@
 // A thread: its messages in order, who each was sent to as this viewer may see it, read status
 // (live, for staff), and the reply box. Opening the thread marks it read. Pushed messages and read
 // times are applied as they come (threadstate.js); the thread is fetched again only on a resync.
+// The reply box keeps its text as a draft (drafts.js). An archived or left thread opens read-only.
 
 import { get, post, query, messageSender } from './api.js';
 import { h, clear, icon, avatar, roleLabel, timeEl, stamp, fullTime, isStaff } from './dom.js';
@@ -11,6 +12,8 @@ import { createPicker } from './picker.js';
 import { createThreadState } from './threadstate.js';
 import { createAttachBox, fileList } from './attachbox.js';
 import { quotedBlock } from './quoted.js';
+import { createDraftKeeper, loadDrafts, rememberPeople, withPeople } from './drafts.js';
+import { userTimeZone } from './dates.js';
 
 const KIND_LABEL = { to: 'To', cc: 'Cc', bcc: 'Bcc' };
 
@@ -23,6 +26,9 @@ export function mountThread(main, app, threadId) {
   let sending = false;
   const sendMessage = messageSender();
   const staffViewer = isStaff(app.me);
+  let keeper = null;
+  let filling = false;
+  let readOnly = false;
 
   const title = h('h1', { class: 'thread-title' }, 'Conversation');
   const meta = h('p', { class: 'page-sub muted' }, '');
@@ -32,6 +38,11 @@ export function mountThread(main, app, threadId) {
   const replyError = banner('error');
   const replyLabelId = `reply-label-${threadId}`;
   const editor = createEditor({ placeholder: 'Write a reply…', label: 'Reply', labelId: replyLabelId, minHeight: 120 });
+  const replyChanged = (picked) => {
+    if (Array.isArray(picked)) rememberPeople(picked);
+    if (!filling) keeper?.changed();
+  };
+  editor.onChange(replyChanged);
   const receipt = toggle({ label: 'Read Receipt', description: 'Email me when each recipient opens this reply.', name: 'reply-read-receipt' });
   const sendButton = h('button', { type: 'submit', class: 'button primary', id: 'send-reply' }, icon('send', 16), 'Send reply');
   const files = createAttachBox({ name: 'reply-files', onChange: () => { sendButton.disabled = sending || files.busy(); } });
@@ -52,8 +63,8 @@ export function mountThread(main, app, threadId) {
   });
   // Staff may bring more people into the conversation with a reply.
   const searchRecipients = async (q) => (await get(`/api/recipients${query({ q })}`)).recipients || [];
-  const addTo = createPicker({ name: 'reply-to', placeholder: 'Add recipients', search: searchRecipients });
-  const addCc = createPicker({ name: 'reply-cc', placeholder: 'Add people to copy', search: searchRecipients });
+  const addTo = createPicker({ name: 'reply-to', placeholder: 'Add recipients', search: searchRecipients, onChange: replyChanged });
+  const addCc = createPicker({ name: 'reply-cc', placeholder: 'Add people to copy', search: searchRecipients, onChange: replyChanged });
   const addFields = h('div', { class: 'reply-add', hidden: true },
     field({ label: 'Also to', control: addTo.input, element: addTo.element, name: 'to' }),
     field({ label: 'Also CC', control: addCc.input, element: addCc.element, name: 'cc' }));
@@ -67,6 +78,8 @@ export function mountThread(main, app, threadId) {
   }, icon('plus', 14), 'Add people to this conversation');
   const addPeople = h('div', { class: 'reply-people' }, addToggle, addFields);
 
+  const statusSlot = h('span', { class: 'draft-status-slot' });
+  const discardButton = h('button', { type: 'button', class: 'link-button', id: 'discard-reply', hidden: true, onclick: () => discardReply() }, 'Discard draft');
   const replyForm = h('form', { class: 'panel reply', id: 'reply-form', 'aria-labelledby': replyLabelId, novalidate: true },
     h('div', { class: 'label-row reply-head' },
       h('h2', { class: 'reply-title', id: replyLabelId }, 'Reply'),
@@ -81,6 +94,8 @@ export function mountThread(main, app, threadId) {
     h('div', { class: 'form-actions' },
       receipt,
       h('div', { class: 'actions-right' },
+        statusSlot,
+        discardButton,
         h('span', { class: 'hint kbd-hint' }, h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'), ' to send'),
         sendButton)));
   replyForm.hidden = true;
@@ -97,14 +112,37 @@ export function mountThread(main, app, threadId) {
     sendReply();
   });
 
+  const archiveButton = h('button', {
+    type: 'button', class: 'icon-button', id: 'archive-thread', hidden: true,
+    'aria-label': 'Archive', title: 'Archive (e)', onclick: () => archive(),
+  }, icon('archive', 18));
+  const unreadButton = h('button', {
+    type: 'button', class: 'icon-button', id: 'mark-unread', hidden: true,
+    'aria-label': 'Mark as unread', title: 'Mark as unread (Shift+U)', onclick: () => markUnread(),
+  }, icon('unread', 18));
+  const printButton = h('button', {
+    type: 'button', class: 'icon-button', id: 'print-thread', hidden: true,
+    'aria-label': 'Print', title: 'Print', onclick: () => window.print(),
+  }, icon('print', 18));
+  // The server lays the PDF out with dates in the reader's own zone.
+  const pdfLink = h('a', {
+    class: 'icon-button', id: 'download-pdf', hidden: true, download: '',
+    href: `/api/threads/${threadId}/export.pdf${query({ tz: userTimeZone() })}`,
+    'aria-label': 'Download PDF', title: 'Download PDF',
+  }, icon('download', 18));
+  const readOnlyBanner = h('div', { class: 'banner readonly-banner', id: 'readonly-banner', role: 'status', hidden: true });
+  const back = app.backHash?.() || '#/inbox';
+
   main.append(
     h('div', { class: 'page-head thread-head' },
-      h('a', { class: 'icon-button back', href: '#/inbox', 'aria-label': 'Back to inbox', title: 'Back to inbox (u)' }, icon('back', 20)),
+      h('a', { class: 'icon-button back', href: back, 'aria-label': 'Back to the list', title: 'Back to the list (u)' }, icon('back', 20)),
       h('div', { class: 'page-title' }, title, meta),
       h('div', { class: 'thread-nav' },
         h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Previous conversation', title: 'Previous conversation (k)', onclick: () => step(-1) }, icon('back', 18)),
         h('button', { type: 'button', class: 'icon-button flip', 'aria-label': 'Next conversation', title: 'Next conversation (j)', onclick: () => step(1) }, icon('back', 18)),
+        archiveButton, unreadButton, printButton, pdfLink,
         leaveButton)),
+    readOnlyBanner,
     error,
     list,
     replyForm);
@@ -121,7 +159,8 @@ export function mountThread(main, app, threadId) {
       class: `receipt${read ? ' read' : ''}`,
       dataset: { receipt: `${m.id}:${r.id}` },
       title: read ? `Read ${fullTime(r.readAt)}` : 'Not opened yet',
-    }, icon(read ? 'checks' : 'check', 14), read ? `Read ${stamp(r.readAt)}` : 'Not read');
+    }, icon(read ? 'checks' : 'check', 14), h('span', { class: 'screen-only' }, read ? `Read ${stamp(r.readAt)}` : 'Not read'),
+    h('span', { class: 'print-only' }, read ? `Read ${fullTime(r.readAt)}` : 'Not read'));
   }
 
   function recipientsBlock(m) {
@@ -165,7 +204,12 @@ export function mountThread(main, app, threadId) {
           m.sender?.role ? h('span', { class: 'role-tag' }, roleLabel(m.sender.role)) : null,
           m.source === 'email' ? h('span', { class: 'source-tag', title: 'Sent as a reply to an email notification' }, icon('mail', 12), 'via email') : null),
         recipientsBlock(m)),
-      h('div', { class: 'message-time' }, timeEl(m.createdAt, stamp))),
+      h('div', { class: 'message-time' }, h('span', { class: 'screen-only' }, timeEl(m.createdAt, stamp)),
+        h('span', { class: 'print-only print-time' }, `Sent ${fullTime(m.createdAt)}`),
+        mine(m) || readOnly ? null : h('button', {
+          type: 'button', class: 'link-button mark-unread-here', dataset: { messageId: m.id },
+          title: 'Mark this message and the ones after it as unread', onclick: () => markUnread(m.id),
+        }, 'Mark unread from here'))),
     body,
     fileList(m.attachments),
     quotedBlock(m),
@@ -227,11 +271,11 @@ export function mountThread(main, app, threadId) {
       app.setTitle(thread.subject || 'Conversation');
       describe();
       error.show('');
+      showState(thread);
       render();
-      replyForm.hidden = false;
-      leaveButton.hidden = false;
       main.dataset.loaded = 'true';
       markRead();
+      if (!readOnly) loadReplyDraft();
     } catch (e) {
       if (destroyed) return;
       clear(list);
@@ -244,9 +288,135 @@ export function mountThread(main, app, threadId) {
     }
   }
 
+  /** Archived or left: the thread reads as a record, with a way back where there is one. */
+  function showState(t) {
+    const left = Boolean(t.left ?? t.leftAt);
+    const archived = !left && Boolean(t.archived ?? t.archivedAt);
+    readOnly = left || archived;
+    replyForm.hidden = readOnly;
+    leaveButton.hidden = left;
+    archiveButton.hidden = readOnly;
+    unreadButton.hidden = left;
+    printButton.hidden = false;
+    pdfLink.hidden = false;
+    readOnlyBanner.hidden = !readOnly;
+    readOnlyBanner.dataset.state = left ? 'left' : archived ? 'archived' : '';
+    if (left) {
+      readOnlyBanner.replaceChildren(icon('logout', 16), h('span', {}, 'You left this conversation. Replies in it no longer reach you, unless someone writes to you in it again.'));
+    } else if (archived) {
+      readOnlyBanner.replaceChildren(icon('archive', 16), h('span', {}, 'Archived — a new message brings it back.'),
+        h('button', { type: 'button', class: 'button', id: 'unarchive-thread', onclick: () => unarchive() }, icon('unarchive', 16), 'Unarchive'));
+    }
+  }
+
+  async function archive() {
+    if (readOnly) return;
+    archiveButton.disabled = true;
+    try {
+      await post(`/api/threads/${threadId}/archive`);
+      app.inboxOrder = app.inboxOrder.filter((id) => id !== threadId);
+      app.toast('Conversation archived', 'success');
+      app.refreshCounts?.();
+      app.navigate(back);
+    } catch (e) {
+      error.show(e.message);
+    } finally {
+      archiveButton.disabled = false;
+    }
+  }
+
+  async function unarchive() {
+    try {
+      await post(`/api/threads/${threadId}/unarchive`);
+      app.toast('Moved to the inbox', 'success');
+      app.refreshCounts?.();
+      showState({ ...thread, archived: false, archivedAt: null });
+      render();
+      loadReplyDraft();
+    } catch (e) {
+      error.show(e.message);
+    }
+  }
+
+  /** Marks the thread (or this message and the ones after it) unread for me, and goes back to the list. */
+  async function markUnread(fromMessageId) {
+    try {
+      await post(`/api/threads/${threadId}/unread`, fromMessageId ? { fromMessageId } : {});
+      app.refreshUnread();
+      app.refreshCounts?.();
+      app.toast('Marked as unread', 'success');
+      // Staying would read it again.
+      app.navigate(back);
+    } catch (e) {
+      error.show(e.message);
+    }
+  }
+
+  async function loadReplyDraft() {
+    if (keeper) return;
+    let draft = null;
+    try {
+      draft = (await loadDrafts()).find((d) => d.threadId === threadId) || null;
+      if (draft && staffViewer) draft = await withPeople(draft);
+    } catch {
+      // Without the list the reply box starts empty, and still saves what is typed.
+    }
+    if (destroyed || keeper) return;
+    if (draft && editor.isEmpty()) {
+      filling = true;
+      editor.setHtml(draft.bodyHtml || '');
+      if (staffViewer && (draft.to?.length || draft.cc?.length)) {
+        addTo.set(draft.to);
+        addCc.set(draft.cc);
+        addFields.hidden = false;
+        addToggle.setAttribute('aria-expanded', 'true');
+      }
+      filling = false;
+    }
+    keeper = createDraftKeeper({
+      draft,
+      content: () => ({
+        // The thread's subject names the draft in the Drafts view; a reply's own subject is not read.
+        threadId, to: staffViewer ? addTo.value() : [], cc: staffViewer ? addCc.value() : [], subject: thread?.subject || '', bodyHtml: editor.html(), attachmentIds: files.ids(),
+      }),
+      isEmpty: () => editor.isEmpty() && !(staffViewer && (addTo.value().length || addCc.value().length)),
+      onSaved: () => {
+        discardButton.hidden = false;
+      },
+    });
+    statusSlot.replaceChildren(keeper.status);
+    discardButton.hidden = !draft;
+    // Typed while the draft list was on its way.
+    if (!draft && !editor.isEmpty()) keeper.changed();
+  }
+
+  async function discardReply() {
+    if (!keeper) return;
+    const old = keeper;
+    keeper = null;
+    try {
+      await old.discard();
+    } catch (e) {
+      replyError.show(e.message);
+    }
+    filling = true;
+    editor.clear();
+    addTo.clear();
+    addCc.clear();
+    filling = false;
+    discardButton.hidden = true;
+    loadReplyDraft();
+  }
+
+  // A thread marked unread shows every message as read (the sender's "Read" never moves), so the
+  // first sighting of the thread is reported even when no message is unread: it clears the mark.
+  let seen = false;
+
   function markRead() {
+    if (readOnlyBanner.dataset.state === 'left') return;
     const unread = state.messages().some((m) => (m.recipients || []).some((r) => r.id === app.me.id && !r.readAt));
-    if (!unread || document.visibilityState !== 'visible') return;
+    if ((!unread && seen) || document.visibilityState !== 'visible') return;
+    seen = true;
     post(`/api/threads/${threadId}/read`, {})
       .then(() => {
         app.refreshUnread();
@@ -286,11 +456,18 @@ export function mountThread(main, app, threadId) {
     sending = true;
     sendButton.disabled = true;
     try {
+      // The draft is stored first, so that the reply can name it and the server removes it.
+      await keeper?.flush().catch(() => {});
       const body = { bodyHtml: editor.html(), readReceipt: receipt.input.checked };
       if (staffViewer && addTo.value().length) body.to = addTo.value();
       if (staffViewer && addCc.value().length) body.cc = addCc.value();
       if (files.ids().length) body.attachmentIds = files.ids();
+      if (keeper?.id()) body.draftId = keeper.id();
       const answer = await sendMessage(`/api/threads/${threadId}/messages`, body);
+      keeper?.sent();
+      keeper = null;
+      discardButton.hidden = true;
+      filling = true;
       editor.clear();
       files.clear();
       receipt.input.checked = false;
@@ -298,6 +475,8 @@ export function mountThread(main, app, threadId) {
       addCc.clear();
       addFields.hidden = true;
       addToggle.setAttribute('aria-expanded', 'false');
+      filling = false;
+      loadReplyDraft();
       app.toast('Reply sent', 'success');
       // The reply arrives as message.created like any other; should the push be slow or the
       // socket down, the events since the feed's cursor bring it.
@@ -337,7 +516,7 @@ export function mountThread(main, app, threadId) {
       await post(`/api/threads/${threadId}/leave`, {});
       app.inboxOrder = app.inboxOrder.filter((id) => id !== threadId);
       app.toast('You left the conversation', 'success');
-      app.navigate('#/inbox');
+      app.navigate(back);
     } catch (e) {
       error.show(e.message);
     } finally {
@@ -367,7 +546,10 @@ export function mountThread(main, app, threadId) {
       destroyed = true;
       document.removeEventListener('visibilitychange', onVisible);
       files.clear();
+      // Leaving with a reply typed keeps it as a draft: the save outlives the screen.
+      keeper?.close();
     },
+    flush: () => keeper?.flush(),
     reload: load,
     onEvent(event) {
       const d = event.data || {};
@@ -376,6 +558,10 @@ export function mountThread(main, app, threadId) {
       } else if (event.type === 'message.created' && (d.threadId ?? d.thread?.id) === threadId && d.createdAt) {
         // Without createdAt it is the bare reference to a message this viewer may no longer see.
         append(d);
+        // A new message brings an archived thread back (the server decides; ask it).
+        if (readOnly) load();
+      } else if ((event.type === 'thread.archived' || event.type === 'thread.unarchived') && d.threadId === threadId) {
+        load();
       }
     },
     actions: {
@@ -391,8 +577,10 @@ export function mountThread(main, app, threadId) {
       prev: () => step(-1),
       close: () => {
         if (replyForm.contains(document.activeElement)) document.activeElement.blur();
-        else app.navigate('#/inbox');
+        else app.navigate(back);
       },
+      archive: () => (readOnly ? null : archive()),
+      markUnread: () => (readOnlyBanner.dataset.state === 'left' ? null : markUnread()),
     },
   };
 }

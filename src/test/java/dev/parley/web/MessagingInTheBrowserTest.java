@@ -203,7 +203,7 @@ class MessagingInTheBrowserTest {
     WebElement body = b.driver.findElement(By.tagName("body"));
     new Actions(b.driver).keyDown(Keys.CONTROL).sendKeys("/").keyUp(Keys.CONTROL).perform();
     WebElement help = b.waitFor(By.id("shortcut-help"));
-    assertThat(help.getText()).contains("New message", "Next conversation", "Back to the inbox", "Search the inbox");
+    assertThat(help.getText()).contains("New message", "Next conversation", "Back to the list", "Search the list");
     b.screenshot("shortcuts.png");
     new Actions(b.driver).sendKeys(Keys.ESCAPE).perform();
     b.until(d -> d.findElements(By.id("shortcut-help")).isEmpty());
