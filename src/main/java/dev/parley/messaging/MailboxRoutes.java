@@ -4,6 +4,7 @@ import dev.parley.Fields;
 import dev.parley.Platform;
 import dev.parley.auth.AuthHandler;
 import dev.parley.auth.Viewer;
+import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
 import dev.parley.http.Routes;
@@ -90,6 +91,10 @@ public final class MailboxRoutes implements Routes {
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
     ZoneId zone = ThreadExport.zone(ctx.request().getParam("tz"));
+    // The first layout after a node starts loads the PDF engine (seconds on a busy machine): the
+    // request's deadline, made for answers from the database, would turn it into a 503. The work is
+    // bounded (one thread, at most 1000 messages) and runs on a worker.
+    Admission.lift(ctx);
     return export.pdf(v, threadId, zone).compose(pdf -> ctx.response()
         .putHeader("Content-Type", "application/pdf")
         .putHeader("Content-Disposition", "attachment; filename=\"thread-" + threadId + ".pdf\"")

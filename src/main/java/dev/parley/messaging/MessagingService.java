@@ -69,6 +69,14 @@ public final class MessagingService {
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
        where t.id = $1 and t.company_id = $2""";
+  /** As {@link #THREAD_SEEN_BY}, and whether the reader marked anything there unread (through the index of unread rows). */
+  private static final String THREAD_READ_BY = """
+      select t.subject,
+             tp.marked_unread or exists (select 1 from message_recipients mr
+                                          where mr.user_id = $3 and mr.thread_id = $1 and mr.marked_unread) as marked
+        from threads t
+        join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
+       where t.id = $1 and t.company_id = $2""";
   private static final String PARTICIPANTS = """
       select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
        where tp.thread_id = $1 and tp.left_at is null and u.active""";
@@ -356,7 +364,7 @@ public final class MessagingService {
     boolean some = messageIds != null && !messageIds.isEmpty();
     return Db.translate(platform.writes().run(null, (tx, changes) -> {
       // the checks and the thread's staff in one round trip; nothing is written unless they pass
-      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
+      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_READ_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
       Future<RowSet<Row>> staff = tx.preparedQuery(STAFF_ON_THREAD).execute(Tuple.of(threadId));
       Future<RowSet<Row>> visible = some
           ? tx.preparedQuery(VISIBLE_AMONG).execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(),
@@ -369,8 +377,11 @@ public final class MessagingService {
         if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
-        // opening the thread also clears what "mark unread" set (read_at itself is set once only)
-        Future<Integer> cleared = Mailbox.clearMarks(tx, viewer.userId(), threadId);
+        // opening the thread also clears what "mark unread" set (read_at itself is set once only); no
+        // statement at all when nothing is marked, which is nearly always
+        Future<Integer> cleared = Boolean.TRUE.equals(thread.result().iterator().next().getBoolean("marked"))
+            ? Mailbox.clearMarks(tx, viewer.userId(), threadId)
+            : Future.succeededFuture(0);
         Future<RowSet<Row>> read = some
             ? tx.preparedQuery(MARK_THESE_READ).execute(Tuple.of(viewer.userId(), threadId, messageIds.toArray(new UUID[0]), now))
             : tx.preparedQuery(MARK_ALL_READ).execute(Tuple.of(viewer.userId(), threadId, now));
