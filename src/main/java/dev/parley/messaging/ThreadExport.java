@@ -1,6 +1,7 @@
 package dev.parley.messaging;
 
 import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
+import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.util.XRLog;
 import dev.parley.Platform;
@@ -41,7 +42,7 @@ final class ThreadExport {
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM uuuu, HH:mm:ss zzz (xxx)", Locale.ENGLISH);
   private static final String STYLE = """
       @page { size: A4; margin: 18mm 16mm; }
-      body { font-family: sans-serif; font-size: 10pt; color: #111; }
+      body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #111; }
       .company { font-size: 9pt; color: #444; }
       .exported { font-size: 9pt; color: #444; margin-bottom: 8mm; }
       h1 { font-size: 15pt; margin: 0 0 6mm 0; }
@@ -157,10 +158,20 @@ final class ThreadExport {
           .useExternalResourceAccessControl((uri, type) -> false, ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI)
           .withW3cDocument(new W3CDom().fromJsoup(html), "about:blank")
           .withProducer("Parley")
+          // the standard PDF fonts stop at Latin-1: names and text in Polish, Czech, Russian or Greek
+          // would print as gaps. DejaVu Sans (embedded, subset to the glyphs used) covers Latin,
+          // Greek and Cyrillic; Chinese, Japanese and Korean still need a CJK font.
+          .useFont(() -> font("DejaVuSans.ttf"), "DejaVu Sans", 400, BaseRendererBuilder.FontStyle.NORMAL, true)
+          .useFont(() -> font("DejaVuSans-Bold.ttf"), "DejaVu Sans", 700, BaseRendererBuilder.FontStyle.NORMAL, true)
+          .useFont(() -> font("DejaVuSans-Oblique.ttf"), "DejaVu Sans", 400, BaseRendererBuilder.FontStyle.ITALIC, true)
           .toStream(out)
           .run();
       return out.toByteArray();
     }
+  }
+
+  private static java.io.InputStream font(String file) {
+    return ThreadExport.class.getResourceAsStream("/fonts/" + file);
   }
 
   private static String when(Instant at, ZoneId zone) {

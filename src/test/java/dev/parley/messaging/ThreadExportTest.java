@@ -102,6 +102,17 @@ class ThreadExportTest {
   }
 
   @Test
+  void namesAndWordsBeyondLatin1KeepEveryLetterInTheExport() throws Exception {
+    Fixtures.Person client = acme.client("Łucja Żółkiewska");
+    Api.Session s = staff.login(api);
+    String thread = s.startThread("Umowa — договор", "<p>Zażółć gęślą jaźń. Привет, мир. Καλημέρα.</p>", client);
+
+    Download d = export(s, thread, "");
+    assertThat(d.status()).isEqualTo(200);
+    assertThat(d.text()).contains("Łucja Żółkiewska", "Umowa — договор", "Zażółć gęślą jaźń.", "Привет, мир.", "Καλημέρα.");
+  }
+
+  @Test
   void anotherCompanysThreadOrOneIAmNotOnAnswers404AndABadZone400() throws Exception {
     Fixtures.Company other = node.fixtures().company("Other Co");
     Fixtures.Person outsider = other.staff("Otto Outsider");
