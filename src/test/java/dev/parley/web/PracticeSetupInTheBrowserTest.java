@@ -88,12 +88,7 @@ class PracticeSetupInTheBrowserTest {
 
       // the client's email carries the link; the client opens it in their own browser
       await().atMost(Duration.ofSeconds(20)).until(() -> Mailboxes.to(mail, cleoEmail).size() == 1);
-      client.driver.get(linkIn(cleoEmail, 0));
-      client.waitFor(By.cssSelector("#reset-form input[name=password]")).sendKeys("cleos-own-password");
-      client.driver.findElement(By.cssSelector("#reset-form input[name=again]")).sendKeys("cleos-own-password");
-      look(client, "set-password", "the password link's page", problems);
-      client.driver.findElement(By.cssSelector("#reset-form button[type=submit]")).click();
-      client.until(d -> d.findElement(By.cssSelector(".signin-form .banner-info")).getText().contains("new password is set"));
+      choosePassword(client, linkIn(cleoEmail, 0), "cleos-own-password", problems);
       client.signIn(cleoEmail, "cleos-own-password");
 
       // only the Team may be written to: the picker offers its two members
@@ -147,11 +142,7 @@ class PracticeSetupInTheBrowserTest {
       fresh.waitFor(By.cssSelector("#forgot-form button[type=submit]")).click();
       fresh.until(d -> d.findElement(By.cssSelector(".signin-form .banner-info")).getText().contains("emailed it a link"));
       await().atMost(Duration.ofSeconds(20)).until(() -> Mailboxes.to(mail, rita.email()).size() == 1);
-      fresh.driver.get(linkIn(rita.email(), 0));
-      fresh.waitFor(By.cssSelector("#reset-form input[name=password]")).sendKeys("ritas-new-password");
-      fresh.driver.findElement(By.cssSelector("#reset-form input[name=again]")).sendKeys("ritas-new-password");
-      fresh.driver.findElement(By.cssSelector("#reset-form button[type=submit]")).click();
-      fresh.until(d -> d.findElement(By.cssSelector(".signin-form .banner-info")).getText().contains("new password is set"));
+      choosePassword(fresh, linkIn(rita.email(), 0), "ritas-new-password", problems);
 
       // the old browser's socket is closed and it shows the sign-in page by itself, never reloaded
       WebElement notice = old.waitFor(By.cssSelector(".signin-form .banner-info"));
@@ -261,6 +252,16 @@ class PracticeSetupInTheBrowserTest {
     Matcher m = LINK.matcher(Mailboxes.part(Mailboxes.to(mail, address).get(index), "text/plain"));
     assertThat(m.find()).as("a password link in the email").isTrue();
     return node.baseUrl() + "/#/reset/" + m.group(1);
+  }
+
+  /** Opens a password link and chooses the password on its page, which then says to sign in with it. */
+  private static void choosePassword(Browser b, String link, String password, List<String> problems) {
+    b.driver.get(link);
+    b.waitFor(By.cssSelector("#reset-form input[name=password]")).sendKeys(password);
+    b.driver.findElement(By.cssSelector("#reset-form input[name=again]")).sendKeys(password);
+    look(b, "set-password-" + b.name.split(" ")[0].toLowerCase(java.util.Locale.ROOT), "the password link's page", problems);
+    b.driver.findElement(By.cssSelector("#reset-form button[type=submit]")).click();
+    b.until(d -> d.findElement(By.cssSelector(".signin-form .banner-info")).getText().contains("new password is set"));
   }
 
   private static void signOut(Browser b) {
