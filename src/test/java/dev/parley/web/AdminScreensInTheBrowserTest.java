@@ -250,7 +250,7 @@ class AdminScreensInTheBrowserTest {
     }
   }
 
-  private static void choose(Browser b, WebElement pickerInput, String text) {
+  static void choose(Browser b, WebElement pickerInput, String text) {
     pickerInput.sendKeys(text);
     String listId = pickerInput.getAttribute("aria-controls");
     b.until(d -> {
