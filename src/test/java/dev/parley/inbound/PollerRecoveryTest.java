@@ -136,7 +136,9 @@ class PollerRecoveryTest {
   static void awaitLastEmail(GreenMail gm, Setup s, Platform p, String messageId) throws Exception {
     String text = "The last email, after all the others (" + messageId + ")";
     deliver(gm, raw(s, messageId, text));
-    await().atMost(Duration.ofSeconds(30)).until(() -> Mails.count(p,
+    // an IDLE notice the server sends while the reader is busy can be missed; the reader's own wake-up
+    // (every 25 s) then takes the email, so the wait covers that wake-up and the work after it
+    await().atMost(Duration.ofSeconds(60)).until(() -> Mails.count(p,
         "select count(*) from messages where thread_id = $1 and source = 'email' and body_text = $2",
         UUID.fromString(s.threadId()), text) == 1);
   }

@@ -72,6 +72,10 @@ class LiveAuditTest {
       probe.register(Topics.user(victim.id()));
     }
     probe.send(new JsonObject().put("type", "publish").put("address", Topics.user(victim.id())).put("body", "hi"));
+    // Mallory's refusals first: all sources share this machine's address, and the row written at once
+    // is the first refusal of the window, which must be hers whatever the other sockets do meanwhile
+    await().atMost(Duration.ofSeconds(10)).until(() -> probe.errors().stream().filter("access_denied"::equals).count() == denied
+        && probe.errors().stream().filter("rejected"::equals).count() == denied + 1);
     BridgeClient stranger = BridgeClient.anonymous(clients, node.baseUrl());
     stranger.register(Topics.user(victim.id()));
     Api.Response foreign = api.send("POST", "/eventbus/000/abcdef/xhr_streaming", "",
