@@ -1,5 +1,6 @@
 package dev.parley.auth;
 
+import dev.parley.ClientAddress;
 import dev.parley.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -111,7 +112,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   /** The address of the client at the other end of the connection (no proxy is trusted to name another). */
   public static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String address = ClientAddress.of(ctx.request().remoteAddress());
+    return address == null ? "unknown" : address;
   }
 
   private static <T> Future<T> refuse(RoutingContext ctx, String reason, Throwable failure) {

@@ -1,5 +1,6 @@
 package dev.parley.realtime;
 
+import dev.parley.ClientAddress;
 import dev.parley.Problem;
 import dev.parley.Topics;
 import dev.parley.audit.Audit;
@@ -346,7 +347,7 @@ public final class LiveBridge {
   }
 
   private static String host(SocketAddress address) {
-    return address == null ? null : address.hostAddress() != null ? address.hostAddress() : address.host();
+    return ClientAddress.of(address);
   }
 
   private void sessionEnded(JsonObject body) {
