@@ -65,5 +65,5 @@ while True:
     frame = ws_recv(live)
     body = frame.get("body", {})
     if body.get("type") == "message.created" and body["data"]["thread"]["subject"] == subject:
-        print("sent through %s, event %d received on %s after %.0f ms" % (node_a, body["id"], node_b, (time.time() - t0) * 1000))
+        print("sent through %s, event %s received on %s after %.0f ms" % (node_a, body["id"], node_b, (time.time() - t0) * 1000))
         break

@@ -43,6 +43,7 @@ public record ParleyConfig(
     int clusterPort,
     String clusterHost,
     Path clusterConfig,
+    ClusterDiscovery clusterDiscovery,
     boolean demo,
     String demoAdminPassword,
     Duration tokenLifetime,
@@ -79,6 +80,20 @@ public record ParleyConfig(
                             Optional<String> clamavHost, int clamavPort, Duration clamavTimeout) {
   }
 
+  /**
+   * How a clustered node finds the others: {@code tcp}, the members listed in
+   * {@value #CLUSTER_MEMBERS}, or {@code kubernetes}, the pods behind the headless Service
+   * {@code k8sService} in {@code k8sNamespace} (none: the pod's own namespace), asked of the
+   * Kubernetes API.
+   */
+  public record ClusterDiscovery(String mode, Optional<String> k8sService, Optional<String> k8sNamespace) {
+    public boolean kubernetes() {
+      return "kubernetes".equals(mode);
+    }
+  }
+
+  /** The configuration file; read from the environment only. */
+  public static final String CONFIG = "PARLEY_CONFIG";
   /** Environment variable names; the file uses the same names. */
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
   public static final String PUBLIC_URL = "PARLEY_PUBLIC_URL";
@@ -110,6 +125,10 @@ public record ParleyConfig(
   public static final String CLUSTER_PORT = "PARLEY_CLUSTER_PORT";
   public static final String CLUSTER_HOST = "PARLEY_CLUSTER_HOST";
   public static final String CLUSTER_CONFIG = "PARLEY_CLUSTER_CONFIG";
+  /** {@code tcp} (the members listed) or {@code kubernetes} (the pods behind a headless Service). */
+  public static final String CLUSTER_DISCOVERY = "PARLEY_CLUSTER_DISCOVERY";
+  public static final String CLUSTER_K8S_SERVICE = "PARLEY_CLUSTER_K8S_SERVICE";
+  public static final String CLUSTER_K8S_NAMESPACE = "PARLEY_CLUSTER_K8S_NAMESPACE";
   public static final String DEMO = "PARLEY_DEMO";
   public static final String DEMO_ADMIN_PASSWORD = "PARLEY_DEMO_ADMIN_PASSWORD";
   public static final String TOKEN_MINUTES = "PARLEY_TOKEN_MINUTES";
@@ -181,7 +200,7 @@ public record ParleyConfig(
   }
 
   public static ParleyConfig load(Map<String, String> env) {
-    Path file = Path.of(env.getOrDefault("PARLEY_CONFIG", "conf/parley.json"));
+    Path file = Path.of(env.getOrDefault(CONFIG, "conf/parley.json"));
     JsonObject fromFile = new JsonObject();
     try {
       if (Files.isRegularFile(file)) {
@@ -227,6 +246,8 @@ public record ParleyConfig(
         s.integer(CLUSTER_PORT, 5701),
         s.str(CLUSTER_HOST, "127.0.0.1"),
         Path.of(s.str(CLUSTER_CONFIG, "conf/cluster.xml")),
+        new ClusterDiscovery(s.oneOf(CLUSTER_DISCOVERY, "tcp", "tcp", "kubernetes"),
+            s.opt(CLUSTER_K8S_SERVICE), s.opt(CLUSTER_K8S_NAMESPACE)),
         s.bool(DEMO, dbUrl.isEmpty()),
         s.str(DEMO_ADMIN_PASSWORD, "demo-admin"),
         Duration.ofMinutes(s.integer(TOKEN_MINUTES, 15)),

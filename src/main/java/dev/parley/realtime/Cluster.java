@@ -3,6 +3,8 @@ package dev.parley.realtime;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.parley.ParleyConfig;
 import dev.parley.Topics;
@@ -21,7 +23,8 @@ import java.util.Properties;
  * named by {@value ParleyConfig#CLUSTER_CONFIG}). The file may use {@code ${parley.cluster.host}},
  * {@code ${parley.cluster.port}} and {@code ${parley.cluster.members}}, filled from the configuration
  * keys {@code PARLEY_CLUSTER_HOST}, {@code PARLEY_CLUSTER_PORT} and {@code PARLEY_CLUSTER_MEMBERS}.
- * Also the node's word to itself that another node left.
+ * With {@code PARLEY_CLUSTER_DISCOVERY=kubernetes} the file's join is replaced by Kubernetes discovery,
+ * so the image's file serves a pod unchanged. Also the node's word to itself that another node left.
  */
 public final class Cluster {
 
@@ -58,8 +61,32 @@ public final class Cluster {
     String members = config.clusterMembers().isBlank()
         ? config.clusterHost() + ":" + config.clusterPort() : config.clusterMembers();
     values.setProperty("parley.cluster.members", members);
+    Config hazelcast;
     try (InputStream in = Files.newInputStream(file)) {
-      return new XmlConfigBuilder(in).setProperties(values).build();
+      hazelcast = new XmlConfigBuilder(in).setProperties(values).build();
     }
+    if (config.clusterDiscovery().kubernetes()) {
+      joinByKubernetes(hazelcast.getNetworkConfig().getJoin(), config.clusterDiscovery());
+    }
+    return hazelcast;
+  }
+
+  /**
+   * The other members are the pods behind the headless Service, read from the Kubernetes API (the
+   * pod's service account needs get and list on endpoints, endpoint slices, pods and services).
+   * Pods that are not ready count too: a node joins the cluster before it can answer /ready, and
+   * two starting pods that ignored each other would form two clusters.
+   */
+  private static void joinByKubernetes(JoinConfig join, ParleyConfig.ClusterDiscovery discovery) {
+    String service = discovery.k8sService().orElseThrow(() -> new IllegalStateException(
+        ParleyConfig.CLUSTER_DISCOVERY + " is kubernetes but " + ParleyConfig.CLUSTER_K8S_SERVICE
+            + " does not name the headless Service of the cluster port"));
+    join.getTcpIpConfig().setEnabled(false).clear();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(true)
+        .setProperty("service-name", service)
+        .setProperty("resolve-not-ready-addresses", "true");
+    discovery.k8sNamespace().ifPresent(namespace -> kubernetes.setProperty("namespace", namespace));
   }
 }
