@@ -22,7 +22,6 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Metrics {
 
-  private static final Metrics OFF = new Metrics(new CompositeMeterRegistry());
   /** The range latency histograms cover: below is one bucket, above is {@code +Inf}. */
   private static final Duration FASTEST = Duration.ofMillis(1);
   private static final Duration SLOWEST = Duration.ofSeconds(30);
@@ -38,9 +37,12 @@ public final class Metrics {
     return new Metrics(registry);
   }
 
-  /** Meters that keep nothing: metrics are off. */
+  /**
+   * Meters that keep nothing: metrics are off. A fresh registry each time, so that what a node's gauges
+   * read is let go with the node.
+   */
   public static Metrics off() {
-    return OFF;
+    return new Metrics(new CompositeMeterRegistry());
   }
 
   public MeterRegistry registry() {
