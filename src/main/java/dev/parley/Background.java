@@ -9,9 +9,6 @@ import dev.parley.messaging.IdempotencyPruner;
 import dev.parley.messaging.Threads;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
-import dev.parley.realtime.LiveHub;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,11 +26,7 @@ final class Background {
 
   /** {@code metrics}: the node's Prometheus registry, or null when metrics are off. */
   static Future<Void> deploy(Vertx vertx, Platform platform, PrometheusMeterRegistry metrics) {
-    // with metrics off the outbox counts into a registry that keeps nothing
-    MeterRegistry meters = metrics == null ? new CompositeMeterRegistry() : metrics;
-    OutboxMetrics outbox = new OutboxMetrics(meters, platform.pool());
-    io.micrometer.core.instrument.Gauge.builder("parley.live.sockets", platform.live(), LiveHub::sockets)
-        .description("live sockets on this node registered for their person's changes").register(meters);
+    OutboxMetrics outbox = new OutboxMetrics(platform.metrics(), platform.pool());
     return Future.<Void>succeededFuture()
         .compose(v -> platform.config().outboxWorker()
             ? vertx.deployVerticle(new OutboxVerticle(platform, outbox, Threads::messages)).<Void>mapEmpty() : Future.<Void>succeededFuture())

@@ -91,8 +91,9 @@ public final class Parley {
 
   public static Future<Parley> start(ParleyConfig config, Clock clock) {
     PrometheusMeterRegistry metrics = config.metricsPort().isPresent() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    Metrics meters = metrics == null ? Metrics.off() : Metrics.of(metrics);
     return createVertx(config, metrics).compose(vertx -> vertx.executeBlocking(() -> Infrastructure.prepare(config))
-        .compose(infra -> vertx.executeBlocking(() -> platform(vertx, config, clock, infra))
+        .compose(infra -> vertx.executeBlocking(() -> platform(vertx, config, clock, infra, meters))
             .recover(e -> vertx.executeBlocking(() -> {
               infra.close();
               return null;
@@ -181,7 +182,8 @@ public final class Parley {
   }
 
   /** Blocking (reads key files, computes a bcrypt decoy hash): call it from a worker thread. */
-  private static Platform platform(Vertx vertx, ParleyConfig config, Clock clock, Infrastructure infra) throws Exception {
+  private static Platform platform(Vertx vertx, ParleyConfig config, Clock clock, Infrastructure infra, Metrics metrics)
+      throws Exception {
     PgConnectOptions connect = Db.connectOptions(infra.dbUrl())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
@@ -196,20 +198,21 @@ public final class Parley {
     Sessions sessions = new Sessions(pool, config.sessionIdleTimeout(), config.sessionMaxLifetime(), config.sessionMemory());
     Passwords passwords = new Passwords(vertx, config.bcryptCost());
     Platform.Limits limits = new Platform.Limits(
-        new RateLimiter(config.loginLimitPerAccount(), config.loginLimitWindow(), clock),
-        new RateLimiter(config.loginLimitPerAddress(), config.loginLimitWindow(), clock),
-        new RateLimiter(config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock),
-        new RateLimiter(120, java.time.Duration.ofMinutes(1), clock),
+        new RateLimiter("login_account", config.loginLimitPerAccount(), config.loginLimitWindow(), clock, metrics),
+        new RateLimiter("login_address", config.loginLimitPerAddress(), config.loginLimitWindow(), clock, metrics),
+        new RateLimiter("send", config.sendLimitPerMinute(), java.time.Duration.ofMinutes(1), clock, metrics),
+        new RateLimiter("inbound_sender", 120, java.time.Duration.ofMinutes(1), clock, metrics),
         new Platform.Account(
-            new RateLimiter(config.passwordLinkLimitPerAddress(), java.time.Duration.ofMinutes(15), clock),
-            new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
-            new RateLimiter(config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock),
-            new RateLimiter(config.codeLimitPerAccount(), config.loginLimitWindow(), clock)));
+            new RateLimiter("password_link_address", config.passwordLinkLimitPerAddress(), java.time.Duration.ofMinutes(15), clock, metrics),
+            new RateLimiter("password_link_email", config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock, metrics),
+            new RateLimiter("password_link_account", config.passwordLinkLimitPerAccount(), java.time.Duration.ofMinutes(15), clock, metrics),
+            new RateLimiter("code_account", config.codeLimitPerAccount(), config.loginLimitWindow(), clock, metrics)));
     return new Platform(config, vertx, pool, tokens, sessions, passwords, limits, clock, infra.secrets(), infra.mail(),
         new GroupCommit(vertx, pool, GROUP_COMMIT_MAX, GROUP_COMMIT_LANES,
-            config.requestTimeout().minus(config.requestTimeout().dividedBy(10))),
+            config.requestTimeout().minus(config.requestTimeout().dividedBy(10)), metrics),
         new Refusals(pool, clock, config.auditWindow()),
-        new LiveHub(vertx, new LiveViews()));
+        new LiveHub(vertx, new LiveViews(), metrics),
+        metrics);
   }
 
   /** What runs outside Vert.x: the embedded servers, migrations and secrets. */

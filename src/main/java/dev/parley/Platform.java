@@ -16,7 +16,8 @@ import java.time.Clock;
  * The shared services every verticle of a node is built on (one of each per node). {@code writes} runs
  * the node's messaging transactions together (see {@link GroupCommit}); {@code refusals} counts the
  * refusals anyone can repeat into a few audit rows (see {@link Refusals}); {@code live} receives each
- * write's change once for the node's live sockets (see {@link LiveHub}).
+ * write's change once for the node's live sockets (see {@link LiveHub}); {@code metrics} hands out the
+ * node's meters, which keep nothing when metrics are off (see {@link Metrics}).
  */
 public record Platform(
     ParleyConfig config,
@@ -31,7 +32,8 @@ public record Platform(
     Mail mail,
     GroupCommit writes,
     Refusals refusals,
-    LiveHub live) {
+    LiveHub live,
+    Metrics metrics) {
 
   /** Where mail goes out and where replies come in (the embedded server's ports when none is configured). */
   public record Mail(String smtpHost, int smtpPort, String smtpUsername, String smtpPassword, String smtpTls,

@@ -39,8 +39,10 @@ public final class AuthRoutes implements Routes {
   private final Users users;
   private final TwoFactor twoFactor;
   private final PasswordLinks links;
+  private final SignIns signIns;
 
   public AuthRoutes(Platform platform, AuthHandler auth) {
+    this.signIns = new SignIns(platform.metrics());
     this.platform = platform;
     this.auth = auth;
     this.users = new Users(platform.pool());
@@ -88,6 +90,7 @@ public final class AuthRoutes implements Routes {
     boolean accountOk = limits.loginPerAccount().tryAcquire(email);
     if (!addressOk || !accountOk) {
       failed(null, null, email, new JsonObject().put("reason", "rate_limited"), address);
+      signIns.count(SignIns.Outcome.LOCKED);
       throw addressOk
           ? Limited.tooMany(ctx, limits.loginPerAccount().retryAfter(email),
               "too many sign-in attempts for this account (or choose a new password with \"Forgot password?\", which lifts this)")
@@ -100,9 +103,11 @@ public final class AuthRoutes implements Routes {
         if (matches.isEmpty()) {
           failed(found.isEmpty() ? null : found.get(0).companyId(), found.isEmpty() ? null : found.get(0).id(), email,
               new JsonObject().put("reason", "invalid_credentials"), address);
+          signIns.count(SignIns.Outcome.WRONG_PASSWORD);
           return Future.failedFuture(new Problem(401, "invalid_credentials", "the email or password is not right"));
         }
         if (matches.size() > 1) {
+          signIns.count(SignIns.Outcome.COMPANY_REQUIRED);
           return companyChoice(ctx, matches);
         }
         limits.loginPerAccount().reset(email);
@@ -150,6 +155,7 @@ public final class AuthRoutes implements Routes {
   private Future<Void> afterPassword(RoutingContext ctx, User u, String address) {
     return twoFactor.state(u.id()).compose(state -> {
       if (state.enabled()) {
+        signIns.count(SignIns.Outcome.TOTP_REQUIRED);
         return twoFactor.ticket(u.id()).compose(ticket -> Reply.ok(ctx,
             new JsonObject().put("totpRequired", true).put("ticket", ticket)));
       }
@@ -159,6 +165,7 @@ public final class AuthRoutes implements Routes {
 
   private Future<Void> startSession(RoutingContext ctx, User u, boolean enrolOnly, String address) {
     return auth.sessions().create(u.id(), enrolOnly).compose(sessionId -> {
+      signIns.count(SignIns.Outcome.SUCCESS);
       String token = platform.tokens().issue(u.id(), u.companyId(), u.role(), sessionId);
       auth.setCookie(ctx, token);
       Audit.log(platform.pool(), u.companyId(), u.id(), Audit.SIGN_IN, u.id().toString(), new JsonObject(), address);
@@ -180,6 +187,7 @@ public final class AuthRoutes implements Routes {
     String code = f.requiredString("code", 100);
     String address = AuthHandler.clientAddress(ctx);
     if (!platform.limits().loginPerAddress().tryAcquire(address)) {
+      signIns.count(SignIns.Outcome.LOCKED);
       throw Limited.tooMany(ctx, platform.limits().loginPerAddress().retryAfter(address), "too many sign-in attempts from your address");
     }
     return twoFactor.ticketHolder(ticket).compose(holder -> {
@@ -187,12 +195,14 @@ public final class AuthRoutes implements Routes {
       String key = userId.toString();
       var codes = platform.limits().account().codesPerAccount();
       if (!codes.tryAcquire(key)) {
+        signIns.count(SignIns.Outcome.LOCKED);
         throw Limited.tooMany(ctx, codes.retryAfter(key), "too many wrong codes");
       }
       return users.forSignIn(userId).compose(found -> {
         User u = found.filter(User::active).orElseThrow(() -> new Problem(401, "invalid_ticket", "this sign-in has expired: sign in again"));
         return twoFactor.check(userId, code).compose(check -> {
           if (check == TwoFactor.Check.WRONG) {
+            signIns.count(SignIns.Outcome.WRONG_CODE);
             platform.refusals().refused("person " + userId, new Refusals.Entry(u.companyId(), userId, Audit.TOTP_FAILED,
                 userId.toString(), new JsonObject().put("step", "sign_in"), address));
             return twoFactor.failTicket(ticket).compose(v -> Future.failedFuture(

@@ -1,5 +1,8 @@
 package dev.parley.auth;
 
+import dev.parley.Metrics;
+import io.micrometer.core.instrument.Counter;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -16,11 +19,14 @@ public final class RateLimiter {
   private final long windowMillis;
   private final Clock clock;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  private final Counter refused;
 
-  public RateLimiter(int limit, Duration window, Clock clock) {
+  /** A limit whose refusals are counted in {@code parley_rate_limit_refusals_total{limit="<name>"}}. */
+  public RateLimiter(String name, int limit, Duration window, Clock clock, Metrics metrics) {
     this.limit = limit;
     this.windowMillis = window.toMillis();
     this.clock = clock;
+    this.refused = metrics.counter("parley.rate.limit.refusals", "attempts refused by a rate limit", "limit", name);
   }
 
   /** Counts one attempt; false when the key has used up its attempts in the current window. */
@@ -31,7 +37,11 @@ public final class RateLimiter {
     }
     Window w = windows.compute(key, (k, old) ->
         old == null || now - old.start >= windowMillis ? new Window(now, 1) : new Window(old.start, old.count + 1));
-    return w.count <= limit;
+    if (w.count > limit) {
+      refused.increment();
+      return false;
+    }
+    return true;
   }
 
   /** How long until the key's current window ends (at least a second): when to try again once refused. */

@@ -1,6 +1,7 @@
 package dev.parley.events;
 
 import dev.parley.Deadline;
+import dev.parley.Metrics;
 import dev.parley.Problem;
 import dev.parley.Topics;
 import dev.parley.db.Db;
@@ -91,9 +92,16 @@ public final class GroupCommit {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong rollbacks = new AtomicLong();
   private final AtomicLong abandoned = new AtomicLong();
+  private final CommitMetrics metrics;
 
   /** {@code timeout}: the deadline of a write handed in without one, counted from then. */
   public GroupCommit(Vertx vertx, Pool pool, int maxBatch, int lanes, Duration timeout) {
+    this(vertx, pool, maxBatch, lanes, timeout, Metrics.off());
+  }
+
+  /** As above, measured into {@code metrics} (see {@link CommitMetrics}). */
+  public GroupCommit(Vertx vertx, Pool pool, int maxBatch, int lanes, Duration timeout, Metrics metrics) {
+    this.metrics = new CommitMetrics(metrics);
     this.vertx = vertx;
     this.pool = pool;
     this.context = vertx.getOrCreateContext();
@@ -185,6 +193,7 @@ public final class GroupCommit {
   }
 
   private Future<Void> together(Batch batch) {
+    long started = System.nanoTime();
     List<Job<?>> jobs = batch.jobs;
     List<Future<?>> outcomes = new ArrayList<>(jobs.size());
     List<Changes> owed = new ArrayList<>(jobs.size());
@@ -256,6 +265,7 @@ public final class GroupCommit {
     });
     return tx.transform(ar -> {
       if (ar.succeeded()) {
+        metrics.committed(jobs.size(), System.nanoTime() - started);
         // after commit, and only then, the doorbells, in id order (PublishOrder); then the answers
         turn.publish(ar.result()).onComplete(x -> {
           for (int i = 0; i < jobs.size(); i++) {
@@ -337,8 +347,9 @@ public final class GroupCommit {
    * receives once. Losing it (a node dying now) is repaired by catch-up.
    */
   private static void publish(Vertx vertx, List<Change> changes) {
+    long committedAt = CommitMetrics.epochMicros();
     for (Change c : changes) {
-      vertx.eventBus().publish(Topics.CHANGES, c.toJson().encode());
+      vertx.eventBus().publish(Topics.CHANGES, c.toJson().put(CommitMetrics.COMMITTED_AT, committedAt).encode());
     }
   }
 

@@ -10,15 +10,30 @@ import java.util.function.Function;
  */
 public final class Published {
 
+  /** {@link #committedNanos()} of a change that did not say when it was committed. */
+  public static final long UNKNOWN = Long.MIN_VALUE;
+
   private final Change change;
+  private final long committedNanos;
   private final Map<String, Object> memo = new ConcurrentHashMap<>();
 
   public Published(Change change) {
+    this(change, UNKNOWN);
+  }
+
+  /** {@code committedNanos}: when the change was committed, on this node's {@link System#nanoTime()} clock. */
+  public Published(Change change, long committedNanos) {
     this.change = change;
+    this.committedNanos = committedNanos;
   }
 
   public Change change() {
     return change;
+  }
+
+  /** When the change was committed, on this node's {@link System#nanoTime()} clock, or {@link #UNKNOWN}. */
+  public long committedNanos() {
+    return committedNanos;
   }
 
   /**

@@ -54,9 +54,11 @@ public final class Ingest {
   private final String replyDomain;
   private final String ownAddress;
   private final EmailFiles files;
+  private final InboundMetrics metrics;
 
   public Ingest(Platform platform) {
     this.platform = platform;
+    this.metrics = new InboundMetrics(platform.metrics());
     this.messaging = new MessagingService(platform);
     this.tokens = new ReplyTokens(platform.secrets().replyToken());
     this.replyDomain = platform.config().replyDomain().toLowerCase(Locale.ROOT);
@@ -77,7 +79,10 @@ public final class Ingest {
           }
           return Future.failedFuture(e);
         })
-        .onSuccess(o -> LOG.debug("inbound email ({}): {} {}", channel.wire(), o.kind().wire(), o.reason() == null ? "" : o.reason()));
+        .onSuccess(o -> {
+          metrics.count(o);
+          LOG.debug("inbound email ({}): {} {}", channel.wire(), o.kind().wire(), o.reason() == null ? "" : o.reason());
+        });
   }
 
   private Future<Outcome> decide(InboundEmail mail, Channel channel) {

@@ -12,6 +12,7 @@ import dev.parley.http.Admission;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
 import dev.parley.http.Routes;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** Threads, messages, read state and the event feed over HTTP. */
 public final class MessagingRoutes implements Routes {
@@ -28,10 +30,12 @@ public final class MessagingRoutes implements Routes {
 
   private final Platform platform;
   private final MessagingService service;
+  private final MessagingMetrics metrics;
 
   public MessagingRoutes(Platform platform, MessagingService service) {
     this.platform = platform;
     this.service = service;
+    this.metrics = new MessagingMetrics(platform.metrics());
   }
 
   @Override
@@ -47,6 +51,7 @@ public final class MessagingRoutes implements Routes {
   }
 
   private Future<?> startThread(RoutingContext ctx) {
+    timed(ctx, metrics.newThread);
     Viewer v = AuthHandler.viewer(ctx);
     JsonObject body = Body.json(ctx);
     Commands.NewThread cmd = Commands.NewThread.from(body);
@@ -57,6 +62,7 @@ public final class MessagingRoutes implements Routes {
   }
 
   private Future<?> reply(RoutingContext ctx) {
+    timed(ctx, metrics.reply);
     Viewer v = AuthHandler.viewer(ctx);
     UUID threadId = Body.pathId(ctx, "thread");
     JsonObject body = Body.json(ctx);
@@ -64,6 +70,17 @@ public final class MessagingRoutes implements Routes {
     Attempt attempt = new Attempt(Admission.writeBy(ctx), IdempotencyKey.of(ctx, body));
     return service.reply(v, threadId, cmd, Commands.Source.WEB, null, attempt).compose(sent -> created(ctx, sent, new JsonObject()
         .put("message", new JsonObject().put("id", sent.messageId().toString()))));
+  }
+
+  /** Times a send from here to its answer written; only a send answered 201 is counted (a refusal is not a send). */
+  private static void timed(RoutingContext ctx, Timer timer) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(ar -> {
+      // the answer was written (whether the client stayed to read it is not the send's time)
+      if (ctx.response().headWritten() && ctx.response().getStatusCode() == 201) {
+        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      }
+    });
   }
 
   /** 201; a retry answered from its Idempotency-Key says so in {@code Idempotent-Replayed}. */
@@ -133,6 +150,7 @@ public final class MessagingRoutes implements Routes {
    * longer kept: {@code resync}, and the client reloads its view and continues from {@code cursor}.
    */
   private Future<?> events(RoutingContext ctx) {
+    metrics.catchUps.increment();
     Viewer v = AuthHandler.viewer(ctx);
     String after = ctx.request().getParam("after");
     int limit = intParam(ctx, "limit", MAX_EVENTS, 1, MAX_EVENTS);
@@ -144,6 +162,7 @@ public final class MessagingRoutes implements Routes {
     Position from = Position.parse(after);
     return CatchUp.after(platform.pool(), v, from, limit).compose(page -> {
       if (page.resync()) {
+        metrics.resyncs.increment();
         return Reply.ok(ctx, new JsonObject().put("resync", true).put("events", new JsonArray())
             .put("cursor", page.next().encode()).put("more", false));
       }

@@ -106,9 +106,11 @@ public final class MessagingService {
   private static final String NOTIFY_ON_READ = "select user_id from notify_on_read where company_id = $1 and user_id = any($2::uuid[])";
 
   private final Platform platform;
+  private final MessagingMetrics metrics;
 
   public MessagingService(Platform platform) {
     this.platform = platform;
+    this.metrics = new MessagingMetrics(platform.metrics());
   }
 
   /** What a send answers; {@code replayed}: the first answer of an earlier request with the same Idempotency-Key. */
@@ -164,7 +166,7 @@ public final class MessagingService {
                   .map(v -> new Sent(threadId, cmd.subject(), draft.messageId(), false));
             });
           })))
-          .map(sent -> afterCommit(sent, mailDue.get()));
+          .map(sent -> metrics.counted(afterCommit(sent, mailDue.get()), source));
     });
   }
 
@@ -252,7 +254,7 @@ public final class MessagingService {
               });
             });
     }))
-        .map(sent -> afterCommit(sent, mailDue.get())));
+        .map(sent -> metrics.counted(afterCommit(sent, mailDue.get()), source)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.notify;
 
+import dev.parley.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,8 @@ public final class OutboxMetrics {
   // A notification still waiting for its reader is pending but not late: it does not count as oldest
   private static final String FIGURES = """
       select (select count(*) from outbox where status = 'pending') as pending,
+             (select count(*) from outbox where status = 'pending'
+                 and waits_for_reader and attempts = 0 and next_attempt_at > now()) as waiting,
              (select count(*) from outbox where status = 'failed') as failed,
              (select coalesce(extract(epoch from now() - min(queued_at)), 0)
                 from outbox where status = 'pending'
@@ -30,10 +33,12 @@ public final class OutboxMetrics {
   final Counter failed;
   final Counter retried;
   private final AtomicLong pendingNow = new AtomicLong();
+  private final AtomicLong waitingNow = new AtomicLong();
   private final AtomicLong failedNow = new AtomicLong();
   private final AtomicLong oldestPendingSeconds = new AtomicLong();
 
-  public OutboxMetrics(MeterRegistry registry, Pool pool) {
+  public OutboxMetrics(Metrics metrics, Pool pool) {
+    MeterRegistry registry = metrics.registry();
     this.pool = pool;
     sent = Counter.builder("parley.outbox.sent").description("emails the SMTP server accepted").register(registry);
     failed = Counter.builder("parley.outbox.failed").description("emails marked failed for good").register(registry);
@@ -41,6 +46,9 @@ public final class OutboxMetrics {
         .register(registry);
     Gauge.builder("parley.outbox.pending", pendingNow, AtomicLong::get)
         .description("emails waiting to be sent").register(registry);
+    Gauge.builder("parley.outbox.waiting.for.reader", waitingNow, AtomicLong::get)
+        .description("notification jobs of new messages still within their company's delay, waiting for their readers")
+        .register(registry);
     Gauge.builder("parley.outbox.undelivered", failedNow, AtomicLong::get)
         .description("emails marked failed and not sent again").register(registry);
     Gauge.builder("parley.outbox.oldest.pending", oldestPendingSeconds, AtomicLong::get).baseUnit("seconds")
@@ -52,6 +60,7 @@ public final class OutboxMetrics {
     return pool.query(FIGURES).execute().map(rows -> {
       Row r = rows.iterator().next();
       pendingNow.set(r.getLong("pending"));
+      waitingNow.set(r.getLong("waiting"));
       failedNow.set(r.getLong("failed"));
       oldestPendingSeconds.set(Math.round(r.getNumeric("oldest").doubleValue()));
       return null;

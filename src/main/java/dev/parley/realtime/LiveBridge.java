@@ -104,7 +104,7 @@ public final class LiveBridge {
     this.watch = new SessionWatch(pool, sessions.idle());
     this.refusals = refusals;
     this.hub = hub;
-    this.sockets = new LiveSockets(this::gone, hub::counted);
+    this.sockets = new LiveSockets(this::gone, hub::counted, hub.metrics().lost());
   }
 
   /**
@@ -259,11 +259,13 @@ public final class LiveBridge {
           if (live.waiting() > MAX_BUFFERED_BYTES) {
             LOG.info("live socket of user {} cut off: {} bytes waiting to be written, more than {}",
                 live.viewer.userId(), live.waiting(), MAX_BUFFERED_BYTES);
+            hub.metrics().cutOff();
             cutOff(live.socket);
             break;
           }
           String body = encoded.computeIfAbsent(new Identity(e), k -> e.toJson().encode());
           live.write(Buffer.buffer("{\"type\":\"rec\",\"address\":\"" + Topics.USER_PREFIX + person + "\",\"body\":" + body + "}"));
+          hub.metrics().delivered(change);
           if (Event.MESSAGE_CREATED.equals(e.type())) {
             live.delivered(e.data().getString("id"));
           }

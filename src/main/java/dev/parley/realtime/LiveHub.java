@@ -1,5 +1,6 @@
 package dev.parley.realtime;
 
+import dev.parley.Metrics;
 import dev.parley.Topics;
 import dev.parley.events.Change;
 import dev.parley.events.Projection;
@@ -33,10 +34,13 @@ public final class LiveHub {
   private final List<Listener> bridges = new CopyOnWriteArrayList<>();
   /** Registered sockets on this node, per person (every bridge's together). */
   private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
+  private final LiveMetrics metrics;
 
-  public LiveHub(Vertx vertx, Projection projection) {
+  public LiveHub(Vertx vertx, Projection projection, Metrics metrics) {
     this.vertx = vertx;
     this.projection = projection;
+    this.metrics = new LiveMetrics(metrics);
+    metrics.gauge("parley.live.sockets", "live sockets on this node registered for their person's changes", this, LiveHub::sockets);
   }
 
   /**
@@ -55,6 +59,10 @@ public final class LiveHub {
 
   Projection projection() {
     return projection;
+  }
+
+  LiveMetrics metrics() {
+    return metrics;
   }
 
   /** A bridge's delivery, and its cue to its sockets to catch up, run on its context. */
@@ -83,7 +91,8 @@ public final class LiveHub {
   private void received(String json) {
     Published change;
     try {
-      change = new Published(Change.fromJson(new JsonObject(json)));
+      JsonObject decoded = new JsonObject(json);
+      change = new Published(Change.fromJson(decoded), LiveMetrics.committedNanos(decoded));
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed live change: {}", e.toString());
       return;

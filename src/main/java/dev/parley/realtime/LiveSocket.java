@@ -1,6 +1,7 @@
 package dev.parley.realtime;
 
 import dev.parley.auth.Viewer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -26,6 +27,7 @@ final class LiveSocket {
   final SockJSSocket socket;
   final Viewer viewer;
   private final AtomicLong waiting = new AtomicLong();
+  private final Counter lost;
   private final List<String> delivered = new ArrayList<>();
   private int deliveredCount;
   /** Registered on its person's address: it receives that person's changes. */
@@ -33,9 +35,10 @@ final class LiveSocket {
   /** When the client last pinged (or opened), in {@link System#nanoTime()}. */
   private long lastPing = System.nanoTime();
 
-  LiveSocket(SockJSSocket socket, Viewer viewer) {
+  LiveSocket(SockJSSocket socket, Viewer viewer, Counter lost) {
     this.socket = socket;
     this.viewer = viewer;
+    this.lost = lost;
   }
 
   void pinged(long at) {
@@ -46,11 +49,19 @@ final class LiveSocket {
     return lastPing;
   }
 
-  /** Writes a frame and counts its bytes as waiting until the transport acknowledges them. */
+  /**
+   * Writes a frame and counts its bytes as waiting until the transport acknowledges them; a frame the
+   * transport fails (the socket has gone) is counted as lost.
+   */
   void write(Buffer frame) {
     int bytes = frame.length();
     waiting.addAndGet(bytes);
-    socket.write(frame).onComplete(ar -> waiting.addAndGet(-bytes));
+    socket.write(frame).onComplete(ar -> {
+      waiting.addAndGet(-bytes);
+      if (ar.failed()) {
+        lost.increment();
+      }
+    });
   }
 
   /** Bytes written and not yet gone to the network. */

@@ -1,6 +1,7 @@
 package dev.parley.realtime;
 
 import dev.parley.auth.Viewer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.ArrayList;
@@ -24,14 +25,17 @@ final class LiveSockets {
   private final Map<UUID, List<LiveSocket>> byPerson = new HashMap<>();
   private final Consumer<LiveSocket> gone;
   private final java.util.function.BiConsumer<UUID, Integer> counted;
+  /** Counts the frames a socket's transport failed to write. */
+  private final Counter lost;
 
-  LiveSockets(Consumer<LiveSocket> gone, java.util.function.BiConsumer<UUID, Integer> counted) {
+  LiveSockets(Consumer<LiveSocket> gone, java.util.function.BiConsumer<UUID, Integer> counted, Counter lost) {
     this.gone = gone;
     this.counted = counted;
+    this.lost = lost;
   }
 
   LiveSocket add(SockJSSocket socket, Viewer viewer) {
-    LiveSocket live = new LiveSocket(socket, viewer);
+    LiveSocket live = new LiveSocket(socket, viewer, lost);
     open.put(socket, live);
     return live;
   }

@@ -1,9 +1,11 @@
 package dev.parley.realtime;
 
+import dev.parley.ParleyConfig;
 import dev.parley.Topics;
 import dev.parley.testing.Api;
 import dev.parley.testing.BridgeClient;
 import dev.parley.testing.Fixtures;
+import dev.parley.testing.Scrape;
 import dev.parley.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +45,7 @@ class SlowConsumersTest {
 
   static TestNode node;
   static Api api;
+  static Api metrics;
   static Vertx clients;
   static Fixtures.Company co;
   static Fixtures.Person staff;
@@ -52,8 +55,10 @@ class SlowConsumersTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
+    int metricsPort = TestNode.freePort();
+    node = TestNode.start(Map.of(ParleyConfig.METRICS_PORT, Integer.toString(metricsPort)));
     api = node.api();
+    metrics = new Api("http://127.0.0.1:" + metricsPort);
     clients = Vertx.vertx();
     co = node.fixtures().company("Stalled Networks");
     staff = co.staff("Sasha Staff");
@@ -187,6 +192,7 @@ class SlowConsumersTest {
     String address = Topics.user(stalled.id());
     await().atMost(Duration.ofSeconds(10)).until(() -> Listeners.has(node.parley(), stalled.id()));
     long cutBefore = LiveBridge.cutOffCount();
+    double droppedBefore = Scrape.of(metrics).value("parley_live_events_dropped_total", "reason", "slow_consumer");
     long heapBefore = usedHeapAfterGc();
     // in rounds, as a steady stream arrives: each round ends with an event for Riley, and the next
     // round starts once Riley has it, so the node has written the round out before the next
@@ -202,6 +208,8 @@ class SlowConsumersTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> LiveBridge.cutOffCount() > cutBefore);
     await().atMost(Duration.ofSeconds(20)).until(() -> !Listeners.has(node.parley(), stalled.id()));
+    assertThat(Scrape.of(metrics).value("parley_live_events_dropped_total", "reason", "slow_consumer") - droppedBefore)
+        .as("the operator sees the cut-off as one dropped event").isEqualTo(1);
     long grown = usedHeapAfterGc() - heapBefore;
     System.out.printf("%s: heap after GC grew by %d KB after %d KB were sent to a client that never read%n",
         stalled.name(), grown / 1024, (long) FLOOD * EVENT_BYTES / 1024);
