@@ -3,13 +3,17 @@ package dev.parley;
 import dev.parley.directory.Role;
 import dev.parley.directory.User;
 import dev.parley.directory.Users;
+import dev.parley.embedded.EmbeddedMailServer;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The demo company seeded on an empty database, so that a fresh start has someone to sign in as. */
@@ -39,10 +43,24 @@ final class Demo {
       return Future.succeededFuture();
     }
     return platform.pool().query("select count(*) from companies").execute()
-        .compose(rows -> rows.iterator().next().getLong(0) > 0 ? Future.succeededFuture() : seed(platform));
+        .compose(rows -> rows.iterator().next().getLong(0) > 0 ? Future.succeededFuture()
+            : seed(platform).compose(people -> DemoConversations.write(platform, people)))
+        .onSuccess(v -> openMailboxes(platform));
   }
 
-  private static Future<Void> seed(Platform platform) {
+  /**
+   * Each demo person can read their mail in the embedded IMAP server from the start, before any
+   * email reached them (its mailboxes are kept in memory, so on every start).
+   */
+  private static void openMailboxes(Platform platform) {
+    EmbeddedMailServer mail = platform.mail().embedded();
+    if (mail != null) {
+      PEOPLE.forEach(p -> mail.openMailbox(p[0]));
+    }
+  }
+
+  /** The company, its people (by email) and groups, in one transaction. */
+  private static Future<Map<String, User>> seed(Platform platform) {
     String adminPassword = platform.config().demoAdminPassword();
     return platform.passwords().hash(adminPassword)
         .compose(adminHash -> platform.passwords().hash(PASSWORD).compose(hash -> platform.pool().withTransaction(tx ->
@@ -51,17 +69,19 @@ final class Demo {
                 .compose(companyId -> tx.preparedQuery("insert into messaging_settings (company_id) values ($1)")
                     .execute(Tuple.of(companyId)).map(companyId))
                 .compose(companyId -> {
-                  java.util.Map<String, UUID> ids = new java.util.HashMap<>();
+                  Map<String, User> people = new HashMap<>();
+                  Map<String, UUID> ids = new HashMap<>();
                   Future<Void> chain = Future.succeededFuture();
                   for (String[] p : PEOPLE) {
                     chain = chain.compose(v -> Users.insert(tx, companyId, p[0], p[1], Role.parse(p[2]),
                             p[3] == null ? null : ids.get(p[3]), p[2].equals("admin") ? adminHash : hash)
                         .map(u -> {
+                          people.put(u.email(), u);
                           ids.put(u.email(), u.id());
                           return (Void) null;
                         }));
                   }
-                  return chain.compose(v -> groups(tx, companyId, ids));
+                  return chain.compose(v -> groups(tx, companyId, ids)).map(v -> people);
                 }))))
         .onSuccess(v -> {
           List<String> lines = new ArrayList<>();
@@ -69,11 +89,15 @@ final class Demo {
           for (String[] p : PEOPLE) {
             lines.add(String.format("  %-30s %-9s password %s", p[0], p[2], p[2].equals("admin") ? adminPassword : PASSWORD));
           }
+          if (platform.mail().embedded() != null) {
+            lines.add("  Their email: IMAP at 127.0.0.1:" + platform.mail().embedded().imapPort()
+                + " (no TLS), login and password both the address");
+          }
           LOG.info(String.join(System.lineSeparator(), lines));
         });
   }
 
-  private static Future<Void> groups(io.vertx.sqlclient.SqlConnection tx, UUID companyId, java.util.Map<String, UUID> ids) {
+  private static Future<Void> groups(SqlConnection tx, UUID companyId, Map<String, UUID> ids) {
     String sql = "with g as (insert into groups (company_id, kind, name) values ($1, $2, $3) returning id) "
         + "insert into group_members (group_id, user_id) select g.id, unnest($4::uuid[]) from g";
     return tx.preparedQuery(sql).execute(Tuple.of(companyId, "circle", "Advisors",

@@ -31,6 +31,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setServerConfig("max_connections", "200")
         .setServerConfig("fsync", "on")
+        // the node stops it (Parley.close) after its own connections: the library's stop hook would run
+        // beside the node's on Ctrl-C and end connections still in use, which print FATAL to the console
+        .setRegisterShutdownHook(false)
         .start();
     LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", pg.getPort(), pgData);
     return new EmbeddedDatabase(pg);

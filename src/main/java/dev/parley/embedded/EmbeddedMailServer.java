@@ -44,22 +44,32 @@ public final class EmbeddedMailServer implements AutoCloseable {
   }
 
   private static void routeReplies(UserManager users, String replyDomain) {
-    String login = repliesLogin(replyDomain);
     String suffix = "@" + replyDomain.toLowerCase(Locale.ROOT);
-    GreenMailUser replies;
-    try {
-      replies = users.hasUser(login) ? users.getUser(login) : users.createUser(login, login, login);
-    } catch (UserException e) {
-      throw new IllegalStateException("cannot create the replies mailbox " + login, e);
-    }
+    GreenMailUser replies = mailbox(users, repliesLogin(replyDomain));
     users.setMessageDeliveryHandler((message, address) -> {
       String email = address.getEmail().toLowerCase(Locale.ROOT);
-      if (email.startsWith("reply+") && email.endsWith(suffix)) {
-        return replies;
-      }
-      GreenMailUser user = users.getUserByEmail(email);
-      return user != null ? user : users.createUser(email, email, email);
+      return email.startsWith("reply+") && email.endsWith(suffix) ? replies : mailbox(users, email);
     });
+  }
+
+  /**
+   * Opens the mailbox of {@code address} if it has none yet (login and password: the address), so
+   * that it can be signed in to before any mail reached it. Mailboxes live in memory: call it on each start.
+   */
+  public void openMailbox(String address) {
+    mailbox(greenMail.getUserManager(), address.toLowerCase(Locale.ROOT));
+  }
+
+  private static GreenMailUser mailbox(UserManager users, String email) {
+    GreenMailUser user = users.getUserByEmail(email);
+    if (user != null) {
+      return user;
+    }
+    try {
+      return users.createUser(email, email, email);
+    } catch (UserException e) {
+      throw new IllegalStateException("cannot create the mailbox " + email, e);
+    }
   }
 
   private static int freePort() {

@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP API, the static browser app and the features' other routes (the live bridge) on one port.
@@ -32,6 +33,10 @@ public final class HttpVerticle extends VerticleBase {
    */
   public record Features(List<Routes> routes, Handler<RoutingContext> sessionCheck, FailureHook failures) {
   }
+
+  /** A bundle named by its content's hash (esbuild's {@code [name]-[hash]}), with its map and licences. */
+  private static final Pattern HASHED = Pattern.compile("/[a-z]+-[A-Z0-9]{8}\\.(js|css)(\\.map|\\.LEGAL\\.txt)?");
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
   private final Platform platform;
   private final Admission admission;
@@ -66,14 +71,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").subRouter(api);
     mount(router, Routes.Stage.ROOT);
 
-    // The app's files keep their names from release to release (index.html, app.js), so a browser
-    // must ask again on every load (answered 304 while unchanged): a long or immutable cache would
-    // keep an old release, or an old app.js under a new index.html, for as long as it lasts.
     router.route("/*")
-        .handler(ctx -> {
-          ctx.response().putHeader("Cache-Control", "no-cache");
-          ctx.next();
-        })
+        .handler(HttpVerticle::cacheControl)
         .handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().failureHandler(Failures::handle);
 
@@ -85,6 +84,22 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * The bundles' names carry a hash of their content ({@code app-<hash>.js}, see webroot/build.mjs), so a
+   * browser may keep them for good; the page that names them (index.html, {@code /}) and the files that
+   * keep their names from release to release are asked again on every load (answered 304 while
+   * unchanged), so a new release reaches users on their next load. Set as the headers go out: only a
+   * file actually found is kept for good, never a 404.
+   */
+  private static void cacheControl(RoutingContext ctx) {
+    boolean hashed = HASHED.matcher(ctx.normalizedPath()).matches();
+    ctx.addHeadersEndHandler(v -> {
+      int status = ctx.response().getStatusCode();
+      ctx.response().headers().set("Cache-Control", hashed && (status == 200 || status == 304) ? IMMUTABLE : "no-cache");
+    });
+    ctx.next();
   }
 
   private void mount(Router router, Routes.Stage stage) {

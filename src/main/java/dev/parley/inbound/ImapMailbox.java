@@ -196,7 +196,8 @@ final class ImapMailbox {
 
   @Override
   public String toString() {
-    return protocol + "://" + mail.imapUsername() + "@" + mail.imapHost() + ":" + mail.imapPort() + "/" + folderName
+    // the login is an address: written apart from the server's, never as a second '@' in one URL
+    return folderName + " of " + mail.imapUsername() + " at " + protocol + "://" + mail.imapHost() + ":" + mail.imapPort()
         + " (tls " + mail.imapTls() + ")";
   }
 }

@@ -129,6 +129,9 @@ public final class ImapPoller extends VerticleBase {
         return conn.close().map(false);
       }
       lockConnection = conn;
+      // the connection's end is handled below; without a handler of its own the client prints the
+      // error that ended it (a database stopping says FATAL) straight to the console
+      conn.exceptionHandler(e -> LOG.debug("the lock's connection to {} ended: {}", mailboxKey, e.getMessage()));
       conn.closeHandler(v -> {
         if (lockConnection == conn) {
           lockConnection = null;

@@ -88,13 +88,16 @@ class PackageRulesTest {
 
   /**
    * Messages are written through messaging's service alone. Outside messaging, only the node assembly
-   * (which builds it for the routes) and inbound's {@code Ingest} (which posts an emailed reply as its
-   * sender) hold one; the rest of inbound is held to the rule like every other package.
+   * (which builds it for the routes, and for the demo company's conversations) and inbound's
+   * {@code Ingest} (which posts an emailed reply as its sender) hold one; the rest of inbound is held to
+   * the rule like every other package.
    */
   @Test
   void nothingButMessagingWritesMessages() {
     noClasses().that().resideOutsideOfPackage("dev.parley.messaging..")
         .and().doNotHaveFullyQualifiedName("dev.parley.Endpoints")
+        .and().doNotHaveFullyQualifiedName("dev.parley.DemoConversations")
+        .and().doNotHaveFullyQualifiedName("dev.parley.DemoConversations$Seeder")
         .and().doNotHaveFullyQualifiedName("dev.parley.inbound.Ingest")
         .should().dependOnClassesThat().haveSimpleName("MessagingService")
         .check(CLASSES);

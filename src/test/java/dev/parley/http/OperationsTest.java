@@ -73,16 +73,38 @@ class OperationsTest {
   }
 
   @Test
-  void unversionedAssetsAreCachedOnlyWithRevalidationNeverAsImmutable() {
-    for (String path : List.of("/app.js", "/style.css", "/favicon.svg")) {
-      Api.Response asset = api.get(path);
-      assertThat(asset.status()).as(path).isEqualTo(200);
-      assertThat(asset.header("Cache-Control")).as(path).isEqualTo("no-cache");
-      String lastModified = asset.header("Last-Modified");
-      assertThat(lastModified).as(path).isNotNull();
-      Api.Response again = api.send("GET", path, null, Map.of("If-Modified-Since", lastModified));
-      assertThat(again.status()).as(path + " revalidated").isEqualTo(304);
+  void thePageNamesBundlesHashedByTheirContentWhichBrowsersKeepForAYear() {
+    String page = api.get("/index.html").body();
+    List<String> bundles = new java.util.ArrayList<>();
+    java.util.regex.Matcher named = java.util.regex.Pattern.compile("\"(/(app|style)-[A-Z0-9]{8}\\.(js|css))\"").matcher(page);
+    while (named.find()) {
+      bundles.add(named.group(1));
     }
+    assertThat(bundles).as(page).hasSize(2).anyMatch(b -> b.endsWith(".js")).anyMatch(b -> b.endsWith(".css"));
+    for (String path : bundles) {
+      Api.Response bundle = api.get(path);
+      assertThat(bundle.status()).as(path).isEqualTo(200);
+      assertThat(bundle.header("Content-Type")).as(path).contains(path.endsWith(".js") ? "javascript" : "text/css");
+      assertThat(bundle.header("Cache-Control")).as(path).isEqualTo("public, max-age=31536000, immutable");
+    }
+  }
+
+  @Test
+  void aHashedNameThatIsNotThereAnswers404ThatNoBrowserKeeps() {
+    Api.Response missing = api.get("/app-ZZZZZZZZ.js");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Cache-Control")).isEqualTo("no-cache");
+  }
+
+  @Test
+  void filesThatKeepTheirNameAreRevalidatedOnEveryLoad() {
+    Api.Response icon = api.get("/favicon.svg");
+    assertThat(icon.status()).isEqualTo(200);
+    assertThat(icon.header("Cache-Control")).isEqualTo("no-cache");
+    String lastModified = icon.header("Last-Modified");
+    assertThat(lastModified).isNotNull();
+    Api.Response again = api.send("GET", "/favicon.svg", null, Map.of("If-Modified-Since", lastModified));
+    assertThat(again.status()).isEqualTo(304);
   }
 
   @Test

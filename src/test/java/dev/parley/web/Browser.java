@@ -64,8 +64,17 @@ final class Browser implements AutoCloseable {
     if (!ci) {
       org.junit.jupiter.api.Assumptions.assumeTrue(available(), "Debian's chromium and chromium-driver are not installed");
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(Browser.class.getResource("/public/app.js") != null || ci,
+    org.junit.jupiter.api.Assumptions.assumeTrue(bundled() || ci,
         "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
+  }
+
+  /** Whether the build bundled the app: its page names a hashed script ({@code /app-<hash>.js}). */
+  static boolean bundled() {
+    try (java.io.InputStream page = Browser.class.getResourceAsStream("/public/index.html")) {
+      return page != null && new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("src=\"/app-");
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   static Browser open(String name, String baseUrl) {

@@ -27,7 +27,7 @@ class LiveOverXhrInTheBrowserTest {
     if (!ci) {
       assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed");
     }
-    assumeTrue(LiveOverXhrInTheBrowserTest.class.getResource("/public/app.js") != null || ci,
+    assumeTrue(Browser.bundled() || ci,
         "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
     node = TestNode.start();
   }

@@ -36,7 +36,7 @@ class MessagingInTheBrowserTest {
     if (!ci) {
       assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed");
     }
-    assumeTrue(MessagingInTheBrowserTest.class.getResource("/public/app.js") != null || ci,
+    assumeTrue(Browser.bundled() || ci,
         "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
     node = TestNode.start();
     api = node.api();

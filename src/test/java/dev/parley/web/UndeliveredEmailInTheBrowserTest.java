@@ -35,7 +35,7 @@ class UndeliveredEmailInTheBrowserTest {
     if (!ci) {
       assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed");
     }
-    assumeTrue(UndeliveredEmailInTheBrowserTest.class.getResource("/public/app.js") != null || ci,
+    assumeTrue(Browser.bundled() || ci,
         "the browser app was not bundled (the Maven build bundles it unless -DskipWebBuild=true)");
     smtpPort = TestNode.freePort();
     node = TestNode.start(Map.of(
