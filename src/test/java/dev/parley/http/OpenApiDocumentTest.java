@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +67,21 @@ class OpenApiDocumentTest {
     Api.Response again = node.api().send("GET", "/api/openapi.json", null, Map.of("If-None-Match", etag));
     assertThat(again.status()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
+  }
+
+  /** What the shared test client does with every answer: one the description does not allow fails the test. */
+  @Test
+  void anAnswerThatBreaksTheDescriptionIsCaughtNamingWhatIsWrong() {
+    Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json; charset=utf-8"));
+    assertThat(OpenApi.violation("GET", "/api/unread", 200, json, "{\"unread\":3}")).isNull();
+    assertThat(OpenApi.violation("GET", "/api/unread", 200, json, "{\"unread\":\"three\"}")).contains("/unread");
+    assertThat(OpenApi.violation("GET", "/api/unread", 200, json, "{\"unread\":3,\"unnamed\":true}")).contains("unnamed");
+    assertThat(OpenApi.violation("GET", "/api/unread?x=1", 418, json, "{\"error\":\"teapot\",\"message\":\"no\"}"))
+        .contains("lists no 418");
+    assertThat(OpenApi.violation("GET", "/api/threads/" + java.util.UUID.randomUUID() + "/export.pdf", 200,
+        Map.of("Content-Type", List.of("text/html")), "<html>")).contains("not one of [application/pdf]");
+    assertThat(OpenApi.violation("POST", "/api/no-such-thing", 404, json, "{\"error\":\"not_found\",\"message\":\"endpoint not found\"}"))
+        .isNull();
   }
 
   private static int operations(JsonObject doc) {
