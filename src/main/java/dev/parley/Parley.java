@@ -15,6 +15,7 @@ import dev.parley.events.GroupCommit;
 import dev.parley.messaging.LiveViews;
 import dev.parley.realtime.LiveHub;
 import dev.parley.http.Admission;
+import dev.parley.http.Endpoint;
 import dev.parley.http.HttpVerticle;
 import dev.parley.realtime.Cluster;
 import io.vertx.core.DeploymentOptions;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,6 +65,8 @@ public final class Parley {
   private final Infrastructure infrastructure;
   private final PrometheusMeterRegistry metrics;
   private final Admission admission;
+  /** The HTTP verticles deployed; each serves the same routes. */
+  private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
 
   private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
@@ -82,6 +86,11 @@ public final class Parley {
 
   public int httpPort() {
     return platform.config().httpPort();
+  }
+
+  /** Every method and path the node's HTTP server answers. */
+  public List<Endpoint> endpoints() {
+    return http.isEmpty() ? List.of() : http.get(0).endpoints();
   }
 
   /** Starts a node with this configuration. */
@@ -117,7 +126,11 @@ public final class Parley {
     platform.refusals().start(vertx);
     return platform.sessions().listen(vertx.eventBus())
         .compose(v -> platform.live().start())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(platform, admission, Endpoints.of(platform)),
+        .compose(v -> vertx.deployVerticle(() -> {
+          HttpVerticle verticle = new HttpVerticle(platform, admission, Endpoints.of(platform));
+          http.add(verticle);
+          return verticle;
+        },
             new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",

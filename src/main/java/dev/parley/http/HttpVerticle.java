@@ -42,6 +42,8 @@ public final class HttpVerticle extends VerticleBase {
   private final Admission admission;
   private final Features features;
   private HttpServer server;
+  private Router router;
+  private Router api;
 
   public HttpVerticle(Platform platform, Admission admission, Features features) {
     this.platform = platform;
@@ -51,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(platform.config().publicUrl().startsWith("https:"))::handle);
     router.route().handler(RequestLog::handle);
     router.route().handler(QueryString::check);
@@ -59,11 +61,13 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> Reply.ok(ctx, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
 
-    Router api = Router.router(vertx);
+    api = Router.router(vertx);
     api.route().handler(admission::handle);
     mount(api, Routes.Stage.RAW_BODY);
     api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     mount(api, Routes.Stage.OPEN);
+    ApiDescription description = new ApiDescription();
+    api.get(ApiDescription.PATH).handler(description);
     api.route().handler(features.sessionCheck());
     mount(api, Routes.Stage.SIGNED_IN);
     api.route().handler(ctx -> ctx.fail(Problem.notFound("endpoint")));
@@ -76,14 +80,19 @@ public final class HttpVerticle extends VerticleBase {
         .handler(StaticHandler.create("public").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().failureHandler(Failures::handle);
 
-    return vertx.createHttpServer(new HttpServerOptions()
+    return description.load(vertx).compose(loaded -> vertx.createHttpServer(new HttpServerOptions()
             .setPort(platform.config().httpPort())
             .setCompressionSupported(true)
             .setMaxWebSocketFrameSize(64 * 1024)
             .setMaxWebSocketMessageSize(64 * 1024))
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s));
+  }
+
+  /** Every method and path this verticle's router answers (the API description names each, see {@link Endpoint}). */
+  public List<Endpoint> endpoints() {
+    return Endpoint.of(router, api);
   }
 
   /**

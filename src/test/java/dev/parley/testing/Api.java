@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A plain HTTP client for tests: what an integrator's script would do. */
+/**
+ * A plain HTTP client for tests: what an integrator's script would do. Every answer is held against the
+ * API description ({@link OpenApi}): one that breaks it fails the test, naming the route, the status
+ * and what is wrong.
+ */
 public final class Api {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,10 +50,19 @@ public final class Api {
     b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      String broken = OpenApi.violation(method, path, r.statusCode(), r.headers().map(), r.body());
+      if (broken != null) {
+        throw new AssertionError(method + " " + path + " answered " + r.statusCode() + " against the API description ("
+            + OpenApi.RESOURCE + "): " + broken + "\nthe answer: " + abbreviate(r.body()));
+      }
       return new Response(r.statusCode(), r.body(), r.headers().map());
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(method + " " + path + ": " + e, e);
     }
+  }
+
+  private static String abbreviate(String body) {
+    return body == null || body.length() <= 2000 ? body : body.substring(0, 2000) + "...";
   }
 
   /** Signs in and answers a client that sends the bearer token. */
