@@ -8,6 +8,9 @@
 const POLL_WHILE_OFFLINE_MS = 10_000;
 const SUBSCRIBE_GRACE_MS = 3_000;
 const SUBSCRIBED = 'live.subscribed';
+const DRAINING = 'server.draining';
+/** A stopping node's browsers come back spread over this long, not all in the same instant. */
+export const MOVE_JITTER_MS = 500;
 /** How many applied ids are remembered: far more than one catch-up can repeat of the live ones. */
 export const REMEMBERED_IDS = 10_000;
 
@@ -17,7 +20,7 @@ export const REMEMBERED_IDS = 10_000;
  * GET /api/events, `after` being null for "where I start now" or a cursor the server handed out.
  */
 export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearTimer = clearTimeout,
-  setRepeat = setInterval, clearRepeat = clearInterval, onStateChange = () => {} }) {
+  setRepeat = setInterval, clearRepeat = clearInterval, random = Math.random, onStateChange = () => {} }) {
   const listeners = new Set();
   const stateListeners = new Set();
   const resyncListeners = new Set();
@@ -31,6 +34,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   let catchUpAgain = false;
   let pollTimer = null;
   let settleTimer = null;
+  let moveTimer = null;
   let stopped = true;
   // Each start is a new generation: a catch-up of an earlier one must leave the new one alone.
   let generation = 0;
@@ -46,8 +50,9 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     return cursorOf(await fetchEvents(null));
   }
 
-  function connect() {
-    setState('connecting');
+  /** `moving`: the node asked us to go elsewhere; the view stays as it was unless that fails. */
+  function connect({ moving = false } = {}) {
+    if (!moving) setState('connecting');
     bus = openBus();
     bus.enableReconnect(true);
     // The bridge answers a refused registration without an address, so it lands here: the session
@@ -79,6 +84,33 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     };
   }
 
+  /**
+   * The node is stopping: connect again now (the balancer sends us to a node that is ready), after a
+   * little jitter so that all its browsers do not arrive in the same instant, and without the error
+   * backoff. The new socket's "live.subscribed" catches up from the cursor: nothing is lost between.
+   */
+  function moveElsewhere() {
+    dropBus();
+    clearTimer(settleTimer);
+    clearTimer(moveTimer);
+    moveTimer = setTimer(() => {
+      moveTimer = null;
+      if (!stopped) connect({ moving: true });
+    }, Math.floor(random() * MOVE_JITTER_MS));
+  }
+
+  function dropBus() {
+    if (!bus) return;
+    bus.enableReconnect(false);
+    bus.onclose = null;
+    try {
+      bus.close();
+    } catch {
+      // already closed
+    }
+    bus = null;
+  }
+
   function startPolling() {
     if (pollTimer) return;
     pollTimer = setRepeat(catchUp, POLL_WHILE_OFFLINE_MS);
@@ -95,6 +127,10 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     if (event?.type === SUBSCRIBED) {
       clearTimer(settleTimer);
       catchUp();
+      return;
+    }
+    if (event?.type === DRAINING) {
+      moveElsewhere();
       return;
     }
     apply(event);
@@ -219,16 +255,8 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       stopped = true;
       stopPolling();
       clearTimer(settleTimer);
-      if (bus) {
-        bus.enableReconnect(false);
-        bus.onclose = null;
-        try {
-          bus.close();
-        } catch {
-          // already closed
-        }
-        bus = null;
-      }
+      clearTimer(moveTimer);
+      dropBus();
       setState('idle');
     },
   };
