@@ -108,18 +108,9 @@ class RollingRestartTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> load.sent.size() >= 30);
 
     long drainA = restart(a);
-    TestNode a2 = TestNode.joining(b);
-    nodes.add(a2);
-    await().atMost(Duration.ofSeconds(20)).until(() -> a2.api().get("/ready").status() == 200);
-    balancer.add(a2);
-    await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy(a2) >= 30);
-
+    TestNode a2 = replacementJoining(b);
     long drainB = restart(b);
-    TestNode b2 = TestNode.joining(a2);
-    nodes.add(b2);
-    await().atMost(Duration.ofSeconds(20)).until(() -> b2.api().get("/ready").status() == 200);
-    balancer.add(b2);
-    await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy(b2) >= 30);
+    TestNode b2 = replacementJoining(a2);
     load.stop();
 
     Set<String> acknowledged = new HashSet<>(load.sent);
@@ -145,6 +136,16 @@ class RollingRestartTest {
             + "B in %d ms; %d listeners each received every message once%n",
         acknowledged.size(), load.servedBy(a2), load.servedBy(b2), balancer.refusals.get(), balancer.connectionsRefused.get(),
         load.replayed.get(), drainA, drainB, feeds.size());
+  }
+
+  /** Starts a node into {@code member}'s cluster and puts it in the balancer once ready; answers it once it has served a few sends. */
+  private TestNode replacementJoining(TestNode member) {
+    TestNode node = TestNode.joining(member);
+    nodes.add(node);
+    await().atMost(Duration.ofSeconds(20)).until(() -> node.api().get("/ready").status() == 200);
+    balancer.add(node);
+    await().atMost(Duration.ofSeconds(30)).until(() -> load.servedBy(node) >= 30);
+    return node;
   }
 
   /** Stops a node as SIGTERM does (the drain first), takes it out of the balancer, and answers how long it took. */
