@@ -11,6 +11,11 @@ const SUBSCRIBED = 'live.subscribed';
 const DRAINING = 'server.draining';
 /** A stopping node's browsers come back spread over this long, not all in the same instant. */
 export const MOVE_JITTER_MS = 500;
+/**
+ * How long a move may take before the feed says it is reconnecting: the balancer may need a moment
+ * to notice the node has stopped, and send a first attempt back to it.
+ */
+export const MOVE_GRACE_MS = 5_000;
 /** How many applied ids are remembered: far more than one catch-up can repeat of the live ones. */
 export const REMEMBERED_IDS = 10_000;
 
@@ -35,6 +40,8 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   let pollTimer = null;
   let settleTimer = null;
   let moveTimer = null;
+  let moveGraceTimer = null;
+  let moving = false;
   let stopped = true;
   // Each start is a new generation: a catch-up of an earlier one must leave the new one alone.
   let generation = 0;
@@ -50,8 +57,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     return cursorOf(await fetchEvents(null));
   }
 
-  /** `moving`: the node asked us to go elsewhere; the view stays as it was unless that fails. */
-  function connect({ moving = false } = {}) {
+  function connect() {
     if (!moving) setState('connecting');
     bus = openBus();
     bus.enableReconnect(true);
@@ -71,6 +77,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
         receive(message.body);
       });
       stopPolling();
+      endMove();
       setState('open');
       // The server says "live.subscribed" once the subscription is active on every node: that is
       // when to catch up. Should that word never come, catch up anyway after a moment.
@@ -78,7 +85,8 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       settleTimer = setTimer(catchUp, SUBSCRIBE_GRACE_MS);
     };
     bus.onclose = () => {
-      if (stopped) return;
+      // During a move the bus tries again by itself; the move's grace says when that took too long.
+      if (stopped || moving) return;
       setState('reconnecting');
       startPolling();
     };
@@ -87,16 +95,32 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   /**
    * The node is stopping: connect again now (the balancer sends us to a node that is ready), after a
    * little jitter so that all its browsers do not arrive in the same instant, and without the error
-   * backoff. The new socket's "live.subscribed" catches up from the cursor: nothing is lost between.
+   * backoff. The view stays "live" unless the move takes longer than MOVE_GRACE_MS. The new socket's
+   * "live.subscribed" catches up from the cursor: nothing is lost between.
    */
   function moveElsewhere() {
     dropBus();
     clearTimer(settleTimer);
     clearTimer(moveTimer);
+    clearTimer(moveGraceTimer);
+    moving = true;
+    moveGraceTimer = setTimer(() => {
+      moveGraceTimer = null;
+      if (!moving || stopped) return;
+      moving = false;
+      setState('reconnecting');
+      startPolling();
+    }, MOVE_GRACE_MS);
     moveTimer = setTimer(() => {
       moveTimer = null;
-      if (!stopped) connect({ moving: true });
+      if (!stopped) connect();
     }, Math.floor(random() * MOVE_JITTER_MS));
+  }
+
+  function endMove() {
+    moving = false;
+    clearTimer(moveTimer);
+    clearTimer(moveGraceTimer);
   }
 
   function dropBus() {
@@ -255,7 +279,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       stopped = true;
       stopPolling();
       clearTimer(settleTimer);
-      clearTimer(moveTimer);
+      endMove();
       dropBus();
       setState('idle');
     },

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFeed, MOVE_JITTER_MS, REMEMBERED_IDS } from '../src/feed.js';
+import { createFeed, MOVE_GRACE_MS, MOVE_JITTER_MS, REMEMBERED_IDS } from '../src/feed.js';
 
 /**
  * A stand-in for the server: a per-user list of changes, the cursors it hands out (opaque strings
@@ -392,13 +392,34 @@ test('what happened while it moved is caught up from its cursor on the new node,
   feed.stop();
 });
 
-test('a move that fails shows "Reconnecting" and polls, as any drop does', async () => {
+test('a first attempt that fails (the balancer has not noticed yet) is retried quietly by the socket itself', async () => {
+  const server = world();
+  const { feed, seen, states, timers } = await connectedWithTimers(server);
+  server.buses[0].deliver({ type: 'server.draining' });
+  timers.runShorterThan(MOVE_JITTER_MS);
+  server.buses[1].onclose();
+  assert.equal(server.buses[1].reconnects, true, 'the socket tries again by itself');
+  const missed = server.add('message.created');
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(states, ['open']);
+  assert.deepEqual(seen, [missed.id]);
+  assert.equal([...timers.timers.values()].some((t) => t.ms === MOVE_GRACE_MS), false, 'the grace is over');
+  feed.stop();
+});
+
+test('a move that takes longer than its grace shows "Reconnecting" and polls, as any drop does', async () => {
   const server = world();
   const { feed, states, timers } = await connectedWithTimers(server);
   server.buses[0].deliver({ type: 'server.draining' });
   timers.runShorterThan(MOVE_JITTER_MS);
   server.buses[1].onclose();
+  assert.deepEqual(states, ['open']);
+  assert.equal(timers.runShorterThan(MOVE_GRACE_MS + 1), MOVE_GRACE_MS);
   assert.deepEqual(states, ['open', 'reconnecting']);
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(states, ['open', 'reconnecting', 'open']);
   feed.stop();
 });
 
@@ -407,6 +428,6 @@ test('stopped while it waits to move, it opens no socket', async () => {
   const { feed, timers } = await connectedWithTimers(server);
   server.buses[0].deliver({ type: 'server.draining' });
   feed.stop();
-  assert.equal([...timers.timers.values()].filter((t) => t.ms < MOVE_JITTER_MS).length, 0);
+  assert.equal(timers.timers.size, 0, 'no move, no grace');
   assert.equal(server.buses.length, 1);
 });

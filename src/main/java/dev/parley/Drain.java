@@ -72,7 +72,8 @@ final class Drain {
         .transform(ar -> within(writes.close(), drainEnds))
         .transform(ar -> within(sockets.mapEmpty(), drainEnds));
     return drained.transform(ar -> {
-      Left left = new Left(admission.inFlight(), writes.pending(), sockets.result(), stopped.succeeded());
+      Left left = new Left(admission.inFlight(), writes.pending(), sockets.result(), stopped.succeeded(),
+          (System.nanoTime() - started) / 1_000_000);
       long end = started + TimeUnit.MILLISECONDS.toNanos(total);
       return within(stopTheRest.get(), end).transform(closed -> {
         logEnd(left, closed.succeeded(), (System.nanoTime() - started) / 1_000_000);
@@ -97,9 +98,9 @@ final class Drain {
 
   private void logEnd(Left left, boolean closed, long millis) {
     LiveHub.Drained s = left.sockets() == null ? new LiveHub.Drained(0, 0, 0) : left.sockets();
-    String message = "stopped after {} ms (limit {} s): {} API requests unanswered, {} writes unanswered; live sockets: "
-        + "{} told to reconnect elsewhere, {} left by themselves, {} closed by the node{}; background workers {}; {}";
-    Object[] args = {millis, budget.toSeconds(), left.requests(), left.writes(), s.told(), s.left(), s.closed(),
+    String message = "stopped after {} ms, drained in {} ms (limit {} s): {} API requests unanswered, {} writes unanswered; "
+        + "live sockets: {} told to reconnect elsewhere, {} left by themselves, {} closed by the node{}; background workers {}; {}";
+    Object[] args = {millis, left.drainedMillis(), budget.toSeconds(), left.requests(), left.writes(), s.told(), s.left(), s.closed(),
         left.sockets() == null ? " (not all closed in time)" : "",
         left.workersStopped() ? "stopped" : "not all stopped in time (their emails are taken again when their lease ends)",
         !closed ? "the pool, cluster membership or embedded servers did not close in time"
@@ -112,6 +113,6 @@ final class Drain {
   }
 
   /** What the drain left undone: requests and writes unanswered, the sockets' fate (null: not known in time). */
-  private record Left(int requests, int writes, LiveHub.Drained sockets, boolean workersStopped) {
+  private record Left(int requests, int writes, LiveHub.Drained sockets, boolean workersStopped, long drainedMillis) {
   }
 }

@@ -1,7 +1,9 @@
 package dev.parley.realtime;
 
+import ch.qos.logback.classic.Level;
 import dev.parley.ParleyConfig;
 import dev.parley.testing.Api;
+import dev.parley.testing.CapturedLog;
 import dev.parley.testing.Fixtures;
 import dev.parley.testing.Sql;
 import dev.parley.testing.TestNode;
@@ -151,7 +153,10 @@ class RollingRestartTest {
   /** Stops a node as SIGTERM does (the drain first), takes it out of the balancer, and answers how long it took. */
   private long restart(TestNode node) {
     long started = System.nanoTime();
-    node.parley().close().await();
+    try (CapturedLog drain = CapturedLog.of("dev.parley.Drain", Level.INFO)) {
+      node.parley().close().await();
+      drain.lines().forEach(line -> System.out.println("ROLLING RESTART " + line));
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     nodes.remove(node);
     balancer.remove(node);

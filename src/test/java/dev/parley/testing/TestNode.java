@@ -105,12 +105,17 @@ public final class TestNode implements AutoCloseable {
     return startWith(env);
   }
 
-  /** {@code member}'s configuration with HTTP, mail and cluster ports of a node of its own. */
+  /**
+   * {@code member}'s configuration with HTTP, mail and cluster ports of a node of its own; its public
+   * address too, unless the member's is a balancer's (not its own port).
+   */
   private static Map<String, String> beside(TestNode member, int clusterPort) {
     Map<String, String> env = new HashMap<>(member.env());
     int http = freePort();
     env.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
-    env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
+    if (("http://localhost:" + member.env().get(ParleyConfig.HTTP_PORT)).equals(member.env().get(ParleyConfig.PUBLIC_URL))) {
+      env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
+    }
     env.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(freePort()));
     env.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(freePort()));
     env.put(ParleyConfig.CLUSTER_PORT, Integer.toString(clusterPort));
