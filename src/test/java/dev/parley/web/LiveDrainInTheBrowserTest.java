@@ -40,10 +40,9 @@ class LiveDrainInTheBrowserTest {
       Fixtures.Person alex = co.staff("Alex Restart");
       Fixtures.Person dana = co.client("Dana Stays", alex);
       try (Browser b = Browser.open("Dana", address)) {
-        b.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_STATES));
         b.signIn(dana.email(), Fixtures.PASSWORD);
         b.waitLive();
-        b.js("window.__liveStates = []");
+        b.js(RECORD_STATES);
 
         Future<Void> closing = nodes[0].parley().close();
         balancer.retarget("127.0.0.1", nodes[1].port());
