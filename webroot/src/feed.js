@@ -8,6 +8,14 @@
 const POLL_WHILE_OFFLINE_MS = 10_000;
 const SUBSCRIBE_GRACE_MS = 3_000;
 const SUBSCRIBED = 'live.subscribed';
+const DRAINING = 'server.draining';
+/** A stopping node's browsers come back spread over this long, not all in the same instant. */
+export const MOVE_JITTER_MS = 500;
+/**
+ * How long a move may take before the feed says it is reconnecting: the balancer may need a moment
+ * to notice the node has stopped, and send a first attempt back to it.
+ */
+export const MOVE_GRACE_MS = 5_000;
 /** How many applied ids are remembered: far more than one catch-up can repeat of the live ones. */
 export const REMEMBERED_IDS = 10_000;
 
@@ -17,7 +25,7 @@ export const REMEMBERED_IDS = 10_000;
  * GET /api/events, `after` being null for "where I start now" or a cursor the server handed out.
  */
 export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearTimer = clearTimeout,
-  setRepeat = setInterval, clearRepeat = clearInterval, onStateChange = () => {} }) {
+  setRepeat = setInterval, clearRepeat = clearInterval, random = Math.random, onStateChange = () => {} }) {
   const listeners = new Set();
   const stateListeners = new Set();
   const resyncListeners = new Set();
@@ -31,6 +39,9 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   let catchUpAgain = false;
   let pollTimer = null;
   let settleTimer = null;
+  let moveTimer = null;
+  let moveGraceTimer = null;
+  let moving = false;
   let stopped = true;
   // Each start is a new generation: a catch-up of an earlier one must leave the new one alone.
   let generation = 0;
@@ -47,7 +58,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
   }
 
   function connect() {
-    setState('connecting');
+    if (!moving) setState('connecting');
     bus = openBus();
     bus.enableReconnect(true);
     // The bridge answers a refused registration without an address, so it lands here: the session
@@ -66,6 +77,7 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
         receive(message.body);
       });
       stopPolling();
+      endMove();
       setState('open');
       // The server says "live.subscribed" once the subscription is active on every node: that is
       // when to catch up. Should that word never come, catch up anyway after a moment.
@@ -73,10 +85,54 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       settleTimer = setTimer(catchUp, SUBSCRIBE_GRACE_MS);
     };
     bus.onclose = () => {
-      if (stopped) return;
+      // During a move the bus tries again by itself; the move's grace says when that took too long.
+      if (stopped || moving) return;
       setState('reconnecting');
       startPolling();
     };
+  }
+
+  /**
+   * The node is stopping: connect again now (the balancer sends us to a node that is ready), after a
+   * little jitter so that all its browsers do not arrive in the same instant, and without the error
+   * backoff. The view stays "live" unless the move takes longer than MOVE_GRACE_MS. The new socket's
+   * "live.subscribed" catches up from the cursor: nothing is lost between.
+   */
+  function moveElsewhere() {
+    dropBus();
+    clearTimer(settleTimer);
+    clearTimer(moveTimer);
+    clearTimer(moveGraceTimer);
+    moving = true;
+    moveGraceTimer = setTimer(() => {
+      moveGraceTimer = null;
+      if (!moving || stopped) return;
+      moving = false;
+      setState('reconnecting');
+      startPolling();
+    }, MOVE_GRACE_MS);
+    moveTimer = setTimer(() => {
+      moveTimer = null;
+      if (!stopped) connect();
+    }, Math.floor(random() * MOVE_JITTER_MS));
+  }
+
+  function endMove() {
+    moving = false;
+    clearTimer(moveTimer);
+    clearTimer(moveGraceTimer);
+  }
+
+  function dropBus() {
+    if (!bus) return;
+    bus.enableReconnect(false);
+    bus.onclose = null;
+    try {
+      bus.close();
+    } catch {
+      // already closed
+    }
+    bus = null;
   }
 
   function startPolling() {
@@ -95,6 +151,10 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
     if (event?.type === SUBSCRIBED) {
       clearTimer(settleTimer);
       catchUp();
+      return;
+    }
+    if (event?.type === DRAINING) {
+      moveElsewhere();
       return;
     }
     apply(event);
@@ -219,16 +279,8 @@ export function createFeed({ openBus, fetchEvents, setTimer = setTimeout, clearT
       stopped = true;
       stopPolling();
       clearTimer(settleTimer);
-      if (bus) {
-        bus.enableReconnect(false);
-        bus.onclose = null;
-        try {
-          bus.close();
-        } catch {
-          // already closed
-        }
-        bus = null;
-      }
+      endMove();
+      dropBus();
       setState('idle');
     },
   };

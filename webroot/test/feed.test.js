@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFeed, REMEMBERED_IDS } from '../src/feed.js';
+import { createFeed, MOVE_GRACE_MS, MOVE_JITTER_MS, REMEMBERED_IDS } from '../src/feed.js';
 
 /**
  * A stand-in for the server: a per-user list of changes, the cursors it hands out (opaque strings
@@ -67,8 +67,14 @@ function world({ pageSize = 2 } = {}) {
     openBus() {
       const bus = {
         handlers: {},
-        enableReconnect() {},
-        close() {},
+        reconnects: true,
+        closed: false,
+        enableReconnect(on) {
+          bus.reconnects = on;
+        },
+        close() {
+          bus.closed = true;
+        },
         registerHandler(address, headers, fn) {
           calls.push(`register:${address}`);
           bus.handlers[address] = fn;
@@ -313,4 +319,115 @@ test('a refused registration (session ended) makes it ask the server, which sign
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(server.calls.slice(before), [`after:${cursor}`]);
   feed.stop();
+});
+
+/** Timers the test runs by hand: what was scheduled, and for how long. */
+function handTimers() {
+  const timers = new Map();
+  let next = 1;
+  return {
+    timers,
+    setTimer(fn, ms) {
+      timers.set(next, { fn, ms });
+      return next++;
+    },
+    clearTimer(id) {
+      timers.delete(id);
+    },
+    setRepeat: () => 0,
+    clearRepeat: () => {},
+    /** Runs the one timer scheduled for less than `ms`, and answers its delay. */
+    runShorterThan(ms) {
+      const due = [...timers].filter(([, t]) => t.ms < ms);
+      assert.equal(due.length, 1, 'one short timer');
+      const [id, t] = due[0];
+      timers.delete(id);
+      t.fn();
+      return t.ms;
+    },
+  };
+}
+
+/** A feed started with hand-run timers and a fixed jitter, its socket open and caught up, with the states it went through. */
+async function connectedWithTimers(server, jitter = 0.5) {
+  const timers = handTimers();
+  const feed = createFeed({ openBus: server.openBus, fetchEvents: server.fetchEvents, ...timers, random: () => jitter });
+  const seen = [];
+  const states = [];
+  feed.onEvent((e) => seen.push(e.id));
+  await feed.start({ id: 'u1' });
+  server.buses[0].open();
+  await settle(feed);
+  feed.onState((s) => states.push(s));
+  return { feed, seen, states, timers };
+}
+
+test('told that its node is stopping, it connects again after a little jitter, not the error backoff, and stays live', async () => {
+  const server = world();
+  const { feed, states, timers } = await connectedWithTimers(server);
+  server.buses[0].deliver({ type: 'server.draining' });
+  assert.equal(server.buses[0].closed, true, 'it leaves the stopping node itself');
+  assert.equal(server.buses[0].reconnects, false, 'the old socket does not come back to the stopping node');
+  assert.equal(server.buses.length, 1, 'not in the same instant as every other browser of that node');
+  assert.equal(timers.runShorterThan(MOVE_JITTER_MS), MOVE_JITTER_MS / 2);
+  assert.equal(server.buses.length, 2, 'a new socket, which the balancer sends to a node that is ready');
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(states, ['open'], 'no "Connecting" or "Reconnecting" while it moves');
+  assert.equal(server.calls.filter((c) => c === 'register:user.u1').length, 2);
+  feed.stop();
+});
+
+test('what happened while it moved is caught up from its cursor on the new node, each event once', async () => {
+  const server = world();
+  const { feed, seen, timers } = await connectedWithTimers(server, 0);
+  const before = server.add('message.created');
+  server.buses[0].deliver(before);
+  server.buses[0].deliver({ type: 'server.draining' });
+  const during = [server.add('message.created'), server.add('message.read')];
+  timers.runShorterThan(MOVE_JITTER_MS);
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(seen, [before.id, ...during.map((e) => e.id)]);
+  feed.stop();
+});
+
+test('a first attempt that fails (the balancer has not noticed yet) is retried quietly by the socket itself', async () => {
+  const server = world();
+  const { feed, seen, states, timers } = await connectedWithTimers(server);
+  server.buses[0].deliver({ type: 'server.draining' });
+  timers.runShorterThan(MOVE_JITTER_MS);
+  server.buses[1].onclose();
+  assert.equal(server.buses[1].reconnects, true, 'the socket tries again by itself');
+  const missed = server.add('message.created');
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(states, ['open']);
+  assert.deepEqual(seen, [missed.id]);
+  assert.equal([...timers.timers.values()].some((t) => t.ms === MOVE_GRACE_MS), false, 'the grace is over');
+  feed.stop();
+});
+
+test('a move that takes longer than its grace shows "Reconnecting" and polls, as any drop does', async () => {
+  const server = world();
+  const { feed, states, timers } = await connectedWithTimers(server);
+  server.buses[0].deliver({ type: 'server.draining' });
+  timers.runShorterThan(MOVE_JITTER_MS);
+  server.buses[1].onclose();
+  assert.deepEqual(states, ['open']);
+  assert.equal(timers.runShorterThan(MOVE_GRACE_MS + 1), MOVE_GRACE_MS);
+  assert.deepEqual(states, ['open', 'reconnecting']);
+  server.buses[1].open();
+  await settle(feed);
+  assert.deepEqual(states, ['open', 'reconnecting', 'open']);
+  feed.stop();
+});
+
+test('stopped while it waits to move, it opens no socket', async () => {
+  const server = world();
+  const { feed, timers } = await connectedWithTimers(server);
+  server.buses[0].deliver({ type: 'server.draining' });
+  feed.stop();
+  assert.equal(timers.timers.size, 0, 'no move, no grace');
+  assert.equal(server.buses.length, 1);
 });

@@ -10,10 +10,12 @@ import dev.parley.messaging.Threads;
 import dev.parley.notify.OutboxVerticle;
 import dev.parley.realtime.EventPruner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Deploys the background workers of a node (outbox, inbound mail, event and idempotency key pruning) and its metrics endpoint. */
@@ -24,20 +26,28 @@ final class Background {
   private Background() {
   }
 
-  /** {@code metrics}: the node's Prometheus registry, or null when metrics are off. */
-  static Future<Void> deploy(Vertx vertx, Platform platform, PrometheusMeterRegistry metrics) {
+  /**
+   * {@code metrics}: the node's Prometheus registry, or null when metrics are off. Answers the
+   * deployments of the workers (not the metrics endpoint's), which a draining node stops first.
+   */
+  static Future<List<String>> deploy(Vertx vertx, Platform platform, PrometheusMeterRegistry metrics) {
     OutboxMetrics outbox = new OutboxMetrics(platform.metrics(), platform.pool());
+    List<String> workers = new ArrayList<>();
     return Future.<Void>succeededFuture()
         .compose(v -> platform.config().outboxWorker()
-            ? vertx.deployVerticle(new OutboxVerticle(platform, outbox, Threads::messages)).<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .compose(v -> vertx.deployVerticle(new ImapPoller(platform)).<Void>mapEmpty())
-        .compose(v -> vertx.deployVerticle(new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY))
-            .<Void>mapEmpty())
-        .compose(v -> vertx.deployVerticle(new IdempotencyPruner(platform.pool(), PRUNE_EVERY)).<Void>mapEmpty())
-        .compose(v -> vertx.deployVerticle(new AttachmentPruner(platform.pool(), Uploads.of(platform), platform.clock(),
-            PRUNE_EVERY)).<Void>mapEmpty())
+            ? deploy(vertx, new OutboxVerticle(platform, outbox, Threads::messages), workers) : Future.<Void>succeededFuture())
+        .compose(v -> deploy(vertx, new ImapPoller(platform), workers))
+        .compose(v -> deploy(vertx, new EventPruner(platform.pool(), platform.config().eventRetention(), PRUNE_EVERY), workers))
+        .compose(v -> deploy(vertx, new IdempotencyPruner(platform.pool(), PRUNE_EVERY), workers))
+        .compose(v -> deploy(vertx, new AttachmentPruner(platform.pool(), Uploads.of(platform), platform.clock(),
+            PRUNE_EVERY), workers))
         .compose(v -> metrics == null ? Future.<Void>succeededFuture()
             : vertx.deployVerticle(new MetricsVerticle(metrics, platform.config().metricsHost(),
-                platform.config().metricsPort().orElseThrow(), List.of(outbox::refresh))).<Void>mapEmpty());
+                platform.config().metricsPort().orElseThrow(), List.of(outbox::refresh))).<Void>mapEmpty())
+        .map(v -> List.copyOf(workers));
+  }
+
+  private static Future<Void> deploy(Vertx vertx, Deployable worker, List<String> ids) {
+    return vertx.deployVerticle(worker).onSuccess(ids::add).mapEmpty();
   }
 }

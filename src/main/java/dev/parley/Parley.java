@@ -44,7 +44,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running Parley node: starts (or connects to) the database and mail server, migrates the schema,
@@ -67,6 +66,9 @@ public final class Parley {
   private final Admission admission;
   /** The HTTP verticles deployed; each serves the same routes. */
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
+  /** The background workers' deployments, which a drain stops first. */
+  private volatile List<String> workers = List.of();
+  private Future<Void> closing;
 
   private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
@@ -133,28 +135,26 @@ public final class Parley {
         },
             new DeploymentOptions().setInstances(httpInstances)))
         .compose(id -> Background.deploy(vertx, platform, metrics))
+        .onSuccess(ids -> workers = ids)
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
         .mapEmpty();
   }
 
   /**
-   * Stops the node. First the drain, bounded by {@code PARLEY_SHUTDOWN_SECONDS}: readiness answers 503
-   * and new API requests are refused (503) while the requests already taken are answered and the
-   * writes already handed to the group commit end, so that no write that commits goes unanswered.
-   * Then the verticles, pool, cluster membership and the embedded servers.
+   * Stops the node, within {@code PARLEY_SHUTDOWN_SECONDS}. First the drain (see {@link Drain}):
+   * readiness answers 503, new API requests and live sockets are refused, open live sockets are told
+   * to reconnect elsewhere, the background workers stop (the outbox hands back what it has not
+   * begun to send), and the requests already taken are answered and the writes already handed to the
+   * group commit end, so that no write that commits goes unanswered. Then the verticles, pool,
+   * cluster membership and the embedded servers. Calling it again answers the same stop.
    */
-  public Future<Void> close() {
-    long grace = platform.config().shutdownTimeout().toMillis();
-    long started = System.nanoTime();
-    return admission.drain().timeout(Math.max(1, grace), TimeUnit.MILLISECONDS)
-        .transform(ar -> {
-          long left = grace - (System.nanoTime() - started) / 1_000_000;
-          return platform.writes().close().timeout(Math.max(1, left), TimeUnit.MILLISECONDS);
-        })
-        .onFailure(e -> LOG.warn("stopping before every request in flight was answered (after {} ms): {} writes unanswered",
-            grace, platform.writes().pending()))
-        .transform(ar -> undeployAll());
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      closing = new Drain(vertx, admission, platform.live(), platform.writes(), platform.config().shutdownTimeout())
+          .run(workers, this::undeployAll);
+    }
+    return closing;
   }
 
   private Future<Void> undeployAll() {

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The door of the API, shared by a node's HTTP verticles. It gives each request its deadline (not
  * answered by then: 503 {@code unavailable}) and counts the requests in flight, so that a stopping
- * node can refuse new ones (503, connection closed) and wait for those it has taken to be answered.
+ * node can refuse new ones (503 with {@code Retry-After}, connection closed) and wait for those it has
+ * taken to be answered.
  */
 public final class Admission {
 
@@ -35,12 +36,19 @@ public final class Admission {
     inFlight.incrementAndGet();
     if (draining) {
       done();
-      if (ctx.request().version() != HttpVersion.HTTP_2) {
-        ctx.response().putHeader("Connection", "close");
-      }
+      // Retry-After marks the refusal that took nothing on: sending the request again, to another
+      // node, is always safe (the deadline's 503 below carries none: that request may have run)
+      ctx.response().putHeader("Retry-After", "1");
+      closeConnection(ctx);
       ctx.fail(Problem.unavailable("this server is stopping; try again shortly"));
       return;
     }
+    // a client keeps no idle connection to a node that is stopping, where its next request would meet a closed port
+    ctx.addHeadersEndHandler(v -> {
+      if (draining) {
+        closeConnection(ctx);
+      }
+    });
     // a write must have committed a tenth of the time before the request's own deadline, so that
     // its answer (201 or 503) is the one the client gets
     ctx.put(WRITE_BY, Deadline.after(timeout.minus(timeout.dividedBy(10))));
@@ -55,6 +63,12 @@ public final class Admission {
       done();
     });
     ctx.next();
+  }
+
+  private static void closeConnection(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader("Connection", "close");
+    }
   }
 
   private void done() {
@@ -86,6 +100,11 @@ public final class Admission {
       drained.tryComplete();
     }
     return drained.future();
+  }
+
+  /** API requests taken and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   /** Whether the node has begun to stop (readiness answers 503 from then on). */

@@ -37,7 +37,7 @@ public final class OutboxVerticle extends VerticleBase {
   private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
   private static final Duration WRITE_RETRY_FIRST = Duration.ofMillis(100);
   private static final Duration WRITE_RETRY_MAX = Duration.ofSeconds(5);
-  /** How long a stopping worker waits for the emails it is sending and their outcomes. */
+  /** How long a stopping worker waits for the emails it is sending and their outcomes, at most. */
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   private final Platform platform;
@@ -53,6 +53,7 @@ public final class OutboxVerticle extends VerticleBase {
   private boolean again;
   private boolean stopped;
   private long stopDeadline;
+  private Duration stopGrace;
   private Future<Integer> current = Future.succeededFuture(0);
 
   /** {@code messages}: the loader the emails read messages with (the one the thread API uses). */
@@ -70,6 +71,10 @@ public final class OutboxVerticle extends VerticleBase {
         new PasswordLinkTokens(platform.secrets().passwordLink()));
     mail = Mailer.create(vertx, platform);
     lanes = Math.max(1, config.smtpPoolSize());
+    // a node stops the worker as its drain begins and must be gone within the shutdown time: the
+    // last quarter of it is left for closing the pool and leaving the cluster
+    Duration budget = config.shutdownTimeout().minus(config.shutdownTimeout().dividedBy(4));
+    stopGrace = budget.compareTo(STOP_GRACE) < 0 ? budget : STOP_GRACE;
     // a lease outlives the slowest batch this worker could send (every send hitting the SMTP timeout),
     // so a row is only claimed again when its worker is gone
     long rounds = (BATCH + lanes - 1) / lanes + 1;
@@ -80,13 +85,16 @@ public final class OutboxVerticle extends VerticleBase {
     return ready.completion().onSuccess(v -> wake());
   }
 
-  /** Lets the running round finish its sends and hand back the rest, within {@link #STOP_GRACE}. */
+  /**
+   * Starts no new round; lets the running one finish the sends it began and hand back the rest, within
+   * {@link #STOP_GRACE} and three quarters of {@code PARLEY_SHUTDOWN_SECONDS}.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
-    stopDeadline = System.nanoTime() + STOP_GRACE.toNanos();
+    stopDeadline = System.nanoTime() + stopGrace.toNanos();
     vertx.cancelTimer(timer);
-    return current.timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+    return current.timeout(Math.max(1, stopGrace.toMillis()), TimeUnit.MILLISECONDS)
         .transform(ar -> {
           if (ar.failed()) {
             LOG.warn("outbox worker stopped before its last round ended ({}); its rows are taken again when their lease ends",

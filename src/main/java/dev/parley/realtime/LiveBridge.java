@@ -12,6 +12,8 @@ import dev.parley.events.Event;
 import dev.parley.events.Published;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -62,6 +64,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the cluster ({@link Topics#NODE_LEFT}): a change it committed but had not published yet is
  *       found only by catching up;</li>
  *   <li>a socket silent (no ping) for {@code PING_TIMEOUT} is closed;</li>
+ *   <li>when the node stops, new sockets are refused (503) and each open one is told
+ *       {@value #DRAINING}, then closed if it has not gone within the drain's patience
+ *       ({@link LiveHub#drain});</li>
  *   <li>a socket is closed when its session ends: at once on logout or deactivation
  *       ({@link Topics#SESSION_ENDED}), and by a periodic check for idle timeout and lifetime;</li>
  *   <li>refusals are audited compacted (counted per source address and window by {@link Refusals}, like the API's); a socket that was handed messages leaves
@@ -79,8 +84,15 @@ public final class LiveBridge {
   /** How often open sockets are checked against their sessions (expiry, idle timeout). */
   public static final Duration SESSION_CHECK = Duration.ofSeconds(30);
 
-  /** Type of the one frame without an id: the subscription is active, catch up now. */
+  /** Type of a body without an id: the subscription is active, catch up now. */
   public static final String SUBSCRIBED = "live.subscribed";
+  /** Type of a body without an id: this node is stopping, connect again (to another node) now and catch up. */
+  public static final String DRAINING = "server.draining";
+  /**
+   * WebSocket close status of the sockets a stopping node closes itself: 1012, "service restart"
+   * (SockJS sessions end with SockJS's own 3000 "Go away!", the only close it sends).
+   */
+  public static final int DRAINING_CLOSE_STATUS = 1012;
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
 
@@ -96,6 +108,11 @@ public final class LiveBridge {
   private final Refusals refusals;
   private final LiveHub hub;
   private final LiveSockets sockets;
+  /** Set once the node stops: completes when this bridge's sockets are gone. */
+  private Promise<LiveHub.Drained> drained;
+  private int told;
+  private int closedAtOnce;
+  private long drainTimer = -1;
 
   public LiveBridge(Vertx vertx, Pool pool, Tokens tokens, Sessions sessions, String publicUrl, Refusals refusals, LiveHub hub) {
     this.vertx = vertx;
@@ -113,7 +130,7 @@ public final class LiveBridge {
    */
   public Router router() {
     Context context = vertx.getOrCreateContext();
-    hub.add(context, this::deliver, this::catchUpAll);
+    hub.add(context, this::deliver, this::catchUpAll, this::drain);
     vertx.eventBus().<JsonObject>consumer(Topics.SESSION_ENDED, m -> sessionEnded(m.body()));
     vertx.setPeriodic(SESSION_CHECK.toMillis(), id -> checkSessions());
     vertx.setPeriodic(PING_TIMEOUT.toMillis() / 6, id -> closeSilent());
@@ -126,6 +143,7 @@ public final class LiveBridge {
     Router sockJs = SockJSHandler.create(vertx, options).socketHandler(this::open);
     Router router = Router.router(vertx);
     router.route().handler(this::sameOrigin);
+    router.route().handler(this::admit);
     // SockJS's session transports (what the browser client uses) strip Cookie from the request
     // itself before the socket is handed over, so the credentials are read while still there.
     router.route().handler(LiveAuth::keepCredentials);
@@ -144,12 +162,32 @@ public final class LiveBridge {
     ctx.next();
   }
 
+  /**
+   * A stopping node opens no new socket: the SockJS handshake ({@code /info}) and every WebSocket
+   * upgrade answer 503, so that the client connects again, through the balancer, to another node.
+   * Requests of sockets already open (an XHR session's polls and sends) still pass: they carry the
+   * word to leave.
+   */
+  private void admit(RoutingContext ctx) {
+    if (hub.draining() && (ctx.request().canUpgradeToWebSocket() || ctx.normalizedPath().endsWith("/info"))) {
+      ctx.response().putHeader("Retry-After", "1").putHeader("Connection", "close");
+      ctx.fail(Problem.unavailable("this server is stopping; connect to another one"));
+      return;
+    }
+    ctx.next();
+  }
+
   /** How many sockets this process has cut off for not reading. */
   public static long cutOffCount() {
     return CUT_OFF.get();
   }
 
   private void open(SockJSSocket socket) {
+    if (hub.draining()) {
+      // an XHR session whose handshake came before the drain: it goes elsewhere at once
+      socket.close(DRAINING_CLOSE_STATUS, DRAINING);
+      return;
+    }
     // hold the client's first frames (its REGISTER) until we know who it is
     socket.pause();
     Context context = vertx.getOrCreateContext();
@@ -233,8 +271,46 @@ public final class LiveBridge {
 
   /** Cues a registered socket to catch up: {@value #SUBSCRIBED} on its own address. */
   private static void catchUp(LiveSocket live) {
+    cue(live, SUBSCRIBED);
+  }
+
+  /** A body without an id, of this type, on the socket's own address. */
+  private static void cue(LiveSocket live, String type) {
     live.write(Buffer.buffer(new JsonObject().put("type", "rec").put("address", Topics.user(live.viewer.userId()))
-        .put("body", new JsonObject().put("type", SUBSCRIBED)).encode()));
+        .put("body", new JsonObject().put("type", type)).encode()));
+  }
+
+  /**
+   * The node is stopping: each registered socket is told {@value #DRAINING} (the browser reconnects
+   * at once, through the balancer, to a node that is ready, and catches up from its cursor), a
+   * socket not registered yet is closed now, and those still open after {@code patience} are closed.
+   * Completes once this bridge has no socket left.
+   */
+  private Future<LiveHub.Drained> drain(Duration patience) {
+    if (drained != null) {
+      return drained.future();
+    }
+    drained = Promise.promise();
+    for (LiveSocket live : sockets.all()) {
+      if (live.registered) {
+        cue(live, DRAINING);
+        told++;
+      } else {
+        sockets.close(live.socket, DRAINING_CLOSE_STATUS, DRAINING);
+        closedAtOnce++;
+      }
+    }
+    if (sockets.size() == 0) {
+      drained.tryComplete(new LiveHub.Drained(told, told, closedAtOnce));
+    } else {
+      drainTimer = vertx.setTimer(Math.max(1, patience.toMillis()), id -> {
+        drainTimer = -1;
+        int stayed = sockets.size();
+        sockets.all().forEach(live -> sockets.close(live.socket, DRAINING_CLOSE_STATUS, DRAINING));
+        drained.tryComplete(new LiveHub.Drained(told, told - stayed, closedAtOnce + stayed));
+      });
+    }
+    return drained.future();
   }
 
   /** Every registered socket of this bridge catches up (another node left: its last changes may not have come). */
@@ -333,8 +409,12 @@ public final class LiveBridge {
     }
   }
 
-  /** A socket has closed: the messages it was handed are audited in one row. */
+  /** A socket has closed: the messages it was handed are audited in one row; a drain ends with the last one. */
   private void gone(LiveSocket live) {
+    if (drained != null && sockets.size() == 0 && drainTimer != -1 && vertx.cancelTimer(drainTimer)) {
+      drainTimer = -1;
+      drained.tryComplete(new LiveHub.Drained(told, told, closedAtOnce));
+    }
     if (live.viewer == null || live.deliveredCount() == 0) {
       return;
     }

@@ -7,18 +7,22 @@ import dev.parley.events.Projection;
 import dev.parley.events.Published;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The node's one consumer of the live feed: every write's change arrives here once (one clustered
@@ -35,6 +39,7 @@ public final class LiveHub {
   /** Registered sockets on this node, per person (every bridge's together). */
   private final Map<UUID, Integer> registered = new ConcurrentHashMap<>();
   private final LiveMetrics metrics;
+  private volatile boolean draining;
 
   public LiveHub(Vertx vertx, Projection projection, Metrics metrics) {
     this.vertx = vertx;
@@ -65,9 +70,36 @@ public final class LiveHub {
     return metrics;
   }
 
-  /** A bridge's delivery, and its cue to its sockets to catch up, run on its context. */
-  void add(Context context, Consumer<Published> deliver, Runnable catchUp) {
-    bridges.add(new Listener(context, deliver, catchUp));
+  /** A bridge's delivery, its cue to its sockets to catch up, and its drain, run on its context. */
+  void add(Context context, Consumer<Published> deliver, Runnable catchUp, Function<Duration, Future<Drained>> drain) {
+    bridges.add(new Listener(context, deliver, catchUp, drain));
+  }
+
+  /**
+   * The node is stopping: every bridge refuses new sockets from now on, tells each of its sockets to
+   * reconnect elsewhere ({@value LiveBridge#DRAINING}), and after {@code patience} closes those still
+   * open. Completes once every bridge's sockets are gone.
+   */
+  public Future<Drained> drain(Duration patience) {
+    draining = true;
+    List<Future<Drained>> each = new ArrayList<>();
+    for (Listener b : bridges) {
+      Promise<Drained> done = Promise.promise();
+      b.context.runOnContext(v -> b.drain.apply(patience).onComplete(done));
+      each.add(done.future());
+    }
+    return Future.all(each).map(all -> {
+      Drained sum = new Drained(0, 0, 0);
+      for (Future<Drained> f : each) {
+        sum = sum.plus(f.result());
+      }
+      return sum;
+    });
+  }
+
+  /** Whether the node has begun to stop: new live sockets are refused. */
+  boolean draining() {
+    return draining;
   }
 
   /** A socket of the person registered (+1) or went away (-1) on one of this node's bridges. */
@@ -102,6 +134,18 @@ public final class LiveHub {
     }
   }
 
-  private record Listener(Context context, Consumer<Published> deliver, Runnable catchUp) {
+  private record Listener(Context context, Consumer<Published> deliver, Runnable catchUp,
+                          Function<Duration, Future<Drained>> drain) {
+  }
+
+  /**
+   * What a drain did with the sockets it found: {@code told} to reconnect elsewhere, of which
+   * {@code left} went by themselves in time; {@code closed} by the node (those that stayed, and those
+   * not yet registered, which were closed at once).
+   */
+  public record Drained(int told, int left, int closed) {
+    Drained plus(Drained other) {
+      return new Drained(told + other.told, left + other.left, closed + other.closed);
+    }
   }
 }

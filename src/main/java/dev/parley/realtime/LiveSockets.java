@@ -70,6 +70,11 @@ final class LiveSockets {
     return all;
   }
 
+  /** Every open socket, as a list of its own. */
+  List<LiveSocket> all() {
+    return new ArrayList<>(open.values());
+  }
+
   /** The person's registered sockets, or null. */
   List<LiveSocket> of(UUID person) {
     return byPerson.get(person);
@@ -144,5 +149,11 @@ final class LiveSockets {
   void close(SockJSSocket socket) {
     remove(socket);
     socket.close();
+  }
+
+  /** Closes with a WebSocket status and reason (the plain WebSocket transport; SockJS sessions end as by {@link #close(SockJSSocket)}). */
+  void close(SockJSSocket socket, int status, String reason) {
+    remove(socket);
+    socket.close(status, reason);
   }
 }

@@ -13,13 +13,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A browser's view of its live feed, following the documented contract: load state (here: take the
  * starting cursor from {@code GET /api/events}), subscribe, and on every {@code live.subscribed}
  * catch up from the stored cursor while {@code more}; apply live events at once; drop an event whose
  * id was applied already (ids are opaque strings, never compared for order); on {@code resync}
- * reload (here: note it) and continue from the cursor given.
+ * reload (here: note it) and continue from the cursor given; told {@code server.draining}, leave
+ * that node and connect at once to the one the balancer names (when {@link #followDrains} is on).
  */
 final class LiveFeed implements AutoCloseable {
 
@@ -32,6 +34,9 @@ final class LiveFeed implements AutoCloseable {
   private volatile String cursor;
   private volatile int duplicatesDropped;
   private volatile int resyncs;
+  private volatile int moves;
+  private volatile int catchUpFailures;
+  private volatile Supplier<String> elsewhere;
   private volatile BridgeClient socket;
   private volatile Api.Session api;
 
@@ -55,9 +60,18 @@ final class LiveFeed implements AutoCloseable {
       cursor = r.json().getString("cursor");
     }
     BridgeClient s = BridgeClient.connect(vertx, baseUrl, token);
-    s.onFrame(f -> worker.execute(() -> frame(f)));
+    s.onFrame(f -> {
+      if (!worker.isShutdown()) {
+        worker.execute(() -> frame(f));
+      }
+    });
     socket = s;
     s.register(Topics.USER_PREFIX + userId);
+  }
+
+  /** From now on, told {@code server.draining}, the feed connects to the node {@code readyNode} answers. */
+  void followDrains(Supplier<String> readyNode) {
+    this.elsewhere = readyNode;
   }
 
   private void frame(JsonObject f) {
@@ -65,7 +79,16 @@ final class LiveFeed implements AutoCloseable {
       return;
     }
     if (BridgeClient.SUBSCRIBED.equals(body.getString("type"))) {
-      catchUpFromCursor();
+      try {
+        catchUpFromCursor();
+      } catch (RuntimeException e) {
+        // as the browser: the next cue (a reconnect's live.subscribed) tries again
+        catchUpFailures++;
+      }
+    } else if (BridgeClient.DRAINING.equals(body.getString("type")) && elsewhere != null) {
+      moves++;
+      socket.close();
+      connect(elsewhere.get());
     } else if (body.containsKey("id")) {
       apply(body);
     }
@@ -126,6 +149,15 @@ final class LiveFeed implements AutoCloseable {
 
   int resyncs() {
     return resyncs;
+  }
+
+  /** How many times the feed was told to leave its node and connected elsewhere. */
+  int moves() {
+    return moves;
+  }
+
+  int catchUpFailures() {
+    return catchUpFailures;
   }
 
   BridgeClient socket() {

@@ -27,6 +27,8 @@ public final class BridgeClient implements AutoCloseable {
   /** The bridge closes a socket that has not pinged for 10 s; the browser library pings every 5 s. */
   private static final long PING_MS = 5_000;
   public static final String SUBSCRIBED = "live.subscribed";
+  /** The body that tells a socket its node is stopping: connect again, elsewhere. */
+  public static final String DRAINING = "server.draining";
 
   private static final Map<Vertx, WebSocketClient> CLIENTS = new ConcurrentHashMap<>();
 
@@ -122,8 +124,7 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Whether the server confirmed the subscription (it is then active on every node). */
   public boolean subscribed() {
-    return frames.stream().anyMatch(f -> "rec".equals(f.getString("type"))
-        && f.getValue("body") instanceof JsonObject b && SUBSCRIBED.equals(b.getString("type")));
+    return received(SUBSCRIBED);
   }
 
   /** The bodies of the error frames received, e.g. {@code access_denied}. */
@@ -139,6 +140,17 @@ public final class BridgeClient implements AutoCloseable {
 
   public boolean closed() {
     return closed;
+  }
+
+  /** The WebSocket close status the server gave, or null while open (or when it gave none). */
+  public Short closeStatus() {
+    return closed ? ws.closeStatusCode() : null;
+  }
+
+  /** Whether a {@code rec} frame with a body of this type (one without an id, such as {@code live.subscribed}) came. */
+  public boolean received(String type) {
+    return frames.stream().anyMatch(f -> "rec".equals(f.getString("type"))
+        && f.getValue("body") instanceof JsonObject b && type.equals(b.getString("type")));
   }
 
   @Override

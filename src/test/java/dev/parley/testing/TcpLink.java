@@ -12,13 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP link between a node and its database that a test can cut: {@link #reset()} ends every open
  * connection with a TCP reset, as a restarting server or a network device does, and the link then
- * accepts new connections again.
+ * accepts new connections again. Also the simplest balancer in front of nodes: {@link #retarget}.
  */
 public final class TcpLink implements AutoCloseable {
 
   private final ServerSocket server;
-  private final String targetHost;
-  private final int targetPort;
+  private volatile String targetHost;
+  private volatile int targetPort;
   private final List<Socket> clients = new CopyOnWriteArrayList<>();
 
   private TcpLink(ServerSocket server, String targetHost, int targetPort) {
@@ -42,6 +42,12 @@ public final class TcpLink implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** Sends the connections opened from now on to {@code host:port} (as a balancer that took a node out); open ones stay. */
+  public void retarget(String host, int port) {
+    this.targetHost = host;
+    this.targetPort = port;
   }
 
   private void accept() {

@@ -86,19 +86,40 @@ public final class TestNode implements AutoCloseable {
     first.put(ParleyConfig.CLUSTER_MEMBERS, "127.0.0.1:" + port1 + ",127.0.0.1:" + port2);
     first.putAll(overrides);
     TestNode node1 = start(first);
-    Map<String, String> second = new HashMap<>(node1.env());
-    int http = freePort();
-    second.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
-    second.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
-    second.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(freePort()));
-    second.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(freePort()));
-    second.put(ParleyConfig.CLUSTER_PORT, Integer.toString(port2));
     try {
-      return new TestNode[] {node1, startWith(second)};
+      return new TestNode[] {node1, startWith(beside(node1, port2))};
     } catch (RuntimeException e) {
       node1.close();
       throw e;
     }
+  }
+
+  /**
+   * A new node that joins {@code member}'s cluster, on the same database and data directory with
+   * ports of its own: the node started in place of one that stopped, in a rolling restart.
+   */
+  public static TestNode joining(TestNode member) {
+    int port = freePort();
+    Map<String, String> env = beside(member, port);
+    env.put(ParleyConfig.CLUSTER_MEMBERS, "127.0.0.1:" + member.env().get(ParleyConfig.CLUSTER_PORT) + ",127.0.0.1:" + port);
+    return startWith(env);
+  }
+
+  /**
+   * {@code member}'s configuration with HTTP, mail and cluster ports of a node of its own; its public
+   * address too, unless the member's is a balancer's (not its own port).
+   */
+  private static Map<String, String> beside(TestNode member, int clusterPort) {
+    Map<String, String> env = new HashMap<>(member.env());
+    int http = freePort();
+    env.put(ParleyConfig.HTTP_PORT, Integer.toString(http));
+    if (("http://localhost:" + member.env().get(ParleyConfig.HTTP_PORT)).equals(member.env().get(ParleyConfig.PUBLIC_URL))) {
+      env.put(ParleyConfig.PUBLIC_URL, "http://localhost:" + http);
+    }
+    env.put(ParleyConfig.EMBEDDED_SMTP_PORT, Integer.toString(freePort()));
+    env.put(ParleyConfig.EMBEDDED_IMAP_PORT, Integer.toString(freePort()));
+    env.put(ParleyConfig.CLUSTER_PORT, Integer.toString(clusterPort));
+    return env;
   }
 
   /**
