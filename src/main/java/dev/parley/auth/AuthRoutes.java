@@ -10,6 +10,7 @@ import dev.parley.directory.Users;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
 import dev.parley.http.Routes;
+import dev.parley.logs.RequestFields;
 import dev.parley.notify.Outbox;
 import dev.parley.notify.PasswordLinkTokens;
 import io.vertx.core.Future;
@@ -160,6 +161,7 @@ public final class AuthRoutes implements Routes {
   private Future<Void> startSession(RoutingContext ctx, User u, boolean enrolOnly, String address) {
     return auth.sessions().create(u.id(), enrolOnly).compose(sessionId -> {
       String token = platform.tokens().issue(u.id(), u.companyId(), u.role(), sessionId);
+      RequestFields.signedIn(u.id());
       auth.setCookie(ctx, token);
       Audit.log(platform.pool(), u.companyId(), u.id(), Audit.SIGN_IN, u.id().toString(), new JsonObject(), address);
       JsonObject out = new JsonObject()
@@ -287,6 +289,8 @@ public final class AuthRoutes implements Routes {
 
   /** A refused sign-in: counted per client address, so that guessing cannot fill the audit log. */
   private void failed(UUID companyId, UUID userId, String email, JsonObject detail, String address) {
+    // without the address typed: the audit log keeps that, for the people allowed to read it
+    LOG.info("sign-in refused: {}", detail.getString("reason"));
     platform.refusals().refused("address " + address,
         new Refusals.Entry(companyId, userId, Audit.SIGN_IN_FAILED, email, detail, address));
   }
