@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * with its ids, nor the query string), status, duration, and the person when signed in. No bodies, no
  * tokens. The status is the one actually sent: a client that left before its answer was sent is logged
  * with status {@code -} and "client gone" (a status set but never written would claim an answer nobody got).
+ * The request's id and fields reach every line written while it is handled through {@link RequestFields}.
  */
 public final class RequestLog {
 
@@ -48,8 +49,10 @@ public final class RequestLog {
         if (response.headWritten()) {
           line = line.addKeyValue("status", response.getStatusCode());
         }
+        // over HTTP/2 a stream's close can be heard before its end: an answer sent whole was not missed
+        boolean gone = ar.failed() && !response.ended();
         line.log("{} {} {} {}.{}ms{}{}", ctx.request().method(), route, status, tenths / 10, tenths % 10, user,
-            ar.succeeded() ? "" : " client gone");
+            gone ? " client gone" : "");
       }
     });
     ctx.next();
