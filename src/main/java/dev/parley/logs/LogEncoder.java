@@ -14,7 +14,7 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  *
  * <p>{@code text}: {@value #TEXT_PATTERN}, where {@code req=} names the request being handled, if any.
  *
- * <p>{@code json}: one object per line with {@code timestamp} (ISO-8601, UTC), {@code level},
+ * <p>{@code json}: one object per line with {@code timestamp} (ISO-8601 in UTC, to the millisecond), {@code level},
  * {@code logger}, {@code thread}, {@code message}, {@code exception} (the stack trace as one string,
  * when there is one); while a request is handled, its {@link RequestFields} as top-level keys; the
  * access line adds {@code status} and {@code durationMs}.
@@ -42,6 +42,7 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     text.start();
     json.setContext(getContext());
     json.setTimeZone("UTC");
+    json.setTimestampPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX");
     json.setIncludeContext(false);
     LogstashFieldNames names = json.getFieldNames();
     names.setTimestamp("timestamp");

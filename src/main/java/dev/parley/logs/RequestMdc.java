@@ -3,7 +3,7 @@ package dev.parley.logs;
 import org.slf4j.spi.MDCAdapter;
 
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,7 +26,7 @@ final class RequestMdc implements MDCAdapter {
     if (request == null) {
       return base;
     }
-    Map<String, String> out = base == null ? new HashMap<>() : new HashMap<>(base);
+    Map<String, String> out = base == null ? new LinkedHashMap<>() : new LinkedHashMap<>(base);
     out.putAll(request.asMap());
     return out;
   }
