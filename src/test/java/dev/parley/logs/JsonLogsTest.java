@@ -1,5 +1,6 @@
 package dev.parley.logs;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -67,10 +68,11 @@ class JsonLogsTest {
   static void start() {
     // as Main does once the configuration is read
     Logs.use(LogFormat.parse("json"));
-    try (Captured log = Captured.open()) {
+    Captured log = Captured.open();
+    try (log) {
       node = TestNode.start(Map.of(ParleyConfig.LOG_FORMAT, "json"));
-      startLines.addAll(log.lines());
     }
+    startLines.addAll(log.lines());
     api = node.api();
     acme = node.fixtures().company("Acme");
     staff = acme.staff("Sam Staff");
@@ -85,11 +87,12 @@ class JsonLogsTest {
   @Test
   void everyLineIsOneJsonObjectWithTimeLevelLoggerThreadAndMessage() {
     List<String> lines = new ArrayList<>(startLines);
-    try (Captured log = Captured.open()) {
+    Captured log = Captured.open();
+    try (log) {
       String id = api.get("/health").header(ID);
       log.awaitLine(access(id));
-      lines.addAll(log.lines());
     }
+    lines.addAll(log.lines());
     assertThat(startLines).as("the node's start is logged").isNotEmpty();
     for (String line : lines) {
       assertThat(line).as("one line per event").endsWith("\n").doesNotContain("\r").hasLineCount(1);
@@ -290,7 +293,11 @@ class JsonLogsTest {
     }
   }
 
-  /** The console's encoder on an appender of its own, on the root logger, while open. */
+  /**
+   * The console's encoder on an appender of its own, on the root logger, while open. As on the console,
+   * an asynchronous appender stands in front of it: lines are encoded on its thread, not the one that
+   * logged them.
+   */
   static final class Captured implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -305,6 +312,7 @@ class JsonLogsTest {
         lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
       }
     };
+    private final AsyncAppender async = new AsyncAppender();
 
     static Captured open() {
       return new Captured();
@@ -315,7 +323,11 @@ class JsonLogsTest {
       encoder.start();
       appender.setContext(root.getLoggerContext());
       appender.start();
-      root.addAppender(appender);
+      async.setContext(root.getLoggerContext());
+      async.setDiscardingThreshold(0);
+      async.addAppender(appender);
+      async.start();
+      root.addAppender(async);
       root.setLevel(Level.INFO);
       parley.setLevel(Level.DEBUG);
     }
@@ -335,9 +347,10 @@ class JsonLogsTest {
 
     @Override
     public void close() {
-      root.detachAppender(appender);
+      root.detachAppender(async);
       root.setLevel(rootBefore);
       parley.setLevel(parleyBefore);
+      async.stop();
       appender.stop();
       encoder.stop();
     }
