@@ -85,7 +85,7 @@ public record ParleyConfig(
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
   public static final String PUBLIC_URL = "PARLEY_PUBLIC_URL";
   public static final String DATA_DIR = "PARLEY_DATA_DIR";
-  /** {@code text} or {@code json} (one object per line); the environment variable also covers the lines before the file is read. */
+  /** {@code text} or {@code json} (one object per line); the environment variable also decides the first lines. */
   public static final String LOG_FORMAT = LogFormat.KEY;
   public static final String DB_URL = "PARLEY_DB_URL";
   /** The role that owns the schema and runs migrations; PARLEY_DB_URL's role then only uses it. */

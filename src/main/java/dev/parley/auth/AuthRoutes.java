@@ -289,7 +289,7 @@ public final class AuthRoutes implements Routes {
 
   /** A refused sign-in: counted per client address, so that guessing cannot fill the audit log. */
   private void failed(UUID companyId, UUID userId, String email, JsonObject detail, String address) {
-    // without the address typed: the audit log keeps that, for the people allowed to read it
+    // not the email address typed: the audit log keeps it, for the people allowed to read it
     LOG.info("sign-in refused: {}", detail.getString("reason"));
     platform.refusals().refused("address " + address,
         new Refusals.Entry(companyId, userId, Audit.SIGN_IN_FAILED, email, detail, address));

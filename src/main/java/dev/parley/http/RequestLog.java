@@ -76,7 +76,10 @@ public final class RequestLog {
 
   /** The current route's pattern with the router's mount point: {@code /api/threads/:id/messages}, {@code /*}. */
   private static String pattern(RoutingContext ctx) {
-    String mount = ctx.mountPoint() == null ? "" : ctx.mountPoint().replaceAll("/+$", "");
+    String mount = ctx.mountPoint() == null ? "" : ctx.mountPoint();
+    if (mount.endsWith("/")) {
+      mount = mount.substring(0, mount.length() - 1);
+    }
     Route r = ctx.currentRoute();
     if (r == null || r.getPath() == null) {
       return mount.isEmpty() ? "-" : mount + "/*";

@@ -14,10 +14,10 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  *
  * <p>{@code text}: {@value #TEXT_PATTERN}, where {@code req=} names the request being handled, if any.
  *
- * <p>{@code json}: one object per line with {@code timestamp} (ISO-8601 in UTC, to the millisecond), {@code level},
- * {@code logger}, {@code thread}, {@code message}, {@code exception} (the stack trace as one string,
- * when there is one); while a request is handled, its {@link RequestFields} as top-level keys; the
- * access line adds {@code status} and {@code durationMs}.
+ * <p>{@code json}: one object per line with {@code timestamp} (ISO-8601 in UTC, to the millisecond),
+ * {@code level}, {@code logger}, {@code thread}, {@code message}, {@code exception} (the stack trace as
+ * one string, when there is one); while a request is handled, its {@link RequestFields} as top-level
+ * keys; the access line adds {@code status} and {@code durationMs}.
  */
 public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 

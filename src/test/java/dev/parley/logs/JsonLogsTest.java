@@ -233,7 +233,8 @@ class JsonLogsTest {
     Fixtures.Person pat = acme.staff("Pat Private");
     try (Captured log = Captured.open()) {
       List<String> ids = new ArrayList<>();
-      Api.Response in = api.post("/api/auth/login", new JsonObject().put("email", pat.email()).put("password", Fixtures.PASSWORD));
+      Api.Response in = api.post("/api/auth/login",
+          new JsonObject().put("email", pat.email()).put("password", Fixtures.PASSWORD));
       assertThat(in.status()).isEqualTo(200);
       ids.add(in.header(ID));
       String token = in.json().getString("token");
@@ -342,7 +343,8 @@ class JsonLogsTest {
 
     /** The first line that matches, once one has been written. */
     JsonObject awaitLine(Predicate<JsonObject> wanted) {
-      return Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> json().stream().filter(wanted).findFirst(), Optional::isPresent).get();
+      return Awaitility.await().atMost(Duration.ofSeconds(20))
+          .until(() -> json().stream().filter(wanted).findFirst(), Optional::isPresent).get();
     }
 
     @Override

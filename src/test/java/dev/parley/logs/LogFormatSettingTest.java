@@ -58,7 +58,8 @@ class LogFormatSettingTest {
       JsonObject json = new JsonObject(line);
       assertThat(json.getString("level")).isEqualTo("ERROR");
       assertThat(json.getString("logger")).isEqualTo(Main.class.getName());
-      assertThat(json.getString("message")).isEqualTo("configuration error: PARLEY_HTTP_PORT must be a whole number, got 'eighty'");
+      assertThat(json.getString("message"))
+          .isEqualTo("configuration error: PARLEY_HTTP_PORT must be a whole number, got 'eighty'");
     });
   }
 
