@@ -127,6 +127,25 @@ class JsonLogsTest {
     }
   }
 
+  /** A reply is written by the group commit on a connection of its own; its answer comes back to the request. */
+  @Test
+  void aReplyIsLoggedUnderItsRequestPersonAndRoutePatternWithoutTheThreadsId() {
+    Api.Session sam = staff.login(api);
+    Fixtures.Person chris = acme.client("Chris Client");
+    String thread = sam.startThread("Logs", "<p>first</p>", chris);
+    try (Captured log = Captured.open()) {
+      Api.Response r = api.send("POST", "/api/threads/" + thread + "/messages", new JsonObject().put("bodyHtml", "<p>second</p>"),
+          Map.of("Authorization", "Bearer " + sam.token(), ID, "reply-7"));
+
+      assertThat(r.status()).isEqualTo(201);
+      JsonObject access = log.awaitLine(access("reply-7"));
+      assertThat(access.getString("route")).isEqualTo("/api/threads/:id/messages");
+      assertThat(access.getString("userId")).isEqualTo(sam.userId());
+      assertThat(access.getInteger("status")).isEqualTo(201);
+      assertThat(access.getString("message")).doesNotContain(thread);
+    }
+  }
+
   @Test
   void anUnsafeRequestIdIsReplacedByAFreshOne() {
     try (Captured log = Captured.open()) {
