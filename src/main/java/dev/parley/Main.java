@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.logs.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logs.use(config.logFormat());
     Parley node;
     try {
       node = Parley.start(config).await();

@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.logs.LogFormat;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ public record ParleyConfig(
     int httpPort,
     String publicUrl,
     Path dataDir,
+    LogFormat logFormat,
     Optional<String> dbUrl,
     Optional<String> dbOwnerUrl,
     int dbPoolSize,
@@ -98,6 +100,8 @@ public record ParleyConfig(
   public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
   public static final String PUBLIC_URL = "PARLEY_PUBLIC_URL";
   public static final String DATA_DIR = "PARLEY_DATA_DIR";
+  /** {@code text} or {@code json} (one object per line); the environment variable also decides the first lines. */
+  public static final String LOG_FORMAT = LogFormat.KEY;
   public static final String DB_URL = "PARLEY_DB_URL";
   /** The role that owns the schema and runs migrations; PARLEY_DB_URL's role then only uses it. */
   public static final String DB_OWNER_URL = "PARLEY_DB_OWNER_URL";
@@ -220,6 +224,7 @@ public record ParleyConfig(
         s.integer(HTTP_PORT, 8080),
         stripSlash(s.str(PUBLIC_URL, "http://localhost:8080")),
         Path.of(s.str(DATA_DIR, "data")),
+        LogFormat.parse(s.str(LOG_FORMAT, "text")),
         dbUrl,
         s.opt(DB_OWNER_URL),
         s.integer(DB_POOL_SIZE, 8),

@@ -2,6 +2,7 @@ package dev.parley.auth;
 
 import dev.parley.ClientAddress;
 import dev.parley.Problem;
+import dev.parley.logs.RequestFields;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -106,6 +107,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
             Viewer v = live.viewer();
             setCookie(ctx, tokens.issue(v.userId(), v.companyId(), v.role(), v.sessionId()));
           }
+          RequestFields.signedIn(live.viewer().userId());
           return Future.succeededFuture(live.viewer().from(clientAddress(ctx)));
         }));
   }

@@ -10,6 +10,7 @@ import dev.parley.directory.Users;
 import dev.parley.http.Body;
 import dev.parley.http.Reply;
 import dev.parley.http.Routes;
+import dev.parley.logs.RequestFields;
 import dev.parley.notify.Outbox;
 import dev.parley.notify.PasswordLinkTokens;
 import io.vertx.core.Future;
@@ -167,6 +168,7 @@ public final class AuthRoutes implements Routes {
     return auth.sessions().create(u.id(), enrolOnly).compose(sessionId -> {
       signIns.count(SignIns.Outcome.SUCCESS);
       String token = platform.tokens().issue(u.id(), u.companyId(), u.role(), sessionId);
+      RequestFields.signedIn(u.id());
       auth.setCookie(ctx, token);
       Audit.log(platform.pool(), u.companyId(), u.id(), Audit.SIGN_IN, u.id().toString(), new JsonObject(), address);
       JsonObject out = new JsonObject()
@@ -297,6 +299,8 @@ public final class AuthRoutes implements Routes {
 
   /** A refused sign-in: counted per client address, so that guessing cannot fill the audit log. */
   private void failed(UUID companyId, UUID userId, String email, JsonObject detail, String address) {
+    // not the email address typed: the audit log keeps it, for the people allowed to read it
+    LOG.info("sign-in refused: {}", detail.getString("reason"));
     platform.refusals().refused("address " + address,
         new Refusals.Entry(companyId, userId, Audit.SIGN_IN_FAILED, email, detail, address));
   }

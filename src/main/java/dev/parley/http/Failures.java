@@ -8,7 +8,11 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one failure handler: every error leaves as {@code {"error","message"}}, never a stack trace or SQL. */
+/**
+ * The one failure handler: every error leaves as {@code {"error","message"}}, never a stack trace or SQL.
+ * A failure on our side (5xx) also names the request's id ({@code "requestId"}), which a person can
+ * quote to find its log lines.
+ */
 public final class Failures {
 
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
@@ -32,13 +36,17 @@ public final class Failures {
     }
     Problem p = toProblem(ctx);
     if (p.status() >= 500 && p.status() != 503) {
-      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      LOG.error("request {} {} failed", ctx.request().method(), RequestLog.route(ctx), ctx.failure());
+    }
+    JsonObject body = new JsonObject().put("error", p.code()).put("message", p.getMessage());
+    if (p.status() >= 500) {
+      body.put("requestId", RequestLog.requestId(ctx));
     }
     ctx.response()
         .setStatusCode(p.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("error", p.code()).put("message", p.getMessage()).encode());
+        .end(body.encode());
     return p;
   }
 

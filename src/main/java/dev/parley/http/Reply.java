@@ -29,9 +29,13 @@ public final class Reply {
     return ctx.response().setStatusCode(204).end();
   }
 
-  /** Runs an asynchronous handler and routes any failure to the failure handler. */
+  /**
+   * Runs an asynchronous handler and routes any failure to the failure handler. The request is logged
+   * under this handler's route, however it ends.
+   */
   public static io.vertx.core.Handler<RoutingContext> async(java.util.function.Function<RoutingContext, Future<?>> f) {
     return ctx -> {
+      RequestLog.routed(ctx);
       Future<?> result;
       try {
         result = f.apply(ctx);

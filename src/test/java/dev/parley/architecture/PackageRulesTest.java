@@ -71,6 +71,15 @@ class PackageRulesTest {
         .check(CLASSES);
   }
 
+  /** The log's fields are set by the HTTP adapter and the authenticator; the logs import neither side. */
+  @Test
+  void theLogsKnowNoFeatureAndNoAdapter() {
+    noClasses().that().resideInAPackage("dev.parley.logs..")
+        .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+        .orShould().dependOnClassesThat().resideInAnyPackage("dev.parley.http..", "dev.parley.db..", "dev.parley.embedded..")
+        .check(CLASSES);
+  }
+
   /** Files are below messaging: messaging claims them, they know nothing of messages' other rows. */
   @Test
   void filesDoNotDependOnMessaging() {
