@@ -24,6 +24,7 @@ public final class Main {
       config = ParleyConfig.load();
     } catch (RuntimeException e) {
       LOG.error("configuration error: {}", e.getMessage());
+      Logs.close();
       System.exit(2);
       return;
     }
@@ -35,6 +36,7 @@ public final class Main {
     } catch (Throwable e) {
       haltOnJvmError(e);
       LOG.error("Parley could not start: {}", e.getMessage(), e);
+      Logs.close();
       System.exit(1);
       return;
     }
@@ -43,6 +45,8 @@ public final class Main {
         node.close().await();
       } catch (Throwable ignored) {
         // already stopping
+      } finally {
+        Logs.close();
       }
     }, "parley-shutdown"));
   }

@@ -21,4 +21,15 @@ public final class Logs {
       context.setMDCAdapter(new RequestMdc(context.getMDCAdapter()));
     }
   }
+
+  /**
+   * Writes what is still queued and stops logging: the last thing a process does before it exits.
+   * Logback's own shutdown hook is not used because the JVM runs hooks together, so it would stop the
+   * log while the node's stop, which has lines of its own to write, still runs.
+   */
+  public static void close() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
+  }
 }
