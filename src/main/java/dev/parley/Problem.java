@@ -1,18 +1,32 @@
 package dev.parley;
 
+import java.time.Duration;
+
 /**
  * A failure a client can be told about: an HTTP status, a stable code and a readable message.
- * The router's failure handler renders it as {@code {"error": code, "message": text}}.
+ * The router's failure handler renders it as {@code {"error": code, "message": text}}, with a
+ * {@code Retry-After} header when the problem says when to try again.
  */
 public class Problem extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final long retryAfterSeconds;
 
   public Problem(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  private Problem(int status, String code, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Seconds after which the same request may succeed ({@code Retry-After}); 0 when nobody knows. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {
@@ -52,8 +66,18 @@ public class Problem extends RuntimeException {
     return new Problem(413, "too_large", message);
   }
 
-  public static Problem tooMany(String message) {
-    return new Problem(429, "rate_limited", message);
+  /** A 429 that says when to try again: in {@code Retry-After} (at least a second) and in its message. */
+  public static Problem tooMany(Duration retryAfter, String message) {
+    long seconds = Math.max(1, retryAfter.toSeconds());
+    return new Problem(429, "rate_limited", message + "; try again in " + inWords(seconds), seconds);
+  }
+
+  static String inWords(long seconds) {
+    if (seconds < 60) {
+      return seconds == 1 ? "1 second" : seconds + " seconds";
+    }
+    long minutes = (seconds + 59) / 60;
+    return minutes == 1 ? "1 minute" : minutes + " minutes";
   }
 
   public static Problem unavailable(String message) {

@@ -229,7 +229,7 @@ public final class AccountRoutes implements Routes {
     var codes = platform.limits().account().codesPerAccount();
     String key = v.userId().toString();
     if (!codes.tryAcquire(key)) {
-      throw Limited.tooMany(ctx, codes.retryAfter(key), "too many attempts");
+      throw Problem.tooMany(codes.retryAfter(key), "too many attempts");
     }
   }
 

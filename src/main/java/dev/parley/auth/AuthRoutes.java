@@ -93,9 +93,9 @@ public final class AuthRoutes implements Routes {
       failed(null, null, email, new JsonObject().put("reason", "rate_limited"), address);
       signIns.count(SignIns.Outcome.LOCKED);
       throw addressOk
-          ? Limited.tooMany(ctx, limits.loginPerAccount().retryAfter(email),
+          ? Problem.tooMany(limits.loginPerAccount().retryAfter(email),
               "too many sign-in attempts for this account (or choose a new password with \"Forgot password?\", which lifts this)")
-          : Limited.tooMany(ctx, limits.loginPerAddress().retryAfter(address), "too many sign-in attempts from your address");
+          : Problem.tooMany(limits.loginPerAddress().retryAfter(address), "too many sign-in attempts from your address");
     }
     return users.byEmail(email).compose(found -> {
       List<User> candidates = found.stream().filter(User::active)
@@ -190,7 +190,7 @@ public final class AuthRoutes implements Routes {
     String address = AuthHandler.clientAddress(ctx);
     if (!platform.limits().loginPerAddress().tryAcquire(address)) {
       signIns.count(SignIns.Outcome.LOCKED);
-      throw Limited.tooMany(ctx, platform.limits().loginPerAddress().retryAfter(address), "too many sign-in attempts from your address");
+      throw Problem.tooMany(platform.limits().loginPerAddress().retryAfter(address), "too many sign-in attempts from your address");
     }
     return twoFactor.ticketHolder(ticket).compose(holder -> {
       UUID userId = holder.orElseThrow(() -> new Problem(401, "invalid_ticket", "this sign-in has expired: sign in again"));
@@ -198,7 +198,7 @@ public final class AuthRoutes implements Routes {
       var codes = platform.limits().account().codesPerAccount();
       if (!codes.tryAcquire(key)) {
         signIns.count(SignIns.Outcome.LOCKED);
-        throw Limited.tooMany(ctx, codes.retryAfter(key), "too many wrong codes");
+        throw Problem.tooMany(codes.retryAfter(key), "too many wrong codes");
       }
       return users.forSignIn(userId).compose(found -> {
         User u = found.filter(User::active).orElseThrow(() -> new Problem(401, "invalid_ticket", "this sign-in has expired: sign in again"));
@@ -236,11 +236,11 @@ public final class AuthRoutes implements Routes {
     String address = AuthHandler.clientAddress(ctx);
     Platform.Account limits = platform.limits().account();
     if (!limits.linksPerAddress().tryAcquire(address)) {
-      throw Limited.tooMany(ctx, limits.linksPerAddress().retryAfter(address), "too many password links asked for from your address");
+      throw Problem.tooMany(limits.linksPerAddress().retryAfter(address), "too many password links asked for from your address");
     }
     // the same for every address typed, existing or not, so it tells nothing
     if (!limits.linksPerEmail().tryAcquire(email)) {
-      throw Limited.tooMany(ctx, limits.linksPerEmail().retryAfter(email), "a link for this address was asked for several times already");
+      throw Problem.tooMany(limits.linksPerEmail().retryAfter(email), "a link for this address was asked for several times already");
     }
     return Reply.json(ctx, 202, new JsonObject().put("message", "if an account has this address, an email with a link is on its way"))
         .onComplete(ar -> sendLinks(email, address));
@@ -276,7 +276,7 @@ public final class AuthRoutes implements Routes {
     String address = AuthHandler.clientAddress(ctx);
     var perAddress = platform.limits().account().linksPerAddress();
     if (!perAddress.tryAcquire(address)) {
-      throw Limited.tooMany(ctx, perAddress.retryAfter(address), "too many password links tried from your address");
+      throw Problem.tooMany(perAddress.retryAfter(address), "too many password links tried from your address");
     }
     return platform.passwords().hash(password).compose(hash -> links.use(token, hash)).compose(used -> {
       PasswordLinks.Used u = used.orElseThrow(() -> Problem.badRequest("invalid_link",

@@ -51,6 +51,11 @@ public final class RateLimiter {
     return java.time.Duration.ofSeconds(Math.max(1, (left + 999) / 1000));
   }
 
+  /** The length of a window: a key refused now is let through again at the latest this long after. */
+  public Duration window() {
+    return Duration.ofMillis(windowMillis);
+  }
+
   /** Forgets a key, for example after a successful sign-in. */
   public void reset(String key) {
     windows.remove(key);

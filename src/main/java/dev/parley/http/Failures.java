@@ -42,6 +42,9 @@ public final class Failures {
     if (p.status() >= 500) {
       body.put("requestId", RequestLog.requestId(ctx));
     }
+    if (p.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(p.retryAfterSeconds()));
+    }
     ctx.response()
         .setStatusCode(p.status())
         .putHeader("Content-Type", "application/json; charset=utf-8")

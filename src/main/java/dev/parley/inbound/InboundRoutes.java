@@ -84,7 +84,7 @@ public final class InboundRoutes implements Routes {
           .put("message", "the email could not be read"));
       case BUSY -> Future.failedFuture(Problem.unavailable("the same email is being taken right now; send it again shortly"));
       default -> "rate_limited".equals(outcome.reason())
-          ? Future.failedFuture(Problem.tooMany("too many emails from this sender; send it again later"))
+          ? Future.failedFuture(Problem.tooMany(platform.limits().inboundPerAddress().window(), "too many emails from this sender"))
           : Reply.json(ctx, 202, outcome.toJson());
     };
   }

@@ -486,8 +486,9 @@ public final class MessagingService {
   }
 
   private void checkRate(Viewer viewer) {
-    if (!platform.limits().sendPerUser().tryAcquire(viewer.userId().toString())) {
-      throw Problem.tooMany("you are sending too fast; wait a minute and try again");
+    String key = viewer.userId().toString();
+    if (!platform.limits().sendPerUser().tryAcquire(key)) {
+      throw Problem.tooMany(platform.limits().sendPerUser().retryAfter(key), "you are sending too fast");
     }
   }
 
