@@ -211,7 +211,8 @@ class LiveBridgeTest {
 
   @Test
   void textBeyondLatinOneReachesEverySocketIntactOnItsOwnAddress() {
-    String subject = "Zażółć gęślą jaźń — Ελληνικά … 日本語 😀";
+    String text = "Zażółć gęślą jaźń — Ελληνικά … 日本語";
+    String subject = text + " 😀";
     String thread = send(alex, List.of(blair, dana), List.of(casey), subject);
     Map<Fixtures.Person, BridgeClient> watchers = Map.of(alex, alexLive, blair, blairLive, casey, caseyLive, dana, danaLive);
     for (Map.Entry<Fixtures.Person, BridgeClient> watcher : watchers.entrySet()) {
@@ -223,7 +224,8 @@ class LiveBridgeTest {
       assertThat(frame.fieldNames()).containsExactlyInAnyOrder("type", "address", "body");
       assertThat(frame.getString("address")).isEqualTo(Topics.USER_PREFIX + watcher.getKey().sid());
       JsonObject data = frame.getJsonObject("body").getJsonObject("data");
-      assertThat(data.getString("bodyHtml")).as(watcher.getKey().name()).contains(subject);
+      // the sanitizer writes a character beyond the BMP in the HTML as a reference; the subject keeps it
+      assertThat(data.getString("bodyHtml")).as(watcher.getKey().name()).isEqualTo("<p>" + text + " &#x1f600;</p>");
       assertThat(data.getJsonObject("thread").getString("subject")).isEqualTo(subject);
     }
   }
