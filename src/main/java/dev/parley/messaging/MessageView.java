@@ -20,12 +20,15 @@ public record MessageView(UUID id, UUID threadId, String subject, Person sender,
                           String quotedHtml, List<Recipient> recipients, List<Attachment> attachments) {
 
   /** Recipients are listed by name, whoever built the view: the live push and a later read agree. */
-  private static final Comparator<Recipient> BY_NAME = Comparator
-      .comparing((Recipient r) -> r.person().name().toLowerCase(Locale.ROOT))
-      .thenComparing(r -> r.person().id());
+  private static final Comparator<Named> BY_NAME = Comparator.comparing(Named::key).thenComparing(n -> n.recipient().person().id());
+
+  /** A recipient with its name lowered once for sorting, not at each of the sort's comparisons. */
+  private record Named(String key, Recipient recipient) {
+  }
 
   public MessageView {
-    recipients = recipients.stream().sorted(BY_NAME).toList();
+    recipients = recipients.stream().map(r -> new Named(r.person().name().toLowerCase(Locale.ROOT), r))
+        .sorted(BY_NAME).map(Named::recipient).toList();
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
   }
 

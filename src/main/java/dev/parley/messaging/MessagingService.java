@@ -13,7 +13,6 @@ import dev.parley.events.Changes;
 import dev.parley.files.Attachment;
 import dev.parley.files.Attachments;
 import dev.parley.notify.Outbox;
-import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,20 +68,39 @@ public final class MessagingService {
       select t.subject from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
        where t.id = $1 and t.company_id = $2""";
-  /** As {@link #THREAD_SEEN_BY}, and whether the reader marked anything there unread (through the index of unread rows). */
-  private static final String THREAD_READ_BY = """
+  /**
+   * As {@link #THREAD_SEEN_BY}, with whether the reader marked anything there unread (through the index
+   * of unread rows) and the staff on the thread, who hear of the read: the checks of a read in one
+   * statement. {@link #THREAD_READ_AMONG} also counts the named messages the reader may see.
+   */
+  private static final String THREAD_READ = """
       select t.subject,
              tp.marked_unread or exists (select 1 from message_recipients mr
-                                          where mr.user_id = $3 and mr.thread_id = $1 and mr.marked_unread) as marked
+                                          where mr.user_id = $3 and mr.thread_id = $1 and mr.marked_unread) as marked,
+             array(select u.id from thread_participants s join users u on u.id = s.user_id
+                    where s.thread_id = t.id and s.left_at is null and u.active and u.role in ('admin', 'staff')) as staff%s
         from threads t
         join thread_participants tp on tp.thread_id = t.id and tp.user_id = $3 and tp.left_at is null
        where t.id = $1 and t.company_id = $2""";
-  private static final String PARTICIPANTS = """
-      select u.id, u.name, u.role from thread_participants tp join users u on u.id = tp.user_id
-       where tp.thread_id = $1 and tp.left_at is null and u.active""";
-  private static final String STAFF_ON_THREAD = """
-      select u.id from thread_participants tp join users u on u.id = tp.user_id
-       where tp.thread_id = $1 and tp.left_at is null and u.active and u.role in ('admin', 'staff')""";
+  private static final String THREAD_READ_BY = THREAD_READ.formatted("");
+  /** {@link #THREAD_READ_BY} and how many of the messages $4 of the thread the reader may see ($5: the reader is staff). */
+  private static final String THREAD_READ_AMONG = THREAD_READ.formatted(
+      ", (select count(*) from messages m where m.thread_id = $1 and m.id = any($4::uuid[])"
+      + " and ($5::boolean or m.sender_id = $3"
+      + " or exists (select 1 from message_recipients v where v.message_id = m.id and v.user_id = $3))) as visible");
+  /**
+   * What a reply needs before it writes, in one statement: the thread's subject, when the viewer is on
+   * it (no row otherwise), with one row per active person on it (one row with a null id when there is
+   * none). Never locks, like {@link #THREAD_SEEN_BY}. The viewer's own row is a test of its own (not a
+   * join), so that it is looked up once rather than once per person on the thread.
+   */
+  private static final String THREAD_AND_PEOPLE = """
+      select t.subject, u.id, u.name, u.role
+        from threads t
+        left join (thread_participants tp join users u on u.id = tp.user_id and u.active)
+               on tp.thread_id = t.id and tp.left_at is null
+       where t.id = $1 and t.company_id = $2
+         and exists (select 1 from thread_participants me where me.thread_id = $1 and me.user_id = $3 and me.left_at is null)""";
   static final String VISIBLE_AMONG = """
       select count(*) from messages m
        where m.thread_id = $1 and m.id = any($2::uuid[])
@@ -217,24 +235,27 @@ public final class MessagingService {
     UUID messageId = UUID.randomUUID();
     AtomicBoolean mailDue = new AtomicBoolean();
     return named.compose(chosen -> Db.translate(run(attempt, threadId, (tx, changes) -> {
-      // the thread (locked), its people and the key in one round trip; the people are read only once
-      // the lock is held, and are not used unless the viewer is on the thread
-      Future<CompositeFuture> threadAndPeople = threadAndPeople(tx, viewer, threadId);
+      // the thread (locked) with its people, and the key, in one round trip; the people are read only
+      // once the lock is held, and only when the viewer is on the thread
+      Future<RowSet<Row>> threadAndPeople = tx.preparedQuery(THREAD_AND_PEOPLE)
+          .execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
       Future<Optional<IdempotencyKeys.Earlier>> claimed = IdempotencyKeys.claim(tx, viewer.userId(), attempt.key(),
           threadId, messageId);
       return Future.all(threadAndPeople, claimed).compose(checked -> {
-              RowSet<Row> threadRows = threadAndPeople.result().resultAt(0);
-              RowSet<Row> rows = threadAndPeople.result().resultAt(1);
-              if (threadRows.size() == 0) {
+              RowSet<Row> rows = threadAndPeople.result();
+              if (rows.size() == 0) {
                 return refuse(tx, viewer, attempt, messageId, claimed.result(), Problem.notFound("thread"));
               }
-              String subject = threadRows.iterator().next().getString("subject");
+              String subject = rows.iterator().next().getString("subject");
               if (claimed.result().isPresent()) {
                 return Future.succeededFuture(new Sent(threadId, subject, claimed.result().get().messageId(), true));
               }
               List<MessageView.Person> participants = new ArrayList<>();
-              rows.forEach(r -> participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"),
-                  Role.parse(r.getString("role")))));
+              rows.forEach(r -> {
+                if (r.getUUID("id") != null) {
+                  participants.add(new MessageView.Person(r.getUUID("id"), r.getString("name"), Role.parse(r.getString("role"))));
+                }
+              });
               List<MessageView.Recipient> recipients = replyRecipients(viewer, participants, chosen, cmd);
               if (recipients.isEmpty()) {
                 return refuse(tx, viewer, attempt, messageId, claimed.result(),
@@ -365,23 +386,22 @@ public final class MessagingService {
     AtomicBoolean receiptsDue = new AtomicBoolean();
     boolean some = messageIds != null && !messageIds.isEmpty();
     return Db.translate(platform.writes().run(null, (tx, changes) -> {
-      // the checks and the thread's staff in one round trip; nothing is written unless they pass
-      Future<RowSet<Row>> thread = tx.preparedQuery(THREAD_READ_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
-      Future<RowSet<Row>> staff = tx.preparedQuery(STAFF_ON_THREAD).execute(Tuple.of(threadId));
-      Future<RowSet<Row>> visible = some
-          ? tx.preparedQuery(VISIBLE_AMONG).execute(Tuple.of(threadId, messageIds.toArray(new UUID[0]), viewer.isStaff(),
-              viewer.userId()))
-          : Future.succeededFuture();
-      return Future.all(thread, staff, visible).compose(done -> {
-        if (thread.result().size() == 0) {
+      // the checks and the thread's staff in one statement; nothing is written unless they pass
+      Future<RowSet<Row>> thread = some
+          ? tx.preparedQuery(THREAD_READ_AMONG).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId(),
+              messageIds.toArray(new UUID[0]), viewer.isStaff()))
+          : tx.preparedQuery(THREAD_READ_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId()));
+      return thread.compose(rows -> {
+        if (rows.size() == 0) {
           return Future.failedFuture(Problem.notFound("thread"));
         }
-        if (some && visible.result().iterator().next().getLong(0) != messageIds.size()) {
+        Row checked = rows.iterator().next();
+        if (some && checked.getLong("visible") != messageIds.size()) {
           return Future.failedFuture(Problem.notFound("message"));
         }
         // opening the thread also clears what "mark unread" set (read_at itself is set once only); no
         // statement at all when nothing is marked, which is nearly always
-        Future<Integer> cleared = Boolean.TRUE.equals(thread.result().iterator().next().getBoolean("marked"))
+        Future<Integer> cleared = Boolean.TRUE.equals(checked.getBoolean("marked"))
             ? Mailbox.clearMarks(tx, viewer.userId(), threadId)
             : Future.succeededFuture(0);
         Future<RowSet<Row>> read = some
@@ -392,7 +412,8 @@ public final class MessagingService {
         Future<Integer> counts = Threads.unreadIn(tx, viewer.userId(), threadId);
         return Future.all(cleared, read, counts).compose(x -> {
           if (read.result().size() > 0) {
-            return recordReads(tx, changes, viewer, threadId, read.result(), staff.result(), counts.result(), now, receiptsDue);
+            return recordReads(tx, changes, viewer, threadId, read.result(), checked.getArrayOfUUIDs("staff"), counts.result(),
+                now, receiptsDue);
           }
           // only marks were cleared: the reader's browsers hear of the counts
           return cleared.result() == 0 ? Future.<Void>succeededFuture() : Mailbox.counted(tx, changes, viewer, threadId);
@@ -401,14 +422,8 @@ public final class MessagingService {
     })).map(v -> afterCommit(null, receiptsDue.get()));
   }
 
-  /** The thread row for the viewer (empty when the viewer is not on it), then its people; the group commit holds the thread's lock. */
-  private static Future<CompositeFuture> threadAndPeople(SqlConnection tx, Viewer viewer, UUID threadId) {
-    return Future.all(tx.preparedQuery(THREAD_SEEN_BY).execute(Tuple.of(threadId, viewer.companyId(), viewer.userId())),
-        tx.preparedQuery(PARTICIPANTS).execute(Tuple.of(threadId)));
-  }
-
   private Future<Void> recordReads(SqlConnection tx, Changes changes, Viewer viewer, UUID threadId, RowSet<Row> read,
-                                   RowSet<Row> staffRows, int threadUnread, OffsetDateTime now, AtomicBoolean receiptsDue) {
+                                   UUID[] staff, int threadUnread, OffsetDateTime now, AtomicBoolean receiptsDue) {
     List<UUID> messages = new ArrayList<>();
     Map<UUID, UUID> senderOf = new LinkedHashMap<>();
     Set<UUID> withReceipt = new HashSet<>();
@@ -428,7 +443,7 @@ public final class MessagingService {
     Set<UUID> audience = new LinkedHashSet<>();
     audience.add(viewer.userId());
     audience.addAll(senderOf.values());
-    staffRows.forEach(r -> audience.add(r.getUUID("id")));
+    audience.addAll(List.of(staff));
     JsonArray read1 = new JsonArray();
     senderOf.forEach((m, sender) -> read1.add(new JsonObject().put("id", m.toString()).put("senderId", sender.toString())));
     changes.add(new Change(Change.READ, viewer.companyId(), threadId, viewer.userId(), null, List.copyOf(audience),

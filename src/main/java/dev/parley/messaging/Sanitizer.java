@@ -27,6 +27,9 @@ public final class Sanitizer {
       .onElements("p", "li", "span", "pre", "ol", "ul", "h1", "h2", "h3", "blockquote")
       .toFactory();
 
+  /** Runs of blanks within a line; compiled once (String.replaceAll compiles its pattern on every call, once per line). */
+  private static final Pattern SPACES = Pattern.compile("[ \\t\\x0B\\f\\r]+");
+
   private static final Set<String> BLOCKS = Set.of("p", "br", "li", "h1", "h2", "h3", "blockquote", "pre", "hr", "div", "ul", "ol");
 
   private Sanitizer() {
@@ -83,7 +86,7 @@ public final class Sanitizer {
   private static String tidy(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (String line : s.split("\n", -1)) {
-      String t = line.replaceAll("[ \\t\\x0B\\f\\r]+", " ").strip();
+      String t = SPACES.matcher(line).replaceAll(" ").strip();
       if (!t.isEmpty()) {
         if (b.length() > 0) {
           b.append('\n');

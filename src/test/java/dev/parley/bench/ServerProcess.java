@@ -44,7 +44,10 @@ final class ServerProcess implements AutoCloseable {
       }
     }
     if (jfr != null) {
-      cmd.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
+      // a sample every 2 ms rather than the profile settings' 10: a step of a few seconds then gives enough
+      // samples of the send path to compare two builds
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath()
+          + ",settings=profile,jdk.ExecutionSample#period=2ms,dumponexit=true");
     }
     cmd.add("-jar");
     cmd.add(jar.toAbsolutePath().toString());

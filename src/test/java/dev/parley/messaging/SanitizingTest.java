@@ -68,4 +68,10 @@ class SanitizingTest {
     String text = Sanitizer.text(Sanitizer.html("<p>Fees &amp; charges</p><ul><li>one</li><li>two</li></ul><p>Bye<br>Sam</p>"));
     assertThat(text).isEqualTo("Fees & charges\n- one\n- two\nBye\nSam");
   }
+
+  @Test
+  void plainTextTurnsEachRunOfBlanksIntoOneSpaceAndDropsEmptyLines() {
+    String text = Sanitizer.text(Sanitizer.html("<p>  Dear \t Sam,&nbsp;&nbsp;</p><p> \t </p><pre>due \t  Friday</pre><p>Ω  ≈ …</p>"));
+    assertThat(text).isEqualTo("Dear Sam,\ndue Friday\nΩ ≈ …");
+  }
 }
