@@ -78,7 +78,15 @@ class DemoWalkThroughInTheBrowserTest {
     sam.until(d -> d.getTitle().equals("Documents for your annual review · Parley"));
     shots(sam, "sam-demo-thread", problems);
 
-    // 2. A second, separate browser signs in as Chris, a client.
+    // 2. A normal second tab would share Sam's session: it opens on Sam's inbox, no sign-in asked.
+    String samsWindow = sam.driver.getWindowHandle();
+    sam.driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(node.baseUrl() + "/");
+    sam.waitFor(By.xpath("//ul[@aria-label='Inbox conversations'][@data-loaded='true']"));
+    assertThat(sam.driver.findElement(By.xpath("//header//button[@title='Account menu']")).getText()).endsWith("Sam Rivera");
+    sam.driver.close();
+    sam.driver.switchTo().window(samsWindow);
+
+    // A second, separate browser signs in as Chris, a client.
     Browser chris = signIn("Chris", "chris.client@demo.test");
     assertThat(subjects(chris)).containsExactly("Your quarterly portfolio summary", "Documents for your annual review");
     chris.until(d -> d.getTitle().equals("(1) Inbox · Parley"));
@@ -99,8 +107,10 @@ class DemoWalkThroughInTheBrowserTest {
     text.click();
     text.sendKeys("Thanks for today. The notes are below; tell me if I missed anything.");
     linkOrButton(sam, "Send").click();
+    // Sam's window opens the new conversation.
     sam.until(d -> d.getTitle().equals(NEW_SUBJECT + " · Parley"));
     sam.waitFor(By.cssSelector("main[data-loaded=true] .message"));
+    assertThat(sam.driver.findElement(By.tagName("h1")).getText()).isEqualTo(NEW_SUBJECT);
     sam.markPage();
 
     // 4. In Chris's window it appears at the top of the Inbox, unread, and the title's count goes up,
@@ -131,9 +141,70 @@ class DemoWalkThroughInTheBrowserTest {
     sam.until(d -> d.getTitle().equals(NEW_SUBJECT + " · Parley"));
     WebElement sent = sam.waitFor(By.cssSelector("main[data-loaded=true] article"));
     assertThat(readMark(sent, "Chris Client").getText()).matches(READ_AT);
+    // Chris is listed under Bcc although Sam chose To: a client is always sent a blind copy.
+    assertThat(sent.findElement(By.xpath(".//*[contains(@class,'recipient-row')][.//*[normalize-space()='Chris Client']]"))
+        .getText()).startsWith("Bcc");
     shots(sam, "sam-sent-thread", problems);
 
     assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aConversationsButtonsPointUpForPreviousDownForNextAndTurnNoOtherIcon() {
+    Browser taylor = signIn("Taylor", "taylor.staff@demo.test");
+    row(taylor, "Quarter-end checklist").findElement(By.xpath(".//*[text()='Quarter-end checklist']")).click();
+    taylor.waitFor(By.cssSelector("main[data-loaded=true] article"));
+    Map<String, Long> turns = new java.util.LinkedHashMap<>();
+    for (String name : List.of("Previous conversation", "Next conversation", "Archive", "Mark as unread", "Print",
+        "Download PDF", "Leave conversation")) {
+      turns.put(name, iconTurn(taylor, linkOrButton(taylor, name)));
+    }
+    assertThat(turns).isEqualTo(Map.of("Previous conversation", 90L, "Next conversation", -90L,
+        "Archive", 0L, "Mark as unread", 0L, "Print", 0L, "Download PDF", 0L, "Leave conversation", 0L));
+  }
+
+  @Test
+  void theInboxMarksNoRowAsCurrentUntilTheKeyboardMovesThroughIt() {
+    Browser casey = signIn("Casey", "casey.coordinator@demo.test");
+    WebElement first = casey.driver.findElement(By.cssSelector("ul.thread-list > li:first-child"));
+    assertThat(currentMark(casey, first)).as("the first row, before any key").isFalse();
+    casey.driver.findElement(By.tagName("body")).sendKeys("j");
+    WebElement second = casey.driver.findElement(By.cssSelector("ul.thread-list > li:nth-child(2)"));
+    casey.until(d -> currentMark(casey, second));
+    assertThat(currentMark(casey, first)).isFalse();
+  }
+
+  @Test
+  void onAPhoneTheInboxShowsEachDemoSubjectWhole() {
+    Browser casey = signIn("Casey", "casey.coordinator@demo.test");
+    casey.resize(390, 844);
+    List<String> subjects = subjects(casey);
+    assertThat(subjects).contains("Your quarterly portfolio summary", "Welcome to Harbor & Pine");
+    assertThat(subjects.stream().filter(s -> cut(casey, s)).toList()).as("subjects cut short at 390 px").isEmpty();
+  }
+
+  /** How far a button's icon is turned, in degrees clockwise (a mirrored icon counts as 180). */
+  static long iconTurn(Browser b, WebElement button) {
+    Object turn = b.js("""
+        const t = getComputedStyle(arguments[0].querySelector('svg')).transform;
+        if (t === 'none') return 0;
+        const [a, b] = t.slice(t.indexOf('(') + 1).split(',').map(Number);
+        return Math.round(Math.atan2(b, a) * 180 / Math.PI);
+        """, button);
+    return ((Number) turn).longValue();
+  }
+
+  /** Whether a row is drawn as the keyboard's current one (its bar at the left edge). */
+  static boolean currentMark(Browser b, WebElement row) {
+    return Boolean.TRUE.equals(b.js("return getComputedStyle(arguments[0].querySelector('a'), '::before').content !== 'none'", row));
+  }
+
+  /** Whether a subject in the list is cut short (an ellipsis, or lines hidden). */
+  static boolean cut(Browser b, String subject) {
+    return Boolean.TRUE.equals(b.js("""
+        const el = [...document.querySelectorAll('ul.thread-list .thread-subject')].find((e) => e.textContent === arguments[0]);
+        return el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
+        """, subject));
   }
 
   /** "Read" and a time as the app writes it in English ("Read 9:41 AM", ICU's narrow space or not). */
