@@ -14,8 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.parley.web.MessagingInTheBrowserTest.assertFitsNarrowScreen;
-import static dev.parley.web.MessagingInTheBrowserTest.record;
+import static dev.parley.web.MailboxInTheBrowserTest.shots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,7 +63,7 @@ class DemoWalkThroughInTheBrowserTest {
     assertThat(review.findElement(By.xpath(".//*[@aria-label='1 unread']")).getText()).isEqualTo("1");
     assertThat(subjects(sam)).containsExactly("Quarter-end checklist", "Documents for your annual review");
     sam.until(d -> d.getTitle().equals("(1) Inbox · Parley"));
-    shots(sam, "sam-inbox", problems);
+    shots(sam, "demo", "sam-inbox", problems);
 
     // Opening the demo conversation: Sam's request, Chris's reply below it, and Chris's "Read" on Sam's.
     review.findElement(By.xpath(".//*[text()='Documents for your annual review']")).click();
@@ -76,7 +75,7 @@ class DemoWalkThroughInTheBrowserTest {
     assertThat(readMark(messages.get(0), "Chris Client").getText()).matches(READ_AT);
     assertThat(messages.get(1).getText()).contains("Chris Client", "I'll upload both by Friday");
     sam.until(d -> d.getTitle().equals("Documents for your annual review · Parley"));
-    shots(sam, "sam-demo-thread", problems);
+    shots(sam, "demo", "sam-demo-thread", problems);
 
     // 2. A normal second tab would share Sam's session: it opens on Sam's inbox, no sign-in asked.
     String samsWindow = sam.driver.getWindowHandle();
@@ -122,7 +121,7 @@ class DemoWalkThroughInTheBrowserTest {
     assertThat(arrived.findElement(By.xpath(".//*[@aria-label='1 unread']")).isDisplayed()).isTrue();
     chris.until(d -> d.getTitle().equals("(2) Inbox · Parley"));
     assertThat(chris.pageKept()).as("Chris's page was not reloaded").isTrue();
-    shots(chris, "chris-inbox", problems);
+    shots(chris, "demo", "chris-inbox", problems);
 
     // 5. Chris opens it; Sam's open conversation shows "Read" with the time as it happens.
     arrived.findElement(By.xpath(".//*[text()='" + NEW_SUBJECT + "']")).click();
@@ -133,7 +132,7 @@ class DemoWalkThroughInTheBrowserTest {
     chris.until(d -> d.getTitle().equals("(1) " + NEW_SUBJECT + " · Parley"));
     sam.until(d -> readMark(d.findElement(By.tagName("article")), "Chris Client").getText().matches(READ_AT));
     assertThat(sam.pageKept()).as("Sam's page was not reloaded").isTrue();
-    shots(chris, "chris-thread", problems);
+    shots(chris, "demo", "chris-thread", problems);
 
     // Sam opens the conversation from Sent: "Read" with the time, by Chris's name.
     sam.driver.findElement(By.xpath("//nav//a[span[normalize-space()='Sent']]")).click();
@@ -144,7 +143,7 @@ class DemoWalkThroughInTheBrowserTest {
     // Chris is listed under Bcc although Sam chose To: a client is always sent a blind copy.
     assertThat(sent.findElement(By.xpath(".//*[contains(@class,'recipient-row')][.//*[normalize-space()='Chris Client']]"))
         .getText()).startsWith("Bcc");
-    shots(sam, "sam-sent-thread", problems);
+    shots(sam, "demo", "sam-sent-thread", problems);
 
     assertThat(problems).isEmpty();
   }
@@ -248,17 +247,5 @@ class DemoWalkThroughInTheBrowserTest {
   /** The read status a message shows by one of its recipients' name. */
   static WebElement readMark(WebElement message, String recipient) {
     return message.findElement(By.xpath(".//li[.//*[normalize-space()='" + recipient + "']]//*[contains(@class,'receipt')]"));
-  }
-
-  /** Screenshots at 1280 and 390 px, each checked by axe, and the narrow one for sideways scrolling. */
-  static void shots(Browser b, String name, List<String> problems) {
-    b.resize(1280, 900);
-    b.screenshot("demo/" + name + ".png");
-    record(name, b, problems);
-    b.resize(390, 844);
-    b.screenshot("demo/" + name + "-390.png");
-    record(name + " at 390 px", b, problems);
-    assertFitsNarrowScreen(b);
-    b.resize(1280, 900);
   }
 }
