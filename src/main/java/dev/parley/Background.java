@@ -27,10 +27,10 @@ final class Background {
   }
 
   /**
-   * {@code metrics}: the node's Prometheus registry, or null when metrics are off. Answers the
-   * deployments of the workers (not the metrics endpoint's), which a draining node stops first.
+   * Answers the deployments of the workers (not the metrics endpoint's, which is deployed only when the
+   * node's meters go to a Prometheus registry), which a draining node stops first.
    */
-  static Future<List<String>> deploy(Vertx vertx, Platform platform, PrometheusMeterRegistry metrics) {
+  static Future<List<String>> deploy(Vertx vertx, Platform platform) {
     OutboxMetrics outbox = new OutboxMetrics(platform.metrics(), platform.pool());
     List<String> workers = new ArrayList<>();
     return Future.<Void>succeededFuture()
@@ -41,8 +41,9 @@ final class Background {
         .compose(v -> deploy(vertx, new IdempotencyPruner(platform.pool(), PRUNE_EVERY), workers))
         .compose(v -> deploy(vertx, new AttachmentPruner(platform.pool(), Uploads.of(platform), platform.clock(),
             PRUNE_EVERY), workers))
-        .compose(v -> metrics == null ? Future.<Void>succeededFuture()
-            : vertx.deployVerticle(new MetricsVerticle(metrics, platform.config().metricsHost(),
+        .compose(v -> !(platform.metrics().registry() instanceof PrometheusMeterRegistry prometheus)
+            ? Future.<Void>succeededFuture()
+            : vertx.deployVerticle(new MetricsVerticle(prometheus, platform.config().metricsHost(),
                 platform.config().metricsPort().orElseThrow(), List.of(outbox::refresh))).<Void>mapEmpty())
         .map(v -> List.copyOf(workers));
   }

@@ -62,7 +62,6 @@ public final class Parley {
   private final Vertx vertx;
   private final Platform platform;
   private final Infrastructure infrastructure;
-  private final PrometheusMeterRegistry metrics;
   private final Admission admission;
   /** The HTTP verticles deployed; each serves the same routes. */
   private final List<HttpVerticle> http = new CopyOnWriteArrayList<>();
@@ -70,11 +69,10 @@ public final class Parley {
   private volatile List<String> workers = List.of();
   private Future<Void> closing;
 
-  private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure, PrometheusMeterRegistry metrics) {
+  private Parley(Vertx vertx, Platform platform, Infrastructure infrastructure) {
     this.vertx = vertx;
     this.platform = platform;
     this.infrastructure = infrastructure;
-    this.metrics = metrics;
     this.admission = new Admission(platform.config().requestTimeout());
   }
 
@@ -110,7 +108,7 @@ public final class Parley {
               return null;
             }).transform(ignored -> Future.<Platform>failedFuture(e)))
             .compose(platform -> {
-              Parley node = new Parley(vertx, platform, infra, metrics);
+              Parley node = new Parley(vertx, platform, infra);
               return Demo.seedIfAsked(platform)
                   .compose(v -> node.deploy())
                   .map(node)
@@ -134,7 +132,7 @@ public final class Parley {
           return verticle;
         },
             new DeploymentOptions().setInstances(httpInstances)))
-        .compose(id -> Background.deploy(vertx, platform, metrics))
+        .compose(id -> Background.deploy(vertx, platform))
         .onSuccess(ids -> workers = ids)
         .onSuccess(v -> LOG.info("Parley is up on http://localhost:{} (public address {})",
             platform.config().httpPort(), platform.config().publicUrl()))
