@@ -23,6 +23,9 @@ import java.util.Map;
 /** A real Parley node for tests: its own database (a fresh copy of the schema), HTTP port and data dir. */
 public final class TestNode implements AutoCloseable {
 
+  /** Longer than any start seen on a busy machine (migrations, the embedded servers, a cluster join). */
+  private static final java.time.Duration START_LIMIT = java.time.Duration.ofMinutes(3);
+
   private final Parley node;
   private final String dbUrl;
   private final Map<String, String> env;
@@ -141,7 +144,13 @@ public final class TestNode implements AutoCloseable {
       env.put(ParleyConfig.DB_URL, TestDatabase.runtimeUrl(owner));
     }
     ParleyConfig config = ParleyConfig.from(new JsonObject(), env);
-    Parley node = Parley.start(config, clock).await();
+    Parley node;
+    try {
+      // bounded: a start that never ends fails its test instead of holding up the whole run
+      node = Parley.start(config, clock).await(START_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the node did not start within " + START_LIMIT.toSeconds() + " s", e);
+    }
     return new TestNode(node, owner, env);
   }
 
